@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# How to build kmprof. `make` builds the module against KDIR and the tool;
+# `make check` runs every test tier on every target kernel; see README.md.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+V ?= 0
+TESTING := tools/testing
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+export V
+
+# kbuild's own quiet mode is kept; BTF for a module needs the target's
+# vmlinux with BTF, which the headers packages do not ship.
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES=
+
+.PHONY: all modules tools check demo bench style install clean
+
+all: modules tools
+
+modules:
+	$(Q)$(MAKE) $(KBUILD_ARGS) modules
+
+tools:
+	$(Q)$(MAKE) -C tools
+
+check:
+	$(Q)$(TESTING)/check.sh
+
+demo:
+	$(Q)$(TESTING)/demo.sh
+
+bench:
+	$(Q)$(TESTING)/bench.sh
+
+style:
+	$(Q)$(TESTING)/style.sh
+
+install: all
+	$(Q)$(MAKE) $(KBUILD_ARGS) modules_install
+	$(Q)$(MAKE) -C tools install
+
+clean:
+	$(Q)$(MAKE) $(KBUILD_ARGS) clean 2>/dev/null || true
+	$(Q)$(MAKE) -C tools clean
+	$(Q)rm -rf build

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install every host package kmprof needs to build, test and run its VMs.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+	# module and kernel builds
+	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
+	ccache sparse linux-source-6.12 rsync xz-utils zstd
+	# the VM: emulator, guest userspace, initramfs packing
+	qemu-system-x86 busybox-static cpio
+	# the kmprof tool and its tests
+	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang golang-go
+	# the judge (kunit.py parse)
+	python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	say "host packages: all ${#PACKAGES[@]} present"
+	exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+say "host packages: installing ${missing[*]} (a minute or two)"
+$SUDO apt-get update -q >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+	--no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the kmprof test scripts. Source it; it defines no side
+# effects beyond variables and functions.
+
+KMPROF_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+VM_DIR=$KMPROF_ROOT/tools/testing/vm
+KERNELS_CONF=$VM_DIR/kernels.conf
+
+# Heavy artifacts live outside the clone so that a fresh clone reuses them;
+# every entry is keyed by what produced it, so a stale one is never reused.
+KMPROF_CACHE=${KMPROF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmprof}
+
+# Progress on stderr so that stdout stays a clean result channel.
+say()
+{
+	printf '[kmprof %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+die()
+{
+	say "error: $*"
+	exit 1
+}
+
+# kernel_field NAME COLUMN: one column (2 kind, 3 pinned, 4 series) of the
+# kernels.conf line for NAME.
+kernel_field()
+{
+	awk -v n="$1" -v c="$2" '$1 == n && $0 !~ /^#/ { print $c; exit }' \
+		"$KERNELS_CONF"
+}
+
+# kernel_names [KIND]: every configured kernel name, optionally of one kind.
+kernel_names()
+{
+	awk -v k="${1:-}" '!/^#/ && NF >= 4 && (k == "" || $2 == k) { print $1 }' \
+		"$KERNELS_CONF"
+}
+
+# hash_of FILE...: a short content hash used to key cache entries.
+hash_of()
+{
+	cat "$@" | sha256sum | cut -c1-16
+}
