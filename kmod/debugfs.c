@@ -15,20 +15,23 @@
 
 static struct dentry *kmprof_debugfs_dir;
 
+/* "stats": a versioned header, then the counters as "name value" lines. */
 static int kmprof_stats_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
+	kmprof_stats_print(m->private, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmprof_stats);
 
 /**
  * kmprof_debugfs_init() - create /sys/kernel/debug/kmprof and its files.
+ * @prof: the profile the files show; it outlives them.
  *
  * Context: process context, module init.
  * Return: 0, or -ENODEV when debugfs is unavailable.
  */
-int kmprof_debugfs_init(void)
+int kmprof_debugfs_init(struct kmprof_profile *prof)
 {
 	struct dentry *dir;
 
@@ -38,7 +41,7 @@ int kmprof_debugfs_init(void)
 		       PTR_ERR(dir));
 		return -ENODEV;
 	}
-	debugfs_create_file("stats", 0400, dir, NULL, &kmprof_stats_fops);
+	debugfs_create_file("stats", 0400, dir, prof, &kmprof_stats_fops);
 	kmprof_debugfs_dir = dir;
 	return 0;
 }

@@ -7,7 +7,9 @@
 
 #include <kmprof.h>
 
-int kmprof_debugfs_init(void);
+#include "profile.h"
+
+int kmprof_debugfs_init(struct kmprof_profile *prof);
 void kmprof_debugfs_exit(void);
 
 #endif /* KMPROF_INTERNAL_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - layout of the profile core, shared by its files only.
+ *
+ * Probe handlers, debugfs and tests go through profile.h; this header is for
+ * sampler.c, bucket.c, objmap.c, cycle.c, profile.c and stats.c. The locks
+ * named here are described in the notes on locking at the top of profile.c.
+ */
+#ifndef KMPROF_CORE_H
+#define KMPROF_CORE_H
+
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/prandom.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "profile.h"
+
+/*
+ * The core's entry points are exported to the KUnit module only, and only
+ * when the kernel has KUnit: a stock kernel's kmprof.ko grows no ABI.
+ * Headers older than 6.2 lack kunit/visibility.h; there the macro only
+ * checks that the symbol exists.
+ */
+#if __has_include("kunit/visibility.h")
+#include <kunit/visibility.h>
+#else
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) static_assert(!__same_type(symbol, void))
+#endif
+
+/* === Sampler (sampler.c) === */
+
+/* Per-CPU state; only touched by its own CPU (see kmprof_sample()). */
+struct kmprof_sampler_cpu {
+	long countdown;		/* bytes left before the next sample */
+	struct rnd_state rnd;	/* draws the intervals */
+};
+
+struct kmprof_sampler {
+	unsigned long rate;	/* WRITE_ONCE in set_rate, READ_ONCE in sample */
+	struct kmprof_sampler_cpu __percpu *cpu;
+};
+
+int kmprof_sampler_init(struct kmprof_sampler *sampler, unsigned long rate);
+void kmprof_sampler_free(struct kmprof_sampler *sampler);
+
+/* === Buckets (bucket.c) === */
+
+/*
+ * One (stack, size class). Everything before @active is written once,
+ * before the bucket is published in its hash chain, and never changes
+ * after: lockless readers may use it. The records are the ring's.
+ */
+struct kmprof_bucket {
+	struct kmprof_bucket __rcu *next;	/* hash chain */
+	u32 hash;
+	u32 depth;
+	size_t size_class;
+	/* protected by ring.lock; @active also by ring.flush_mutex */
+	struct kmprof_counts active;
+	struct kmprof_counts future[KMPROF_RING_SLOTS];
+	unsigned long stack[];
+};
+
+struct kmprof_buckets {
+	raw_spinlock_t insert_lock;		/* chain heads, @nr_used */
+	struct kmprof_bucket __rcu **heads;	/* 1 << @hash_bits chains */
+	unsigned int hash_bits;
+	u32 seed;
+	void *pool;				/* @capacity * @stride bytes */
+	size_t stride;
+	unsigned int capacity;
+	unsigned int max_depth;
+	unsigned int nr_used;	/* smp_store_release under insert_lock */
+};
+
+int kmprof_buckets_init(struct kmprof_buckets *buckets,
+			unsigned int capacity, unsigned int max_depth);
+void kmprof_buckets_free(struct kmprof_buckets *buckets);
+struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
+					const unsigned long *stack,
+					unsigned int depth, size_t size_class);
+unsigned int kmprof_buckets_count(struct kmprof_buckets *buckets);
+struct kmprof_bucket *kmprof_bucket_at(struct kmprof_buckets *buckets,
+				       unsigned int index);
+size_t kmprof_buckets_reserved(const struct kmprof_buckets *buckets);
+
+/* === Object map (objmap.c) === */
+
+#define KMPROF_OBJECT_NONE	U32_MAX
+
+/* A sampled object not yet freed; all fields under objects.lock. */
+struct kmprof_object {
+	unsigned long addr;
+	struct kmprof_bucket *bucket;
+	u32 req_size;
+	u32 alloc_size;
+	u32 next;		/* next in chain or free list, or NONE */
+};
+
+struct kmprof_objmap {
+	raw_spinlock_t lock;		/* everything below but @prefilter reads */
+	unsigned long *prefilter;	/* bit set <=> some entry hashes there */
+	unsigned int filter_bits;	/* log2 of the bitmap's size */
+	unsigned int chain_bits;	/* log2 of the number of chains */
+	u32 *chains;
+	struct kmprof_object *pool;
+	u32 capacity;
+	u32 free_head;
+	u32 nr_used;			/* WRITE_ONCE; read by stats */
+};
+
+int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity);
+void kmprof_objmap_free(struct kmprof_objmap *map);
+bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
+			       unsigned long addr);
+int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
+				struct kmprof_bucket *bucket, size_t req_size,
+				size_t alloc_size, struct kmprof_object *old);
+bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_object *old);
+bool kmprof_objmap_lookup_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_object *found);
+size_t kmprof_objmap_reserved(const struct kmprof_objmap *map);
+
+/* kmprof_objmap_insert_locked() results besides -ENOSPC */
+#define KMPROF_OBJMAP_INSERTED	0
+#define KMPROF_OBJMAP_REPLACED	1
+
+/* === Cycle ring (cycle.c) === */
+
+struct kmprof_ring {
+	raw_spinlock_t lock;	/* @cycle, @pending, every bucket's records */
+	struct mutex flush_mutex;	/* flush, fold and read of @active */
+	unsigned int cycle;	/* WRITE_ONCE under @lock; READ_ONCE in stats */
+	unsigned int pending;	/* closed, unpublished cycles: 0..2 */
+	bool published;		/* some active record is non-zero */
+};
+
+void kmprof_ring_init(struct kmprof_ring *ring);
+void kmprof_ring_add_locked(struct kmprof_ring *ring,
+			    struct kmprof_bucket *bucket, bool is_free,
+			    size_t req_size, size_t alloc_size);
+
+/* === Counters (stats.c) === */
+
+struct kmprof_stats_cpu {
+	u64 count[KMPROF_STAT_FIRST_LEVEL];
+};
+
+/* === The profile (profile.c) === */
+
+struct kmprof_profile {
+	struct kmprof_sampler sampler;
+	struct kmprof_buckets buckets;
+	struct kmprof_objmap objects;
+	struct kmprof_ring ring;
+	struct kmprof_stats_cpu __percpu *stats;
+	unsigned int max_depth;
+};
+
+/* Count one event; any context. */
+static inline void kmprof_stat_inc(struct kmprof_profile *prof,
+				   enum kmprof_stat item)
+{
+	this_cpu_inc(prof->stats->count[item]);
+}
+
+#endif /* KMPROF_CORE_H */

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the cycle ring: consistent snapshots of a profile that never
+ * stops recording, ported from Go's runtime/mprof.go.
+ *
+ * Every bucket has one published record, `active`, and three per-cycle
+ * records, future[0..2]. A global counter C names the current cycle. Every
+ * event (a sampled allocation or the free of a sampled object) recorded
+ * while the counter reads C is added to future[(C + 1) % 3]: the open slot.
+ * Go sends mallocs to C + 2 and sweep frees to C + 1 because its frees of a
+ * cycle arrive only after the next mark termination; the kernel frees
+ * explicitly, so both kinds of event take one offset.
+ *
+ * An advance (C := C + 1, under ring.lock) closes the open slot: it now
+ * holds exactly the events that happened before the advance. A flush later
+ * adds each closed slot into `active`, oldest first, and clears it. Drawn
+ * over time, with A for an advance and F for the flush of the slot it
+ * closed:
+ *
+ *   C =        0            1              2              3
+ *   open:  future[1]    future[2]      future[0]      future[1]
+ *          ------------A1------------A2-------------A3---------> time
+ *                       |·············F1             |
+ *                       |     publishes future[1]:   |
+ *                       |     all events before A1   |
+ *                                    |················F2
+ *                                    publishes future[2]
+ *
+ * Between A2 and the end of F1 the three slots are all busy:
+ *
+ *          future[1]: closed by A1, being flushed
+ *          future[2]: closed by A2, waiting for its flush
+ *          future[0]: open, receiving events
+ *
+ * That is the point of the third slot: an advance may come while one flush
+ * is still pending. A3 needs future[1] back as the open slot, so it cannot
+ * happen before F1 finishes: kmprof_cycle_advance() refuses and counts a
+ * skipped advance, kmprof_cycle_advance_wait() flushes first.
+ *
+ * Invariants kept here:
+ *  (a) pending, the number of closed unpublished slots, is 0, 1 or 2; they
+ *      are slots (C - pending + 1) % 3 .. C % 3, oldest first, so the open
+ *      slot (C + 1) % 3 is never one of them.
+ *  (b) A slot receives events only while open; a flush or a fold clears a
+ *      slot under ring.lock, one bucket batch at a time.
+ *  (c) `active` changes only under ring.flush_mutex, in cycle order: a
+ *      reader holding the mutex sees every bucket as of the same advance.
+ *  (d) The counter wraps at KMPROF_CYCLE_WRAP, a multiple of 3, so that
+ *      C % 3 keeps counting 0, 1, 2, 0 across the wrap (2^32 is not a
+ *      multiple of 3).
+ */
+
+#include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "core.h"
+
+/* Buckets folded per hold of ring.lock: bounds the time with IRQs off. */
+#define KMPROF_FLUSH_BATCH	64
+
+static unsigned int kmprof_ring_open_slot(const struct kmprof_ring *ring)
+{
+	return (ring->cycle + 1) % KMPROF_RING_SLOTS;
+}
+
+static void kmprof_counts_add(struct kmprof_counts *to,
+			      const struct kmprof_counts *from)
+{
+	to->allocs += from->allocs;
+	to->frees += from->frees;
+	to->alloc_req_bytes += from->alloc_req_bytes;
+	to->alloc_bytes += from->alloc_bytes;
+	to->free_req_bytes += from->free_req_bytes;
+	to->free_bytes += from->free_bytes;
+}
+
+/**
+ * kmprof_ring_add_locked() - account one event in the open slot.
+ * @ring: the ring.
+ * @bucket: the bucket of the object.
+ * @is_free: false for an allocation, true for a free.
+ * @req_size: bytes requested for the object.
+ * @alloc_size: bytes allocated for it.
+ *
+ * The caller holding ring->lock is what makes the event and an advance
+ * ordered: the event belongs to the cycle the counter reads now.
+ *
+ * Context: any; caller holds ring->lock.
+ */
+void kmprof_ring_add_locked(struct kmprof_ring *ring,
+			    struct kmprof_bucket *bucket, bool is_free,
+			    size_t req_size, size_t alloc_size)
+{
+	struct kmprof_counts *slot;
+
+	lockdep_assert_held(&ring->lock);
+	slot = &bucket->future[kmprof_ring_open_slot(ring)];
+	if (is_free) {
+		slot->frees++;
+		slot->free_req_bytes += req_size;
+		slot->free_bytes += alloc_size;
+	} else {
+		slot->allocs++;
+		slot->alloc_req_bytes += req_size;
+		slot->alloc_bytes += alloc_size;
+	}
+}
+
+static int __kmprof_cycle_advance(struct kmprof_profile *prof)
+{
+	struct kmprof_ring *ring = &prof->ring;
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&ring->lock, flags);
+	/* Invariant (a): the next open slot would still hold cycle C - 1. */
+	if (ring->pending == KMPROF_RING_SLOTS - 1) {
+		ret = -EBUSY;
+	} else {
+		/* Invariant (d). Pairs with READ_ONCE in kmprof_stats_read(). */
+		WRITE_ONCE(ring->cycle, (ring->cycle + 1) % KMPROF_CYCLE_WRAP);
+		ring->pending++;
+	}
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	return ret;
+}
+
+/**
+ * kmprof_cycle_advance() - start a new cycle, closing the current one.
+ * @prof: the profile.
+ *
+ * The linearization point of a snapshot: once this returns 0, the closed
+ * slot holds exactly the events recorded before it, and a flush will
+ * publish them. O(1); does not flush.
+ *
+ * Context: any context (a timer, a probe, hardirq); takes ring.lock.
+ * Return: 0, or -EBUSY (counted in KMPROF_STAT_SKIPPED_ADVANCES) if two
+ * closed cycles still wait for their flush.
+ */
+int kmprof_cycle_advance(struct kmprof_profile *prof)
+{
+	int ret = __kmprof_cycle_advance(prof);
+
+	if (ret)
+		kmprof_stat_inc(prof, KMPROF_STAT_SKIPPED_ADVANCES);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance);
+
+/*
+ * Fold one slot of every bucket into active, KMPROF_FLUSH_BATCH buckets per
+ * hold of ring.lock. The bucket count is read again for every batch: a
+ * bucket created meanwhile may hold events of @slot if it was open then.
+ */
+static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
+				  unsigned int slot)
+{
+	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_bucket *bucket;
+	struct kmprof_counts *from;
+	unsigned int index = 0, end;
+	unsigned long flags;
+	bool published;
+
+	lockdep_assert_held(&ring->flush_mutex);
+	while (index < kmprof_buckets_count(&prof->buckets)) {
+		published = false;
+		end = min(index + KMPROF_FLUSH_BATCH,
+			  kmprof_buckets_count(&prof->buckets));
+		raw_spin_lock_irqsave(&ring->lock, flags);
+		for (; index < end; index++) {
+			bucket = kmprof_bucket_at(&prof->buckets, index);
+			from = &bucket->future[slot];
+			if (!from->allocs && !from->frees)
+				continue;
+			kmprof_counts_add(&bucket->active, from);
+			memset(from, 0, sizeof(*from));
+			published = true;
+		}
+		if (published)
+			ring->published = true;
+		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		cond_resched();
+	}
+}
+
+/* Publish every closed cycle, oldest first. */
+static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
+{
+	struct kmprof_ring *ring = &prof->ring;
+	unsigned long flags;
+	unsigned int slot;
+
+	lockdep_assert_held(&ring->flush_mutex);
+	for (;;) {
+		raw_spin_lock_irqsave(&ring->lock, flags);
+		if (!ring->pending) {
+			raw_spin_unlock_irqrestore(&ring->lock, flags);
+			return;
+		}
+		/*
+		 * Invariant (a): the oldest closed slot is C - pending + 1.
+		 * An advance raises C and pending together, so it stays the
+		 * same while the lock is dropped, and only we lower pending.
+		 */
+		slot = (ring->cycle + KMPROF_RING_SLOTS + 1 - ring->pending) %
+		       KMPROF_RING_SLOTS;
+		raw_spin_unlock_irqrestore(&ring->lock, flags);
+
+		kmprof_ring_fold_slot(prof, slot);
+
+		raw_spin_lock_irqsave(&ring->lock, flags);
+		ring->pending--;
+		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		kmprof_stat_inc(prof, KMPROF_STAT_FLUSHES);
+	}
+}
+
+/**
+ * kmprof_cycle_flush() - publish every closed cycle.
+ * @prof: the profile.
+ *
+ * Walks the buckets in batches of KMPROF_FLUSH_BATCH, dropping ring.lock
+ * and calling cond_resched() between batches. Events keep being recorded
+ * meanwhile; advances too, up to the ring's capacity.
+ *
+ * Context: process context; may sleep (takes ring.flush_mutex).
+ */
+void kmprof_cycle_flush(struct kmprof_profile *prof)
+{
+	mutex_lock(&prof->ring.flush_mutex);
+	kmprof_cycle_flush_locked(prof);
+	mutex_unlock(&prof->ring.flush_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_flush);
+
+/**
+ * kmprof_cycle_advance_wait() - advance, flushing first if the ring is full.
+ * @prof: the profile.
+ *
+ * Never skips: when two cycles wait for their flush it publishes them,
+ * then advances. Does not flush the cycle it closes.
+ *
+ * Context: process context; may sleep.
+ */
+void kmprof_cycle_advance_wait(struct kmprof_profile *prof)
+{
+	might_sleep();
+	while (__kmprof_cycle_advance(prof))
+		kmprof_cycle_flush(prof);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance_wait);
+
+/**
+ * kmprof_cycle_get() - read the counter and the number of pending flushes.
+ * @prof: the profile.
+ * @info: filled in.
+ *
+ * Context: any; takes ring.lock.
+ */
+void kmprof_cycle_get(struct kmprof_profile *prof,
+		      struct kmprof_cycle_info *info)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&prof->ring.lock, flags);
+	info->cycle = prof->ring.cycle;
+	info->pending = prof->ring.pending;
+	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
+
+/**
+ * kmprof_profile_read() - walk the published profile.
+ * @prof: the profile.
+ * @fn: called for every bucket that has published counts.
+ * @arg: passed to @fn.
+ *
+ * Flushes every closed cycle first, as Go's MemProfile does. If nothing was
+ * ever published (no cycle closed yet, or only empty ones), the open slot is
+ * folded into `active` too, so that a profile is not empty just because no
+ * snapshot was taken: this read then acts as the first snapshot.
+ *
+ * The walk holds ring.flush_mutex, so `active` cannot change under it
+ * (invariant (c)): @fn sees all buckets as of the same cycle.
+ *
+ * Context: process context; may sleep, and so may @fn.
+ * Return: 0, or the first non-zero value returned by @fn.
+ */
+int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
+			void *arg)
+{
+	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_bucket_view view;
+	struct kmprof_bucket *bucket;
+	unsigned int index, count;
+	unsigned long flags;
+	unsigned int slot;
+	int ret = 0;
+
+	mutex_lock(&ring->flush_mutex);
+	kmprof_cycle_flush_locked(prof);
+
+	raw_spin_lock_irqsave(&ring->lock, flags);
+	slot = ring->published ? KMPROF_RING_SLOTS : kmprof_ring_open_slot(ring);
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	/*
+	 * An advance racing with this fold turns @slot into a closed slot:
+	 * what is folded now are events from before that advance, and its
+	 * flush publishes the rest. Only @slot is folded, never the slot the
+	 * advance opens.
+	 */
+	if (slot < KMPROF_RING_SLOTS)
+		kmprof_ring_fold_slot(prof, slot);
+
+	count = kmprof_buckets_count(&prof->buckets);
+	for (index = 0; index < count && !ret; index++) {
+		bucket = kmprof_bucket_at(&prof->buckets, index);
+		/* Invariant (c): stable while we hold flush_mutex. */
+		view.counts = bucket->active;
+		if (!view.counts.allocs && !view.counts.frees)
+			continue;
+		view.stack = bucket->stack;
+		view.depth = bucket->depth;
+		view.size_class = bucket->size_class;
+		ret = fn(arg, &view);
+		cond_resched();
+	}
+	mutex_unlock(&ring->flush_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_read);
+
+/**
+ * kmprof_cycle_test_set() - set the counter, to test the wrap.
+ * @prof: a profile with no bucket and no pending flush.
+ * @cycle: the new value, below KMPROF_CYCLE_WRAP.
+ *
+ * Context: process context.
+ * Return: 0, -EBUSY if the profile holds events, -EINVAL on a bad @cycle.
+ */
+int kmprof_cycle_test_set(struct kmprof_profile *prof, unsigned int cycle)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (cycle >= KMPROF_CYCLE_WRAP)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&prof->ring.lock, flags);
+	if (prof->ring.pending || kmprof_buckets_count(&prof->buckets))
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(prof->ring.cycle, cycle);
+	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_test_set);
+
+/**
+ * kmprof_ring_init() - an empty ring at cycle 0.
+ * @ring: the ring to set up.
+ *
+ * Context: any.
+ */
+void kmprof_ring_init(struct kmprof_ring *ring)
+{
+	raw_spin_lock_init(&ring->lock);
+	mutex_init(&ring->flush_mutex);
+	ring->cycle = 0;
+	ring->pending = 0;
+	ring->published = false;
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the object map: sampled object address -> (bucket, sizes).
+ *
+ * Every slab free asks it whether the object was sampled, and nearly every
+ * answer is no. The no must cost one cache line: a bitmap of 8 bits per
+ * object the map can hold, indexed by a hash of the address, has a bit set
+ * exactly when some mapped object hashes to it. A clear bit answers without
+ * a lock; a set bit (a sampled object, or a false positive with probability
+ * at most objects mapped / bits, i.e. 1/8 when full) takes the lock and
+ * walks a chain.
+ *
+ * Chains are indexed by the top bits of the same hash, so all objects that
+ * share a filter bit share a chain, and removing one tells exactly whether
+ * the bit must be cleared: the map keeps the bitmap exact, no counting.
+ *
+ * Entries come from a pool reserved at creation, linked by index; the free
+ * ones form a list.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+
+/* Filter bits per chain (per object at capacity): false positives <= 1/8. */
+#define KMPROF_FILTER_SHIFT	3
+
+static u32 kmprof_objmap_hash(const struct kmprof_objmap *map,
+			      unsigned long addr)
+{
+	return hash_long(addr, map->filter_bits);
+}
+
+static u32 kmprof_objmap_chain(const struct kmprof_objmap *map, u32 hash)
+{
+	return hash >> (map->filter_bits - map->chain_bits);
+}
+
+/**
+ * kmprof_objmap_may_contain() - the prefilter: may @addr be mapped?
+ * @map: the object map.
+ * @addr: an object being freed.
+ *
+ * Reads one bitmap word and nothing else. A false answer is exact for
+ * every object whose insertion finished before this call; an object being
+ * inserted is not yet returned to its caller, so nobody can free it.
+ *
+ * Context: any; no lock.
+ * Return: false if @addr is certainly not mapped.
+ */
+bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
+			       unsigned long addr)
+{
+	return test_bit(kmprof_objmap_hash(map, addr), map->prefilter);
+}
+
+static u32 *kmprof_objmap_find_locked(struct kmprof_objmap *map,
+				      unsigned long addr, u32 hash)
+{
+	u32 *link = &map->chains[kmprof_objmap_chain(map, hash)];
+
+	while (*link != KMPROF_OBJECT_NONE && map->pool[*link].addr != addr)
+		link = &map->pool[*link].next;
+	return link;
+}
+
+/**
+ * kmprof_objmap_insert_locked() - map a sampled object.
+ * @map: the object map.
+ * @addr: the object's address.
+ * @bucket: its bucket.
+ * @req_size: bytes requested.
+ * @alloc_size: bytes allocated.
+ * @old: filled with the previous entry when @addr was already mapped.
+ *
+ * An address already mapped means its free went unseen: the entry is
+ * reused for the new object and the old one handed back in @old.
+ *
+ * Context: any; caller holds map->lock.
+ * Return: KMPROF_OBJMAP_INSERTED, KMPROF_OBJMAP_REPLACED, or -ENOSPC when
+ * the pool is empty.
+ */
+int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
+				struct kmprof_bucket *bucket, size_t req_size,
+				size_t alloc_size, struct kmprof_object *old)
+{
+	u32 hash = kmprof_objmap_hash(map, addr);
+	u32 *link = kmprof_objmap_find_locked(map, addr, hash);
+	struct kmprof_object *obj;
+	int ret = KMPROF_OBJMAP_INSERTED;
+	u32 index;
+
+	lockdep_assert_held(&map->lock);
+	if (*link != KMPROF_OBJECT_NONE) {
+		obj = &map->pool[*link];
+		*old = *obj;
+		ret = KMPROF_OBJMAP_REPLACED;
+	} else {
+		index = map->free_head;
+		if (index == KMPROF_OBJECT_NONE)
+			return -ENOSPC;
+		obj = &map->pool[index];
+		map->free_head = obj->next;
+		obj->addr = addr;
+		obj->next = map->chains[kmprof_objmap_chain(map, hash)];
+		map->chains[kmprof_objmap_chain(map, hash)] = index;
+		set_bit(hash, map->prefilter);
+		WRITE_ONCE(map->nr_used, map->nr_used + 1);
+	}
+	obj->bucket = bucket;
+	obj->req_size = min_t(size_t, req_size, U32_MAX);
+	obj->alloc_size = min_t(size_t, alloc_size, U32_MAX);
+	return ret;
+}
+
+/**
+ * kmprof_objmap_remove_locked() - unmap an object.
+ * @map: the object map.
+ * @addr: the object's address.
+ * @old: filled with the entry removed.
+ *
+ * Context: any; caller holds map->lock.
+ * Return: true if @addr was mapped.
+ */
+bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_object *old)
+{
+	u32 hash = kmprof_objmap_hash(map, addr);
+	u32 *link = kmprof_objmap_find_locked(map, addr, hash);
+	u32 index = *link;
+	u32 other;
+
+	lockdep_assert_held(&map->lock);
+	if (index == KMPROF_OBJECT_NONE)
+		return false;
+	*old = map->pool[index];
+	*link = map->pool[index].next;
+	map->pool[index].next = map->free_head;
+	map->pool[index].bucket = NULL;
+	map->free_head = index;
+	WRITE_ONCE(map->nr_used, map->nr_used - 1);
+
+	/* Keep the bit if another object of the chain shares it. */
+	other = map->chains[kmprof_objmap_chain(map, hash)];
+	for (; other != KMPROF_OBJECT_NONE; other = map->pool[other].next)
+		if (kmprof_objmap_hash(map, map->pool[other].addr) == hash)
+			return true;
+	clear_bit(hash, map->prefilter);
+	return true;
+}
+
+/**
+ * kmprof_objmap_lookup_locked() - read an entry.
+ * @map: the object map.
+ * @addr: the object's address.
+ * @found: filled with the entry.
+ *
+ * Context: any; caller holds map->lock.
+ * Return: true if @addr is mapped.
+ */
+bool kmprof_objmap_lookup_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_object *found)
+{
+	u32 *link = kmprof_objmap_find_locked(map, addr,
+					      kmprof_objmap_hash(map, addr));
+
+	lockdep_assert_held(&map->lock);
+	if (*link == KMPROF_OBJECT_NONE)
+		return false;
+	*found = map->pool[*link];
+	return true;
+}
+
+/**
+ * kmprof_objmap_reserved() - bytes reserved by the object map.
+ * @map: the object map.
+ *
+ * Context: any.
+ * Return: pool, chains and bitmap sizes.
+ */
+size_t kmprof_objmap_reserved(const struct kmprof_objmap *map)
+{
+	return (size_t)map->capacity * sizeof(*map->pool) +
+	       (sizeof(*map->chains) << map->chain_bits) +
+	       BITS_TO_LONGS(1UL << map->filter_bits) * sizeof(long);
+}
+
+/**
+ * kmprof_objmap_init() - reserve the object map.
+ * @map: the map to set up.
+ * @capacity: objects it can hold.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity)
+{
+	u32 i;
+
+	raw_spin_lock_init(&map->lock);
+	map->capacity = capacity;
+	map->chain_bits = order_base_2(capacity);
+	map->filter_bits = map->chain_bits + KMPROF_FILTER_SHIFT;
+	map->nr_used = 0;
+	map->pool = vmalloc_array(capacity, sizeof(*map->pool));
+	map->chains = vmalloc_array(1UL << map->chain_bits,
+				    sizeof(*map->chains));
+	map->prefilter = vzalloc(BITS_TO_LONGS(1UL << map->filter_bits) *
+				 sizeof(long));
+	if (!map->pool || !map->chains || !map->prefilter) {
+		kmprof_objmap_free(map);
+		return -ENOMEM;
+	}
+	for (i = 0; i < capacity; i++) {
+		map->pool[i].bucket = NULL;
+		map->pool[i].next = i + 1 < capacity ? i + 1 : KMPROF_OBJECT_NONE;
+	}
+	map->free_head = 0;
+	for (i = 0; i < 1U << map->chain_bits; i++)
+		map->chains[i] = KMPROF_OBJECT_NONE;
+	return 0;
+}
+
+/**
+ * kmprof_objmap_free() - release the object map.
+ * @map: the map, no longer in use.
+ *
+ * Context: process context.
+ */
+void kmprof_objmap_free(struct kmprof_objmap *map)
+{
+	vfree(map->prefilter);
+	vfree(map->chains);
+	vfree(map->pool);
+	map->prefilter = NULL;
+	map->chains = NULL;
+	map->pool = NULL;
+}
+
+/**
+ * kmprof_objmap_test_prefilter() - the prefilter's answer (tests).
+ * @prof: the profile.
+ * @addr: an address.
+ *
+ * Context: any.
+ * Return: kmprof_objmap_may_contain().
+ */
+bool kmprof_objmap_test_prefilter(struct kmprof_profile *prof,
+				  unsigned long addr)
+{
+	return kmprof_objmap_may_contain(&prof->objects, addr);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_objmap_test_prefilter);
+
+/**
+ * kmprof_objmap_test_filter_bits() - log2 of the prefilter's size (tests).
+ * @prof: the profile.
+ *
+ * Context: any.
+ * Return: the number of address bits the prefilter hashes to.
+ */
+unsigned int kmprof_objmap_test_filter_bits(struct kmprof_profile *prof)
+{
+	return prof->objects.filter_bits;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_objmap_test_filter_bits);
+
+/**
+ * kmprof_objmap_test_lookup() - read a mapped object's sizes (tests).
+ * @prof: the profile.
+ * @addr: an address.
+ * @req_size: set to the requested size if mapped.
+ * @alloc_size: set to the allocated size if mapped.
+ *
+ * Context: any; takes objects.lock.
+ * Return: true if @addr is mapped.
+ */
+bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,
+			       size_t *req_size, size_t *alloc_size)
+{
+	struct kmprof_object found;
+	unsigned long flags;
+	bool mapped;
+
+	raw_spin_lock_irqsave(&prof->objects.lock, flags);
+	mapped = kmprof_objmap_lookup_locked(&prof->objects, addr, &found);
+	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
+	if (mapped) {
+		*req_size = found.req_size;
+		*alloc_size = found.alloc_size;
+	}
+	return mapped;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_objmap_test_lookup);

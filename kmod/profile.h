@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - the profile core: what probe handlers, debugfs and the KUnit
+ * suites call.
+ *
+ * A struct kmprof_profile is one complete profiler state: sampler, bucket
+ * table, object map, cycle ring and counters, with every pool reserved when
+ * it is created. The module owns one; each KUnit case makes its own small one.
+ *
+ * Nothing on the record path (kmprof_sample(), kmprof_stack_capture(),
+ * kmprof_record_*(), kmprof_cycle_advance()) sleeps or allocates memory: it
+ * may run in a kprobe handler, in hardirq or softirq context, and on any CPU
+ * at once.
+ */
+#ifndef KMPROF_PROFILE_H
+#define KMPROF_PROFILE_H
+
+#include <linux/types.h>
+
+#include <kmprof.h>
+
+struct kmprof_profile;
+struct rnd_state;
+
+/**
+ * struct kmprof_params - sizes and rate of a profile, fixed at creation.
+ * @rate: mean number of bytes allocated between two samples; 1 samples
+ *	every allocation, 0 samples none. Can be changed later with
+ *	kmprof_sampler_set_rate().
+ * @max_buckets: capacity of the bucket pool (distinct stack + size class).
+ * @max_objects: capacity of the object map (sampled objects not yet freed).
+ * @max_depth: deepest stack kept, in frames.
+ */
+struct kmprof_params {
+	unsigned long rate;
+	unsigned int max_buckets;
+	unsigned int max_objects;
+	unsigned int max_depth;
+};
+
+/**
+ * struct kmprof_counts - what happened to the objects of one bucket.
+ * @allocs: sampled allocations.
+ * @frees: frees of sampled objects.
+ * @alloc_req_bytes: bytes the callers asked for, summed over @allocs.
+ * @alloc_bytes: bytes the allocator handed out (the size class), summed.
+ * @free_req_bytes: requested bytes of the freed objects.
+ * @free_bytes: allocated bytes of the freed objects.
+ *
+ * In use is @allocs - @frees objects, @alloc_bytes - @free_bytes bytes.
+ */
+struct kmprof_counts {
+	u64 allocs;
+	u64 frees;
+	u64 alloc_req_bytes;
+	u64 alloc_bytes;
+	u64 free_req_bytes;
+	u64 free_bytes;
+};
+
+/**
+ * struct kmprof_bucket_view - one bucket as a reader of the profile sees it.
+ * @stack: return addresses, innermost first; immutable while the profile
+ *	lives.
+ * @depth: number of entries in @stack.
+ * @size_class: allocated size of every object of the bucket.
+ * @counts: published counts.
+ */
+struct kmprof_bucket_view {
+	const unsigned long *stack;
+	unsigned int depth;
+	size_t size_class;
+	struct kmprof_counts counts;
+};
+
+/**
+ * typedef kmprof_read_fn - called by kmprof_profile_read() for each bucket.
+ * @arg: the argument given to kmprof_profile_read().
+ * @view: the bucket; valid only during the call.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 to continue, anything else stops the walk and is returned.
+ */
+typedef int (*kmprof_read_fn)(void *arg, const struct kmprof_bucket_view *view);
+
+/**
+ * struct kmprof_cycle_info - state of the cycle ring.
+ * @cycle: the counter; events now go to the slot of cycle + 1.
+ * @pending: closed cycles not yet published (0 to 2).
+ */
+struct kmprof_cycle_info {
+	unsigned int cycle;
+	unsigned int pending;
+};
+
+/*
+ * Counters of a profile, printed by the "stats" file in this order. The
+ * first ones count events; the ones after KMPROF_STAT_BUCKETS are levels
+ * read from the profile's state when asked.
+ */
+enum kmprof_stat {
+	KMPROF_STAT_EVENTS,		/* allocations seen by the sampler */
+	KMPROF_STAT_SAMPLES,		/* of which were sampled */
+	KMPROF_STAT_FREES,		/* frees of sampled objects recorded */
+	KMPROF_STAT_DROPS_BUCKET,	/* samples lost: bucket pool full */
+	KMPROF_STAT_DROPS_OBJECT,	/* samples lost: object map full */
+	KMPROF_STAT_LOST_FREES,		/* sampled objects whose free went unseen */
+	KMPROF_STAT_FLUSHES,		/* cycles published */
+	KMPROF_STAT_SKIPPED_ADVANCES,	/* advances refused: slot unflushed */
+	KMPROF_STAT_BUCKETS,		/* buckets in use */
+	KMPROF_STAT_OBJECTS,		/* objects in the object map */
+	KMPROF_STAT_CYCLE,		/* the cycle counter */
+	KMPROF_STAT_RESERVED_BYTES,	/* memory reserved for the pools */
+	KMPROF_STAT_COUNT
+};
+
+#define KMPROF_STAT_FIRST_LEVEL	KMPROF_STAT_BUCKETS
+
+/* Cycles are counted modulo this; a multiple of the 3 ring slots. */
+#define KMPROF_RING_SLOTS	3
+#define KMPROF_CYCLE_WRAP	(KMPROF_RING_SLOTS * (1U << 30))
+
+/* profile.c: life cycle and the record path */
+int kmprof_params_validate(const struct kmprof_params *params);
+struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params);
+void kmprof_profile_destroy(struct kmprof_profile *prof);
+unsigned int kmprof_profile_max_depth(const struct kmprof_profile *prof);
+void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
+			 size_t req_size, size_t alloc_size,
+			 const unsigned long *stack, unsigned int depth);
+void kmprof_record_free(struct kmprof_profile *prof, unsigned long addr);
+void kmprof_record_reuse(struct kmprof_profile *prof, unsigned long addr);
+int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
+			void *arg);
+
+/* sampler.c: which allocations to sample */
+bool kmprof_sample(struct kmprof_profile *prof, size_t size);
+void kmprof_sampler_set_rate(struct kmprof_profile *prof, unsigned long rate);
+unsigned long kmprof_sampler_rate(const struct kmprof_profile *prof);
+void kmprof_sampler_seed(struct kmprof_profile *prof, u64 seed);
+unsigned long kmprof_sample_interval(struct rnd_state *rnd, unsigned long rate);
+
+/* stack.c: the stack of a sampled allocation */
+unsigned int kmprof_stack_capture(unsigned long *entries,
+				  unsigned int max_entries, unsigned int skip);
+
+/* cycle.c: the 3-slot ring */
+int kmprof_cycle_advance(struct kmprof_profile *prof);
+void kmprof_cycle_advance_wait(struct kmprof_profile *prof);
+void kmprof_cycle_flush(struct kmprof_profile *prof);
+void kmprof_cycle_get(struct kmprof_profile *prof,
+		      struct kmprof_cycle_info *info);
+
+/* stats.c: counters */
+extern const char *const kmprof_stat_names[KMPROF_STAT_COUNT];
+void kmprof_stats_read(struct kmprof_profile *prof, u64 *values);
+struct seq_file;
+void kmprof_stats_print(struct kmprof_profile *prof, struct seq_file *m);
+
+/*
+ * Test hooks, for the KUnit suites only: they make rare states reachable in
+ * a few steps. Each one documents the state it requires.
+ */
+int kmprof_cycle_test_set(struct kmprof_profile *prof, unsigned int cycle);
+int kmprof_bucket_test_set_hash_bits(struct kmprof_profile *prof,
+				     unsigned int bits);
+bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
+			       const unsigned long *stack, unsigned int depth,
+			       size_t size_class, unsigned int *index);
+bool kmprof_objmap_test_prefilter(struct kmprof_profile *prof,
+				  unsigned long addr);
+bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,
+			       size_t *req_size, size_t *alloc_size);
+unsigned int kmprof_objmap_test_filter_bits(struct kmprof_profile *prof);
+
+#endif /* KMPROF_PROFILE_H */

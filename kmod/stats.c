@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the counters of a profile and their text form.
+ *
+ * Event counters are per CPU (a probe handler bumps one without sharing a
+ * cache line with other CPUs) and summed when read; levels (buckets and
+ * objects in use, the cycle, memory reserved) are read from the state.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/seq_file.h>
+
+#include "core.h"
+
+const char *const kmprof_stat_names[KMPROF_STAT_COUNT] = {
+	[KMPROF_STAT_EVENTS]		= "events",
+	[KMPROF_STAT_SAMPLES]		= "samples",
+	[KMPROF_STAT_FREES]		= "sampled_frees",
+	[KMPROF_STAT_DROPS_BUCKET]	= "drops_bucket_pool",
+	[KMPROF_STAT_DROPS_OBJECT]	= "drops_object_pool",
+	[KMPROF_STAT_LOST_FREES]	= "lost_frees",
+	[KMPROF_STAT_FLUSHES]		= "flushes",
+	[KMPROF_STAT_SKIPPED_ADVANCES]	= "skipped_advances",
+	[KMPROF_STAT_BUCKETS]		= "buckets_in_use",
+	[KMPROF_STAT_OBJECTS]		= "objects_in_use",
+	[KMPROF_STAT_CYCLE]		= "cycle",
+	[KMPROF_STAT_RESERVED_BYTES]	= "reserved_bytes",
+};
+EXPORT_SYMBOL_IF_KUNIT(kmprof_stat_names);
+static_assert(ARRAY_SIZE(kmprof_stat_names) == KMPROF_STAT_COUNT);
+
+/**
+ * kmprof_stats_read() - read every counter.
+ * @prof: the profile.
+ * @values: KMPROF_STAT_COUNT values, indexed by enum kmprof_stat.
+ *
+ * Each counter is read on its own: the set is not one atomic snapshot.
+ *
+ * Context: any.
+ */
+void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
+{
+	int item, cpu;
+
+	for (item = 0; item < KMPROF_STAT_FIRST_LEVEL; item++) {
+		values[item] = 0;
+		for_each_possible_cpu(cpu)
+			values[item] += per_cpu_ptr(prof->stats, cpu)->count[item];
+	}
+	values[KMPROF_STAT_BUCKETS] = kmprof_buckets_count(&prof->buckets);
+	/* Pairs with WRITE_ONCE() in objmap.c. */
+	values[KMPROF_STAT_OBJECTS] = READ_ONCE(prof->objects.nr_used);
+	/* Pairs with WRITE_ONCE() in __kmprof_cycle_advance(). */
+	values[KMPROF_STAT_CYCLE] = READ_ONCE(prof->ring.cycle);
+	values[KMPROF_STAT_RESERVED_BYTES] =
+		sizeof(*prof) +
+		(sizeof(struct kmprof_stats_cpu) +
+		 sizeof(struct kmprof_sampler_cpu)) * num_possible_cpus() +
+		kmprof_buckets_reserved(&prof->buckets) +
+		kmprof_objmap_reserved(&prof->objects);
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_stats_read);
+
+/**
+ * kmprof_stats_print() - print the counters as "name value" lines.
+ * @prof: the profile.
+ * @m: the seq_file of the "stats" file, after its header line.
+ *
+ * Context: process context.
+ */
+void kmprof_stats_print(struct kmprof_profile *prof, struct seq_file *m)
+{
+	u64 values[KMPROF_STAT_COUNT];
+	int item;
+
+	kmprof_stats_read(prof, values);
+	for (item = 0; item < KMPROF_STAT_COUNT; item++)
+		seq_printf(m, "%s %llu\n", kmprof_stat_names[item], values[item]);
+}
