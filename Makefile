@@ -13,6 +13,7 @@ else
 Q :=
 endif
 export V
+MAKEFLAGS += --no-print-directory
 
 # kbuild's own quiet mode is kept; BTF for a module needs the target's
 # vmlinux with BTF, which the headers packages do not ship.

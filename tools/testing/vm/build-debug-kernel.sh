@@ -10,7 +10,9 @@ set -euo pipefail
 pkg=$(kernel_field debug 4)
 srcver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 	die "$pkg is not installed (run install-deps.sh)"
-key=$srcver-$(hash_of "$VM_DIR/debug.config" "$0")
+# Bump when the way the kernel is built changes (not its config, hashed).
+RECIPE=1
+key=$srcver-$(echo "recipe $RECIPE" | hash_of - "$VM_DIR/debug.config")
 out=$KMPROF_CACHE/debug/$key
 build=$out/build
 
@@ -20,14 +22,7 @@ if [ -f "$out/complete" ]; then
 	exit 0
 fi
 
-src=$KMPROF_CACHE/src/$pkg-$srcver
-if [ ! -f "$src/.extracted" ]; then
-	say "debug kernel: extracting $pkg $srcver (~20 s)"
-	rm -rf "$src" && mkdir -p "$src"
-	tar -xf "/usr/src/$pkg.tar.xz" -C "$src" --strip-components=1
-	touch "$src/.extracted"
-fi
-
+src=$(linux_source_dir)
 rm -rf "$out" && mkdir -p "$build"
 export CCACHE_DIR=$KMPROF_CACHE/ccache
 kmake() { make -C "$src" O="$build" CC="ccache gcc" "$@"; }

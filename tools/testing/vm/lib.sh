@@ -42,3 +42,23 @@ hash_of()
 {
 	cat "$@" | sha256sum | cut -c1-16
 }
+
+# linux_source_dir: Debian's linux-source tree of the debug kernel's series,
+# extracted once into the cache; prints its path. It also provides kunit.py
+# and checkpatch.pl.
+linux_source_dir()
+{
+	local pkg srcver src
+
+	pkg=$(kernel_field debug 4)
+	srcver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
+		die "$pkg is not installed (run install-deps.sh)"
+	src=$KMPROF_CACHE/src/$pkg-$srcver
+	if [ ! -f "$src/.extracted" ]; then
+		say "extracting $pkg $srcver (~20 s)"
+		rm -rf "$src" && mkdir -p "$src"
+		tar -xf "/usr/src/$pkg.tar.xz" -C "$src" --strip-components=1
+		touch "$src/.extracted"
+	fi
+	echo "$src"
+}

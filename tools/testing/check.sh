@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test tier of kmprof on every kernel it applies to.
+#
+#   host    the tool's tests and the VM judge's own test
+#   kunit   the KUnit suites, in the debug kernel
+#   vm      the guest selftests, on each stock kernel and the debug kernel
+#
+# Installs what it needs, fetches and builds the kernels (cached under
+# $KMPROF_CACHE), and ends with one line: "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/vm/lib.sh"
+
+out=$KMPROF_ROOT/build/check
+mkdir -p "$out"
+passed=0
+failed=0
+t0=$(date +%s)
+
+# count LOG: add the results a tier printed to the totals. Host tests print
+# "ok - NAME" / "not ok - NAME"; VM runs end with a judge verdict line.
+count()
+{
+	local p f
+	p=$(grep -c '^ok - ' "$1")
+	f=$(grep -c '^not ok - ' "$1")
+	if grep -q '^judge .*: [0-9]* ok, [0-9]* not ok$' "$1"; then
+		read -r p f < <(sed -n 's/^judge .*: \([0-9]*\) ok, \([0-9]*\) not ok$/\1 \2/p' "$1" | tail -n 1)
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# tier NAME COMMAND...: run one tier, show its failures, count its cases. A
+# tier that fails without reporting a failed case counts as one failure.
+tier()
+{
+	local name=$1 log=$out/$1.log before=$failed
+	shift
+	say "check: $name"
+	"$@" >"$log" 2>&1
+	local status=$?
+	grep -v '^ok - ' "$log" | grep -v '^\[kmprof ' || true
+	grep '^\[kmprof ' "$log" >&2 || true
+	count "$log"
+	if [ "$status" -ne 0 ] && [ "$failed" -eq "$before" ]; then
+		say "check: $name failed (status $status) without a failed case"
+		failed=$((failed + 1))
+	fi
+}
+
+"$VM_DIR/install-deps.sh" || die "cannot install the host packages"
+src=$(linux_source_dir) || die "no kernel source"
+
+make -s -C "$KMPROF_ROOT/tools" >&2 || die "the tool does not build"
+tier host-tool "$KMPROF_ROOT/tools/testing/tool_test.sh" "$KMPROF_ROOT/tools/kmprof"
+tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
+
+for name in $(kernel_names stock); do
+	tier "$name-selftest" "$VM_DIR/run-vm.sh" "$name" selftest
+done
+for name in $(kernel_names debug); do
+	tier "$name-kunit" "$VM_DIR/run-vm.sh" "$name" kunit
+	tier "$name-selftest" "$VM_DIR/run-vm.sh" "$name" selftest
+done
+
+say "check: done in $(( ($(date +%s) - t0) / 60 )) min $(( ($(date +%s) - t0) % 60 )) s; logs in ${out#"$KMPROF_ROOT"/}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

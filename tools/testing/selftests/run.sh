@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run every kmprof selftest in the guest as one KTAP document: each
+# *_test.sh is a suite. A suite that dies before reporting is not ok.
+dir=$(dirname "$0")
+. "$dir/ktap.sh"
+
+set -- "$dir"/*_test.sh
+ktap_line "KTAP version 1"
+ktap_line "1..$#"
+index=0
+for test in "$@"; do
+	index=$((index + 1))
+	name=$(basename "$test" .sh)
+	KTAP_SUITE_INDEX=$index KTAP_SUITE_NAME=$name sh "$test"
+	status=$?
+	if [ ! -e "/tmp/ktap-finished-$index" ]; then
+		ktap_line "    # $name exited with status $status"
+		ktap_line "not ok $index $name"
+	fi
+done

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge the console log of one kmprof test VM.
+
+The guest brackets each KTAP document with "kmprof-vm: ktap-begin NAME" and
+"kmprof-vm: ktap-end NAME" and ends with "kmprof-vm: done". Each document is
+parsed by the kernel's own kunit.py; every test case it reports counts. On
+top of that the run itself is one case, "console": it fails on a timeout, on
+a run that never reached "done", and on any kernel splat anywhere in the log.
+
+The last line printed is "judge NAME: N ok, N not ok".
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+MARK = re.compile(r'kmprof-vm: (ktap-begin|ktap-end|done)\s*(\S*)')
+
+# Anything here anywhere in the log fails the run: the kernel found a bug,
+# in kmprof or in what it drove.
+SPLATS = re.compile('|'.join([
+    r'WARNING:', r'BUG:', r'Oops', r'Kernel panic',
+    r'general protection fault', r'Call Trace:', r'UBSAN:', r'KASAN:',
+    r'possible circular locking', r'inconsistent lock state',
+    r'possible recursive locking', r'irq lock inversion',
+    r'suspicious RCU usage', r'DEBUG_LOCKS_WARN_ON',
+    r'INFO: lockdep is turned off', r'blocked for more than',
+    r'rcu: INFO', r'self-detected stall', r'soft lockup', r'hard LOCKUP',
+    r'unreferenced object 0x',
+]))
+SPLAT_CONTEXT = 25
+
+
+def kunit_leaves(group):
+    """Yield (name, status) for every test case of a kunit.py JSON group."""
+    for case in group.get('test_cases', []):
+        yield case['name'], case['status']
+    for sub in group.get('sub_groups', []):
+        for name, status in kunit_leaves(sub):
+            yield sub['name'] + '.' + name, status
+
+
+def parse_ktap(kunit_py, lines):
+    """Run kunit.py parse on one document; return (cases, parser_ok, text)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'ktap.log')
+        out = os.path.join(tmp, 'result.json')
+        with open(src, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        proc = subprocess.run(
+            [sys.executable, kunit_py, 'parse', '--json=' + out, src],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cases = []
+        if os.path.exists(out):
+            with open(out) as f:
+                cases = list(kunit_leaves(json.load(f)))
+    return cases, proc.returncode == 0, proc.stdout
+
+
+def find_documents(lines):
+    """Return ([(name, lines)], [names never closed], reached_done)."""
+    docs, unclosed, done = [], [], False
+    current, body = None, []
+    for line in lines:
+        m = MARK.search(line)
+        if not m:
+            if current is not None:
+                body.append(line)
+            continue
+        what, name = m.groups()
+        if what == 'ktap-begin':
+            if current is not None:
+                unclosed.append(current)
+            current, body = name, []
+        elif what == 'ktap-end' and current is not None:
+            docs.append((current, body))
+            current = None
+        elif what == 'done':
+            done = True
+    if current is not None:
+        unclosed.append(current)
+    return docs, unclosed, done
+
+
+def find_splats(lines):
+    """Return the blocks of lines around every splat, overlapping merged."""
+    blocks, end = [], -1
+    for i, line in enumerate(lines):
+        if SPLATS.search(line) and i > end:
+            end = min(len(lines), i + SPLAT_CONTEXT)
+            blocks.append(lines[max(0, i - 2):end])
+    return blocks
+
+
+def judge(name, log_lines, kunit_py, timed_out):
+    """Print the verdict of one run; return (passed, failed)."""
+    passed = failed = 0
+    console_problems = []
+
+    docs, unclosed, done = find_documents(log_lines)
+    for doc, body in docs:
+        cases, parser_ok, text = parse_ktap(kunit_py, body)
+        bad = [(c, s) for c, s in cases if s not in ('PASS', 'SKIP')]
+        passed += sum(1 for _, s in cases if s == 'PASS')
+        failed += len(bad)
+        for case, status in bad:
+            print(f'judge {name}: {doc}: {case}: {status}')
+        if not cases:
+            failed += 1
+            print(f'judge {name}: {doc}: no test case ran')
+        elif not parser_ok and not bad:
+            failed += 1
+            print(f'judge {name}: {doc}: kunit.py rejected the KTAP')
+        if bad or not parser_ok or not cases:
+            print(text.rstrip())
+    for doc in unclosed:
+        failed += 1
+        print(f'judge {name}: {doc}: the KTAP document never ended')
+
+    if timed_out:
+        console_problems.append('the VM timed out')
+    elif not done:
+        console_problems.append('the guest never reached its end')
+    splats = find_splats(log_lines)
+    if splats:
+        console_problems.append(f'{len(splats)} kernel splat(s)')
+    if console_problems:
+        failed += 1
+        print(f'judge {name}: console: ' + ', '.join(console_problems))
+        for block in splats:
+            print('  | ' + '\n  | '.join(block))
+    else:
+        passed += 1
+    print(f'judge {name}: {passed} ok, {failed} not ok')
+    return passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--name', required=True, help='run name in messages')
+    ap.add_argument('--kunit-py', required=True, help="the kernel's kunit.py")
+    ap.add_argument('--timed-out', action='store_true',
+                    help='the VM was killed by its timeout')
+    ap.add_argument('log', help='console log of the run')
+    args = ap.parse_args()
+    with open(args.log, errors='replace') as f:
+        lines = [l.rstrip('\r\n').replace('\r', '') for l in f]
+    _, failed = judge(args.name, lines, os.path.abspath(args.kunit_py),
+                      args.timed_out)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()

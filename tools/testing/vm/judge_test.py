@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Prove that the VM judge can fail.
+
+A console log recorded from a passing selftest run on the stock 6.12 kernel
+is judged as it is (it must pass) and with one change each: a failing KTAP
+case, a lockdep splat, a timeout, and a guest that died mid-document. Every
+variant must be judged a failure. Prints "ok - NAME" / "not ok - NAME".
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+JUDGE = os.path.join(HERE, 'judge.py')
+DATA = os.path.join(HERE, 'testdata')
+
+
+def recorded():
+    with open(os.path.join(DATA, 'selftest-6.12.log')) as f:
+        return f.read().splitlines()
+
+
+def replace_once(lines, old, new):
+    hits = [i for i, line in enumerate(lines) if line.endswith(old)]
+    assert len(hits) == 1, f'{old!r} occurs {len(hits)} times'
+    out = list(lines)
+    out[hits[0]] = out[hits[0]][:-len(old)] + new
+    return out
+
+
+def failing_case(lines):
+    lines = replace_once(lines, '    ok 3 stats_header',
+                         '    not ok 3 stats_header')
+    return replace_once(lines, 'ok 1 load_unload_test',
+                        'not ok 1 load_unload_test')
+
+
+def lockdep_splat(lines):
+    with open(os.path.join(DATA, 'lockdep-splat.txt')) as f:
+        splat = f.read().splitlines()
+    at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
+    return lines[:at + 1] + splat + lines[at + 1:]
+
+
+def cut_at(lines, text):
+    return lines[:next(i for i, line in enumerate(lines) if text in line)]
+
+
+def judge(lines, *extra):
+    """Return (exit status, output) of the judge on a log."""
+    with tempfile.NamedTemporaryFile('w', suffix='.log') as log:
+        log.write('\n'.join(lines) + '\n')
+        log.flush()
+        proc = subprocess.run(
+            [sys.executable, JUDGE, '--name', 'judge-test',
+             '--kunit-py', KUNIT_PY, *extra, log.name],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return proc.returncode, proc.stdout
+
+
+def main():
+    global KUNIT_PY
+    KUNIT_PY = sys.argv[1]
+    clean = recorded()
+    cases = [
+        # name, log, judge flags, expected verdict line
+        ('clean_log_passes', clean, [], ': 7 ok, 0 not ok'),
+        ('failing_ktap_case_fails', failing_case(clean), [],
+         ': 6 ok, 1 not ok'),
+        ('lockdep_splat_fails', lockdep_splat(clean), [],
+         ': 6 ok, 1 not ok'),
+        ('timeout_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'),
+         ['--timed-out'], ': 0 ok, 2 not ok'),
+        ('guest_death_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'), [],
+         ': 0 ok, 2 not ok'),
+    ]
+    failed = 0
+    for name, lines, flags, verdict in cases:
+        status, out = judge(lines, *flags)
+        last = out.rstrip().splitlines()[-1]
+        good = last.endswith(verdict) and (status == 0) == (
+            verdict.endswith(' 0 not ok'))
+        if name == 'timeout_fails':
+            good = good and 'timed out' in out
+        if name == 'lockdep_splat_fails':
+            good = good and 'possible circular locking' in out
+        print(('ok' if good else 'not ok') + ' - judge: ' + name)
+        if not good:
+            failed += 1
+            print('# ' + out.replace('\n', '\n# '))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()

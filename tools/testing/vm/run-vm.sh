@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one target kernel in QEMU with kmprof and judge its console.
+#
+#   run-vm.sh NAME MODE
+#
+# NAME is a kernel of kernels.conf; MODE is kunit, selftest or demo. The
+# modules are built for that kernel under build/NAME/, packed with busybox,
+# the kmprof tool and the guest scripts into an initramfs, and booted under
+# a timeout with the serial console logged to build/NAME/MODE.log. The last
+# line printed is "judge NAME/MODE: N ok, N not ok"; the exit status is
+# non-zero when anything failed. MODE demo prints the guest's output instead.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: run-vm.sh NAME MODE}
+mode=${2:?usage: run-vm.sh NAME MODE}
+case "$mode" in
+kunit | selftest | demo) ;;
+*) die "unknown mode '$mode'" ;;
+esac
+
+case "$(kernel_field "$name" 2)" in
+stock)
+	root=$("$VM_DIR/fetch-stock-kernel.sh" "$name")
+	kver=$(basename "$(dirname "$root")")
+	image=$root/boot/vmlinuz-$kver
+	kdir=$root/usr/src/linux-headers-$kver
+	timeout=${KMPROF_VM_TIMEOUT:-600}
+	;;
+debug)
+	kdir=$("$VM_DIR/build-debug-kernel.sh")
+	image=$kdir/arch/x86/boot/bzImage
+	kver=$(cat "$kdir/include/config/kernel.release")
+	# KASAN, lockdep and kmemleak under TCG: everything is slow.
+	timeout=${KMPROF_VM_TIMEOUT:-1800}
+	;;
+*)
+	die "$name: not in kernels.conf"
+	;;
+esac
+[ "$mode" != kunit ] || grep -q '^CONFIG_KUNIT=y' "$kdir/.config" ||
+	die "$name: kernel has no KUnit"
+
+work=$KMPROF_ROOT/build/$name
+mkdir -p "$work"
+
+# Modules: kbuild builds out-of-tree modules inside their source directory,
+# so each kernel gets its own copy of the sources.
+say "$name: building modules"
+rsync -a --delete --exclude '*.o' --exclude '*.ko' \
+	"$KMPROF_ROOT"/{Kbuild,kmod,include,kunit} "$work/src/"
+if ! make -C "$kdir" M="$work/src" CONFIG_DEBUG_INFO_BTF_MODULES= \
+	modules >"$work/modules.log" 2>&1; then
+	cat "$work/modules.log" >&2
+	die "$name: module build failed"
+fi
+
+# The tool, static: the initramfs has no C library.
+make -s -C "$KMPROF_ROOT/tools" O="$work/tool" LDFLAGS=-static >&2
+
+stage=$work/initramfs
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,kmprof}
+cp /bin/busybox "$stage/bin/"
+mknod "$stage/dev/console" c 5 1
+install -m 0755 "$VM_DIR/guest-init" "$stage/init"
+cp "$work"/src/*.ko "$work/tool/kmprof" "$stage/kmprof/"
+cp -r "$KMPROF_ROOT/tools/testing/selftests" "$stage/kmprof/"
+cp "$VM_DIR/guest-demo.sh" "$stage/kmprof/demo.sh"
+(cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.cpio.gz"
+
+log=$work/$mode.log
+say "$name: booting $kver in QEMU for $mode" \
+	"(TCG; timeout ${timeout}s; console: ${log#"$KMPROF_ROOT"/})"
+start=$(date +%s)
+status=0
+timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 2 \
+	-nographic -no-reboot -kernel "$image" \
+	-initrd "$work/initramfs.cpio.gz" \
+	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode" \
+	</dev/null >"$log" 2>&1 || status=$?
+say "$name: $mode run took $(( $(date +%s) - start )) s"
+
+if [ "$mode" = demo ]; then
+	sed -n '/kmprof-vm: mode/,/kmprof-vm: done/p' "$log" | tr -d '\r'
+	[ "$status" -eq 0 ] || die "$name: the VM exited with status $status"
+	exit 0
+fi
+
+judge_args=(--name "$name/$mode" --kunit-py "$(linux_source_dir)/tools/testing/kunit/kunit.py")
+[ "$status" -ne 124 ] || judge_args+=(--timed-out)
+"$VM_DIR/judge.py" "${judge_args[@]}" "$log"
