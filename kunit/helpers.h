@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - what the KUnit suites share: private profiles, fake allocation
+ * sites and a reader that sums the published profile.
+ */
+#ifndef KMPROF_TEST_HELPERS_H
+#define KMPROF_TEST_HELPERS_H
+
+#include <kunit/test.h>
+
+#include "../kmod/profile.h"
+
+/* Depth of the fake stacks of kmprof_test_stack(). */
+#define KMPROF_TEST_DEPTH	4
+
+/**
+ * struct kmprof_test_totals - the published profile, summed.
+ * @sum: counts summed over all buckets.
+ * @buckets: buckets with published counts.
+ * @negative_buckets: buckets whose published in-use (objects or bytes,
+ *	requested or allocated) is negative.
+ */
+struct kmprof_test_totals {
+	struct kmprof_counts sum;
+	unsigned int buckets;
+	unsigned int negative_buckets;
+};
+
+struct kmprof_profile *kmprof_test_create(struct kunit *test,
+					  unsigned long rate,
+					  unsigned int max_buckets,
+					  unsigned int max_objects);
+void kmprof_test_stack(unsigned int site, unsigned long *stack);
+void kmprof_test_alloc(struct kmprof_profile *prof, unsigned long addr,
+		       size_t size, unsigned int site);
+void kmprof_test_read(struct kunit *test, struct kmprof_profile *prof,
+		      struct kmprof_test_totals *totals);
+u64 kmprof_test_stat(struct kmprof_profile *prof, enum kmprof_stat item);
+
+#endif /* KMPROF_TEST_HELPERS_H */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - KUnit suite of the object map: insert, lookup, remove, the
+ * prefilter's false-positive rate, and lost frees.
+ */
+
+#include <kunit/test.h>
+#include <linux/prandom.h>
+
+#include "helpers.h"
+
+#define OBJ(n)		(0xffff888000400000UL + 0x40UL * (n))
+/* Addresses never inserted, from another region. */
+#define STRANGER(n)	(0xffff888100000000UL + 0x40UL * (n))
+
+static void kmprof_objmap_test_insert_lookup_remove(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 8, 16);
+	size_t req, alloc;
+
+	kmprof_test_alloc(prof, OBJ(1), 128, 1);
+	kmprof_test_alloc(prof, OBJ(2), 64, 1);
+	KUNIT_ASSERT_TRUE(test, kmprof_objmap_test_lookup(prof, OBJ(1), &req,
+							  &alloc));
+	KUNIT_EXPECT_EQ(test, req, 127);
+	KUNIT_EXPECT_EQ(test, alloc, 128);
+	KUNIT_EXPECT_TRUE(test, kmprof_objmap_test_prefilter(prof, OBJ(1)));
+	KUNIT_EXPECT_FALSE(test, kmprof_objmap_test_lookup(prof, OBJ(3), &req,
+							   &alloc));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 2);
+
+	kmprof_record_free(prof, OBJ(1));
+	KUNIT_EXPECT_FALSE(test, kmprof_objmap_test_lookup(prof, OBJ(1), &req,
+							   &alloc));
+	KUNIT_EXPECT_TRUE(test, kmprof_objmap_test_lookup(prof, OBJ(2), &req,
+							  &alloc));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FREES), 1);
+
+	/* A second free of the same address, or of a stranger: no effect. */
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_record_free(prof, STRANGER(1));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FREES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 1);
+}
+
+/* A random 8-byte aligned address in a 1 GiB region. */
+static unsigned long kmprof_objmap_random(struct rnd_state *rnd,
+					  unsigned long region)
+{
+	return region + 8UL * (prandom_u32_state(rnd) >> 5);
+}
+
+/* Count prefilter hits among @nr random addresses never inserted. */
+static unsigned int kmprof_objmap_false_positives(struct kmprof_profile *prof,
+						  unsigned int nr)
+{
+	unsigned int i, hits = 0;
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, 2);
+	for (i = 0; i < nr; i++)
+		hits += kmprof_objmap_test_prefilter(prof,
+				kmprof_objmap_random(&rnd, STRANGER(0)));
+	return hits;
+}
+
+/*
+ * Random addresses: the bitmap has 8 bits per object, so with the map full
+ * a stranger hits a set bit with probability 1 - e^(-1/8) = 11.8%, at most
+ * 1/8; the bound adds 3 standard deviations (1.1% for 8192 probes). Every
+ * mapped address must pass. Once all are removed, the bitmap is empty.
+ *
+ * Evenly strided addresses, as in a slab, spread over the bitmap perfectly
+ * (Fibonacci hashing) and would show no false positive at all: the measure
+ * must use random ones.
+ */
+static void kmprof_objmap_test_prefilter_rate(struct kunit *test)
+{
+	const unsigned int nr = 1024, probes = 8192;
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, nr);
+	unsigned long *objs = kunit_kcalloc(test, nr, sizeof(*objs),
+					    GFP_KERNEL);
+	unsigned int i, passed = 0, hits;
+	struct rnd_state rnd;
+	size_t req, alloc;
+
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_EXPECT_EQ(test, 1U << kmprof_objmap_test_filter_bits(prof),
+			8 * nr);
+	KUNIT_EXPECT_EQ(test, kmprof_objmap_false_positives(prof, probes), 0);
+
+	prandom_seed_state(&rnd, 1);
+	for (i = 0; i < nr; i++) {
+		do {
+			objs[i] = kmprof_objmap_random(&rnd, OBJ(0));
+		} while (kmprof_objmap_test_lookup(prof, objs[i], &req, &alloc));
+		kmprof_test_alloc(prof, objs[i], 32, 1);
+		if (i + 1 != nr / 8)
+			continue;
+		hits = kmprof_objmap_false_positives(prof, probes);
+		kunit_info(test, "1/8 full: %u of %u strangers pass\n", hits,
+			   probes);
+		/* At most 1/64 of the bits are set. */
+		KUNIT_EXPECT_LE(test, hits, probes / 64 + probes / 256);
+	}
+	KUNIT_ASSERT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), nr);
+	for (i = 0; i < nr; i++)
+		passed += kmprof_objmap_test_prefilter(prof, objs[i]);
+	KUNIT_EXPECT_EQ(test, passed, nr);
+	hits = kmprof_objmap_false_positives(prof, probes);
+	kunit_info(test, "full: %u of %u strangers pass\n", hits, probes);
+	KUNIT_EXPECT_LE(test, hits, probes / 8 + probes / 90);
+	KUNIT_EXPECT_GT(test, hits, 0);
+
+	for (i = 0; i < nr; i++)
+		kmprof_record_free(prof, objs[i]);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 0);
+	KUNIT_EXPECT_EQ(test, kmprof_objmap_false_positives(prof, probes), 0);
+	for (i = 0; i < nr; i++)
+		passed -= kmprof_objmap_test_prefilter(prof, objs[i]);
+	KUNIT_EXPECT_EQ(test, passed, nr);
+}
+
+/*
+ * Removing one of two objects that share a prefilter bit keeps the bit:
+ * the other must still be found.
+ */
+static void kmprof_objmap_test_shared_bit_kept(struct kunit *test)
+{
+	const unsigned int nr = 64;
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, nr);
+	unsigned int i, found = 0;
+	size_t req, alloc;
+
+	for (i = 0; i < nr; i++)
+		kmprof_test_alloc(prof, OBJ(i), 16, 1);
+	/* Free every other one; the rest must all be found. */
+	for (i = 0; i < nr; i += 2)
+		kmprof_record_free(prof, OBJ(i));
+	for (i = 1; i < nr; i += 2) {
+		found += kmprof_objmap_test_prefilter(prof, OBJ(i)) &&
+			 kmprof_objmap_test_lookup(prof, OBJ(i), &req, &alloc);
+	}
+	KUNIT_EXPECT_EQ(test, found, nr / 2);
+	/* And their frees are seen. */
+	for (i = 1; i < nr; i += 2)
+		kmprof_record_free(prof, OBJ(i));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FREES), nr);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 0);
+}
+
+/*
+ * A sampled allocation at an address still mapped: the free was missed.
+ * It is counted, accounted as a free of the old object, and the entry now
+ * describes the new one.
+ */
+static void kmprof_objmap_test_lost_free(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 8, 8);
+	struct kmprof_test_totals totals;
+	size_t req, alloc;
+
+	kmprof_test_alloc(prof, OBJ(1), 32, 1);
+	kmprof_test_alloc(prof, OBJ(1), 256, 2);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 1);
+	KUNIT_ASSERT_TRUE(test, kmprof_objmap_test_lookup(prof, OBJ(1), &req,
+							  &alloc));
+	KUNIT_EXPECT_EQ(test, alloc, 256);
+
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 2);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.free_bytes, 32);
+	KUNIT_EXPECT_EQ(test, totals.sum.alloc_bytes - totals.sum.free_bytes,
+			256);
+	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+}
+
+/* An unsampled allocation at a mapped address retires the stale entry. */
+static void kmprof_objmap_test_reuse_retires(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 8, 8);
+	struct kmprof_test_totals totals;
+	size_t req, alloc;
+
+	kmprof_test_alloc(prof, OBJ(1), 32, 1);
+	kmprof_record_reuse(prof, OBJ(2));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 0);
+	kmprof_record_reuse(prof, OBJ(1));
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
+	KUNIT_EXPECT_FALSE(test, kmprof_objmap_test_lookup(prof, OBJ(1), &req,
+							   &alloc));
+	/* The later real free of the new object is not ours. */
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FREES), 0);
+}
+
+static struct kunit_case kmprof_objmap_cases[] = {
+	KUNIT_CASE(kmprof_objmap_test_insert_lookup_remove),
+	KUNIT_CASE(kmprof_objmap_test_prefilter_rate),
+	KUNIT_CASE(kmprof_objmap_test_shared_bit_kept),
+	KUNIT_CASE(kmprof_objmap_test_lost_free),
+	KUNIT_CASE(kmprof_objmap_test_reuse_retires),
+	{}
+};
+
+static struct kunit_suite kmprof_objmap_suite = {
+	.name = "kmprof_objmap",
+	.test_cases = kmprof_objmap_cases,
+};
+
+kunit_test_suites(&kmprof_objmap_suite);

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - KUnit suite of the cycle ring, with deterministic interleavings
+ * of allocations, frees, advances, flushes and reads.
+ *
+ * Invariants (DESIGN.md, section 2) and the cases that would fail if one
+ * were broken:
+ *  1. published in-use never negative: every case checks it on every read,
+ *     kmprof_ring_test_every_interleaving tries all advance placements;
+ *  2. a published advance holds exactly the events before it:
+ *     kmprof_ring_test_events_across_advance, ..._two_advances_one_pending,
+ *     ..._wrap, ..._every_interleaving;
+ *  3. advance O(1) and atomic-safe: kmprof_ring_test_advance_in_hardirq;
+ *     flush in batches: kmprof_ring_test_flush_many_buckets.
+ */
+
+#include <kunit/test.h>
+#include <linux/hrtimer.h>
+#include <linux/irqflags.h>
+#include <linux/completion.h>
+
+#include "helpers.h"
+
+#define OBJ(n)	(0xffff888000100000UL + 0x100UL * (n))
+
+/* Read, assert nothing negative, and check the published totals. */
+static void kmprof_ring_expect(struct kunit *test, struct kmprof_profile *prof,
+			       u64 allocs, u64 frees)
+{
+	struct kmprof_test_totals totals;
+
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, allocs);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, frees);
+}
+
+static unsigned int kmprof_ring_pending(struct kmprof_profile *prof)
+{
+	struct kmprof_cycle_info info;
+
+	kmprof_cycle_get(prof, &info);
+	return info.pending;
+}
+
+/* Something published, so that later reads do not fold the open slot. */
+static void kmprof_ring_publish_one(struct kunit *test,
+				    struct kmprof_profile *prof)
+{
+	kmprof_test_alloc(prof, OBJ(999), 8, 9);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_ring_expect(test, prof, 1, 0);
+}
+
+/*
+ * An allocation before an advance is in its snapshot; a free of that
+ * object and an allocation after the advance are not, until the next one.
+ */
+static void kmprof_ring_test_events_across_advance(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+
+	kmprof_test_alloc(prof, OBJ(1), 64, 1);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_alloc(prof, OBJ(2), 64, 1);
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_ring_expect(test, prof, 1, 0);
+
+	/* Events after an advance but before its flush are still later. */
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_record_free(prof, OBJ(2));
+	kmprof_ring_expect(test, prof, 2, 1);
+
+	kmprof_cycle_advance_wait(prof);
+	kmprof_ring_expect(test, prof, 2, 2);
+}
+
+/* An object born and freed within one cycle publishes as 1 alloc, 1 free. */
+static void kmprof_ring_test_alloc_free_same_cycle(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_test_totals totals;
+
+	kmprof_ring_publish_one(test, prof);
+	kmprof_test_alloc(prof, OBJ(1), 32, 1);
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_ring_expect(test, prof, 1, 0);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 2);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.alloc_bytes - totals.sum.free_bytes, 8);
+	KUNIT_EXPECT_EQ(test, totals.sum.alloc_req_bytes -
+			totals.sum.free_req_bytes, 7);
+}
+
+/*
+ * Two advances with the first flush still pending use all three slots; a
+ * third must be refused (and counted) until a flush frees the oldest slot.
+ */
+static void kmprof_ring_test_two_advances_one_pending(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_alloc(prof, OBJ(2), 16, 2);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 2);
+	kmprof_test_alloc(prof, OBJ(3), 16, 3);
+
+	/* Blocked: the open slot would become the one holding OBJ(1). */
+	KUNIT_EXPECT_EQ(test, kmprof_cycle_advance(prof), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof,
+					       KMPROF_STAT_SKIPPED_ADVANCES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 2);
+
+	/* The read flushes both, oldest first, and nothing later. */
+	kmprof_ring_expect(test, prof, 2, 0);
+	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 0);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FLUSHES), 2);
+
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_ring_expect(test, prof, 3, 0);
+}
+
+/* The process-context advance flushes instead of skipping. */
+static void kmprof_ring_test_advance_wait_flushes(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_cycle_info info;
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_alloc(prof, OBJ(2), 16, 1);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_alloc(prof, OBJ(3), 16, 1);
+
+	kmprof_cycle_advance_wait(prof);
+	kmprof_cycle_get(prof, &info);
+	KUNIT_EXPECT_EQ(test, info.cycle, 3);
+	KUNIT_EXPECT_EQ(test, info.pending, 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof,
+					       KMPROF_STAT_SKIPPED_ADVANCES), 0);
+	kmprof_ring_expect(test, prof, 3, 0);
+}
+
+/*
+ * Across the counter's wrap, each snapshot still holds exactly the events
+ * before it: with a wrap that is not a multiple of 3 the slot sequence
+ * would jump and an event would be published a cycle early or late.
+ */
+static void kmprof_ring_test_wrap(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 64);
+	struct kmprof_cycle_info info;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_test_set(prof,
+						    KMPROF_CYCLE_WRAP - 2), 0);
+	for (i = 0; i < 6; i++) {
+		kmprof_test_alloc(prof, OBJ(2 * i), 16, 1);
+		kmprof_cycle_advance_wait(prof);
+		/* Recorded after the advance: in the next snapshot only. */
+		kmprof_test_alloc(prof, OBJ(2 * i + 1), 16, 2);
+		kmprof_ring_expect(test, prof, 2 * i + 1, 0);
+		kmprof_cycle_get(prof, &info);
+		KUNIT_EXPECT_EQ(test, info.cycle,
+				(KMPROF_CYCLE_WRAP - 2 + i + 1) %
+				KMPROF_CYCLE_WRAP);
+	}
+	KUNIT_EXPECT_EQ(test, info.cycle, 4);
+}
+
+/*
+ * Before anything is published, a read folds the open slot, as Go's
+ * MemProfile does; afterwards reads show the last snapshot only.
+ */
+static void kmprof_ring_test_read_before_publish_folds(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	kmprof_test_alloc(prof, OBJ(2), 16, 2);
+	kmprof_ring_expect(test, prof, 2, 0);
+
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_test_alloc(prof, OBJ(3), 16, 1);
+	kmprof_ring_expect(test, prof, 2, 0);
+
+	kmprof_cycle_advance_wait(prof);
+	kmprof_ring_expect(test, prof, 3, 1);
+}
+
+/* Empty snapshots publish nothing: the read still folds. */
+static void kmprof_ring_test_fold_after_empty_cycles(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_cycle_flush(prof);
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	kmprof_ring_expect(test, prof, 1, 0);
+}
+
+/*
+ * Two objects, four events (alloc A, alloc B, free A, free B) and an
+ * advance after any subset of them: after each advance the published
+ * profile has exactly the events before it and nothing negative.
+ */
+static void kmprof_ring_test_every_interleaving(struct kunit *test)
+{
+	unsigned int mask, step;
+
+	for (mask = 0; mask < 16; mask++) {
+		struct kmprof_profile *prof = kmprof_test_create(test, 1, 8, 8);
+		u64 allocs = 1, frees = 0, snap_allocs = 1, snap_frees = 0;
+
+		kmprof_ring_publish_one(test, prof);
+		for (step = 0; step < 4; step++) {
+			switch (step) {
+			case 0:
+			case 1:
+				kmprof_test_alloc(prof, OBJ(step), 32, step);
+				allocs++;
+				break;
+			default:
+				kmprof_record_free(prof, OBJ(step - 2));
+				frees++;
+				break;
+			}
+			if (mask & (1U << step)) {
+				kmprof_cycle_advance_wait(prof);
+				snap_allocs = allocs;
+				snap_frees = frees;
+			}
+			kmprof_ring_expect(test, prof, snap_allocs,
+					   snap_frees);
+		}
+		kmprof_cycle_advance_wait(prof);
+		kmprof_ring_expect(test, prof, 3, 2);
+	}
+}
+
+/* A lost free is accounted in the cycle where it is discovered. */
+static void kmprof_ring_test_lost_free_cycle(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+
+	kmprof_ring_publish_one(test, prof);
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	/* OBJ(1)'s free was missed; a new object lives there now. */
+	kmprof_test_alloc(prof, OBJ(1), 32, 2);
+	kmprof_ring_expect(test, prof, 2, 0);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_ring_expect(test, prof, 3, 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 2);
+}
+
+/* Flush and fold walk every batch of buckets, not just the first. */
+static void kmprof_ring_test_flush_many_buckets(struct kunit *test)
+{
+	const unsigned int nr = 300;
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, nr, nr);
+	struct kmprof_test_totals totals;
+	unsigned int i;
+
+	kmprof_ring_publish_one(test, prof);
+	for (i = 0; i < nr - 1; i++)
+		kmprof_test_alloc(prof, OBJ(i), 16, 100 + i);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.buckets, nr);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, nr);
+}
+
+struct kmprof_ring_irq {
+	struct hrtimer timer;
+	struct kmprof_profile *prof;
+	struct completion done;
+	int advance_ret;
+};
+
+static enum hrtimer_restart kmprof_ring_irq_fn(struct hrtimer *timer)
+{
+	struct kmprof_ring_irq *irq = container_of(timer, struct kmprof_ring_irq,
+						   timer);
+
+	kmprof_test_alloc(irq->prof, OBJ(2), 16, 1);
+	kmprof_record_free(irq->prof, OBJ(1));
+	irq->advance_ret = kmprof_cycle_advance(irq->prof);
+	complete(&irq->done);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Record and advance from hardirq context (lockdep and might_sleep
+ * checks watch), and with interrupts off in process context.
+ */
+static void kmprof_ring_test_advance_in_hardirq(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_ring_irq *irq = kunit_kzalloc(test, sizeof(*irq),
+						    GFP_KERNEL);
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, irq);
+	irq->prof = prof;
+	init_completion(&irq->done);
+	kmprof_ring_publish_one(test, prof);
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+
+	hrtimer_init(&irq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq->timer.function = kmprof_ring_irq_fn;
+	hrtimer_start(&irq->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&irq->done, 10 * HZ),
+			0);
+	hrtimer_cancel(&irq->timer);
+	KUNIT_EXPECT_EQ(test, irq->advance_ret, 0);
+	kmprof_ring_expect(test, prof, 3, 1);
+
+	local_irq_save(flags);
+	KUNIT_EXPECT_EQ(test, kmprof_cycle_advance(prof), 0);
+	local_irq_restore(flags);
+	kmprof_ring_expect(test, prof, 3, 1);
+}
+
+static struct kunit_case kmprof_ring_cases[] = {
+	KUNIT_CASE(kmprof_ring_test_events_across_advance),
+	KUNIT_CASE(kmprof_ring_test_alloc_free_same_cycle),
+	KUNIT_CASE(kmprof_ring_test_two_advances_one_pending),
+	KUNIT_CASE(kmprof_ring_test_advance_wait_flushes),
+	KUNIT_CASE(kmprof_ring_test_wrap),
+	KUNIT_CASE(kmprof_ring_test_read_before_publish_folds),
+	KUNIT_CASE(kmprof_ring_test_fold_after_empty_cycles),
+	KUNIT_CASE(kmprof_ring_test_every_interleaving),
+	KUNIT_CASE(kmprof_ring_test_lost_free_cycle),
+	KUNIT_CASE(kmprof_ring_test_flush_many_buckets),
+	KUNIT_CASE(kmprof_ring_test_advance_in_hardirq),
+	{}
+};
+
+static struct kunit_suite kmprof_ring_suite = {
+	.name = "kmprof_ring",
+	.test_cases = kmprof_ring_cases,
+};
+
+kunit_test_suites(&kmprof_ring_suite);
