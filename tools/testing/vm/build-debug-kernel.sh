@@ -15,6 +15,7 @@ RECIPE=1
 key=$srcver-$(echo "recipe $RECIPE" | hash_of - "$VM_DIR/debug.config")
 out=$KMPROF_CACHE/debug/$key
 build=$out/build
+cache_lock debug-kernel
 
 if [ -f "$out/complete" ]; then
 	say "debug kernel: $pkg $srcver (cached, $key)"
@@ -63,4 +64,8 @@ if ! wait "$pid"; then
 fi
 touch "$out/complete"
 say "debug kernel: built in $(( $(date +%s) - start )) s"
+# Builds of other configurations are stale now (ccache keeps what helps).
+for old in "$KMPROF_CACHE"/debug/*; do
+	[ "$old" = "$out" ] || rm -rf "$old"
+done
 echo "$build"

@@ -19,6 +19,7 @@ newest_of_series() {
 		sort -V | tail -n 1
 }
 
+cache_lock "stock-$name"
 ver=$pinned
 if [ ! -f "$KMPROF_CACHE/stock/$ver/complete" ]; then
 	has_package "linux-image-$ver-unsigned" || apt-get update -q >&2

@@ -37,6 +37,18 @@ kernel_names()
 		"$KERNELS_CONF"
 }
 
+# cache_lock NAME: hold an exclusive lock on the cache entry NAME until the
+# calling script exits, so that concurrent runs wait instead of building the
+# same entry twice.
+cache_lock()
+{
+	local fd
+
+	mkdir -p "$KMPROF_CACHE/locks"
+	exec {fd}>"$KMPROF_CACHE/locks/$1"
+	flock "$fd"
+}
+
 # hash_of FILE...: a short content hash used to key cache entries.
 hash_of()
 {
@@ -54,6 +66,7 @@ linux_source_dir()
 	srcver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
 		die "$pkg is not installed (run install-deps.sh)"
 	src=$KMPROF_CACHE/src/$pkg-$srcver
+	cache_lock linux-source
 	if [ ! -f "$src/.extracted" ]; then
 		say "extracting $pkg $srcver (~20 s)"
 		rm -rf "$src" && mkdir -p "$src"

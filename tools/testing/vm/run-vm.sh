@@ -39,11 +39,19 @@ debug)
 	die "$name: not in kernels.conf"
 	;;
 esac
-[ "$mode" != kunit ] || grep -q '^CONFIG_KUNIT=y' "$kdir/.config" ||
-	die "$name: kernel has no KUnit"
+if [ "$mode" = kunit ]; then
+	# The suites' needs are stated once, in kunit/.kunitconfig.
+	while IFS= read -r want; do
+		grep -qx "$want" "$kdir/.config" ||
+			die "$name: kernel lacks $want (kunit/.kunitconfig)"
+	done < <(grep '^CONFIG_' "$KMPROF_ROOT/kunit/.kunitconfig")
+fi
 
 work=$KMPROF_ROOT/build/$name
 mkdir -p "$work"
+# One run per kernel at a time: runs share the kernel's build directory.
+exec {lock}>"$work/.lock"
+flock "$lock"
 
 # Modules: kbuild builds out-of-tree modules inside their source directory,
 # so each kernel gets its own copy of the sources.
@@ -75,7 +83,7 @@ say "$name: booting $kver in QEMU for $mode" \
 	"(TCG; timeout ${timeout}s; console: ${log#"$KMPROF_ROOT"/})"
 start=$(date +%s)
 status=0
-timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 2 \
+timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max,la57=off -m 2G -smp 2 \
 	-nographic -no-reboot -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" \
 	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode" \
