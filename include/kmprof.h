@@ -12,8 +12,27 @@
 #define KMPROF_NAME		"kmprof"
 #define KMPROF_DEBUGFS_DIR	"/sys/kernel/debug/kmprof"
 
-/* Version of the "stats" file layout: "name value" lines after a header. */
+/*
+ * The control files of KMPROF_DEBUGFS_DIR, all root only. Writes take one
+ * token (surrounding white space ignored); anything else is -EINVAL and
+ * changes nothing.
+ *
+ *   stats   read: "kmprof stats v<KMPROF_STATS_VERSION>", then "<name> <value>"
+ *           lines, one per counter.
+ *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
+ *           not yet published. Write "1": advance (returns after the
+ *           advance; the flush is queued).
+ *   heap    read: the published profile, see kmprof_heap.h. A read flushes
+ *           pending cycles first.
+ *   rate    read/write: the sampling rate in bytes, 0..KMPROF_RATE_MAX.
+ *   enable  read/write: "1" profiling, "0" stopped (probes stay registered).
+ *   reset   write "1": forget every bucket and object.
+ *   probes  read: "kmprof probes v<KMPROF_PROBES_VERSION>", then one line per
+ *           known entry point: "<symbol> <alloc|free> <armed|absent|failed>
+ *           <hits> <nmissed>".
+ */
 #define KMPROF_STATS_VERSION	1
+#define KMPROF_PROBES_VERSION	1
 
 /*
  * Tunables: default values and the accepted range of the module parameters
