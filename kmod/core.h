@@ -21,9 +21,16 @@
  * The core's entry points are exported to the KUnit module only, and only
  * when the kernel has KUnit: a stock kernel's kmprof.ko grows no ABI.
  * Headers older than 6.2 lack kunit/visibility.h; there the macro only
- * checks that the symbol exists.
+ * checks that the symbol exists. sparse cannot evaluate __has_include()
+ * and is only run against a kernel that has the header.
  */
-#if __has_include("kunit/visibility.h")
+#ifdef __CHECKER__
+#define KMPROF_HAVE_KUNIT_VISIBILITY
+#elif __has_include("kunit/visibility.h")
+#define KMPROF_HAVE_KUNIT_VISIBILITY
+#endif
+
+#ifdef KMPROF_HAVE_KUNIT_VISIBILITY
 #include <kunit/visibility.h>
 #else
 #define EXPORT_SYMBOL_IF_KUNIT(symbol) static_assert(!__same_type(symbol, void))
