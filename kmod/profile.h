@@ -10,7 +10,10 @@
  * Nothing on the record path (kmprof_sample(), kmprof_stack_capture(),
  * kmprof_record_*(), kmprof_cycle_advance()) sleeps or allocates memory: it
  * may run in a kprobe handler, in hardirq or softirq context, and on any CPU
- * at once.
+ * at once. Flush and read are for process context.
+ *
+ * Each function's kernel-doc, with the Context: line saying where it may
+ * be called, sits at its definition in the file named below.
  */
 #ifndef KMPROF_PROFILE_H
 #define KMPROF_PROFILE_H
