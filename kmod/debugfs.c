@@ -1,37 +1,268 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the debugfs interface, /sys/kernel/debug/kmprof/.
+ * kmprof - the debugfs interface, /sys/kernel/debug/kmprof/; the files and
+ * their formats are listed in include/kmprof.h.
  *
  * Every file is root only (0400 or 0600): the profile holds raw kernel
- * addresses.
+ * addresses. A write is one token: it is copied (bounded), stripped of
+ * white space and matched exactly or parsed with kstrto*(); anything else
+ * is -EINVAL with a rate-limited warning, and changes nothing.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <kmprof_heap.h>
 
 #include "kmprof_internal.h"
 
+/* Longest token any file accepts, with its NUL: a u64 in decimal. */
+#define KMPROF_WRITE_MAX	24
+
 static struct dentry *kmprof_debugfs_dir;
 
-/* "stats": a versioned header, then the counters as "name value" lines. */
+/* Copy a write into @buf and strip it; -EINVAL if it cannot be a token. */
+static int kmprof_write_token(const char __user *ubuf, size_t count,
+			      char *buf, char **token)
+{
+	if (!count || count >= KMPROF_WRITE_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	*token = strstrip(buf);
+	return 0;
+}
+
+static int kmprof_write_ulong(struct file *file, const char __user *ubuf,
+			      size_t count, unsigned long *val)
+{
+	char buf[KMPROF_WRITE_MAX], *token;
+	int ret;
+
+	ret = kmprof_write_token(ubuf, count, buf, &token);
+	if (!ret && kstrtoul(token, 10, val))
+		ret = -EINVAL;
+	if (ret == -EINVAL)
+		pr_warn_ratelimited("%pD: expected a decimal number\n", file);
+	return ret;
+}
+
+/* Files that take only "1", a command. */
+static int kmprof_write_one(struct file *file, const char __user *ubuf,
+			    size_t count)
+{
+	char buf[KMPROF_WRITE_MAX], *token;
+	int ret;
+
+	ret = kmprof_write_token(ubuf, count, buf, &token);
+	if (!ret && strcmp(token, "1"))
+		ret = -EINVAL;
+	if (ret == -EINVAL)
+		pr_warn_ratelimited("%pD: write 1 to act\n", file);
+	return ret;
+}
+
+/* === stats === */
+
 static int kmprof_stats_show(struct seq_file *m, void *unused)
 {
+	unsigned long alloc_missed, free_missed;
+
 	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
-	kmprof_stats_print(m->private, m);
+	kmprof_stats_print(kmprof_control_lock(), m);
+	kmprof_control_unlock();
+	kmprof_probes_missed(&alloc_missed, &free_missed);
+	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
+	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmprof_stats);
 
+/* === probes === */
+
+static int kmprof_probes_file_show(struct seq_file *m, void *unused)
+{
+	kmprof_probes_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kmprof_probes_file);
+
+/* === heap === */
+
+static int kmprof_heap_file_show(struct seq_file *m, void *unused)
+{
+	int ret = kmprof_heap_show(m, kmprof_control_lock());
+
+	kmprof_control_unlock();
+	return ret;
+}
+
+static int kmprof_heap_open(struct inode *inode, struct file *file)
+{
+	/* A start; seq_file grows the buffer if the profile needs more. */
+	return single_open_size(file, kmprof_heap_file_show, NULL, 1 << 20);
+}
+
+static const struct file_operations kmprof_heap_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_heap_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* === cycle === */
+
+static int kmprof_cycle_show(struct seq_file *m, void *unused)
+{
+	struct kmprof_cycle_info info;
+
+	kmprof_cycle_get(kmprof_control_lock(), &info);
+	kmprof_control_unlock();
+	seq_printf(m, "cycle %u pending %u\n", info.cycle, info.pending);
+	return 0;
+}
+
+static int kmprof_cycle_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmprof_cycle_show, NULL);
+}
+
+static ssize_t kmprof_cycle_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	int ret = kmprof_write_one(file, ubuf, count);
+
+	if (ret)
+		return ret;
+	kmprof_control_advance();
+	return count;
+}
+
+static const struct file_operations kmprof_cycle_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_cycle_open,
+	.read = seq_read,
+	.write = kmprof_cycle_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* === rate === */
+
+static int kmprof_rate_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%lu\n", kmprof_sampler_rate(kmprof_control_lock()));
+	kmprof_control_unlock();
+	return 0;
+}
+
+static int kmprof_rate_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmprof_rate_show, NULL);
+}
+
+static ssize_t kmprof_rate_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	unsigned long rate;
+	int ret;
+
+	ret = kmprof_write_ulong(file, ubuf, count, &rate);
+	if (ret)
+		return ret;
+	if (kmprof_control_set_rate(rate)) {
+		pr_warn_ratelimited("rate: %lu is above %lu\n", rate,
+				    KMPROF_RATE_MAX);
+		return -EINVAL;
+	}
+	return count;
+}
+
+static const struct file_operations kmprof_rate_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_rate_open,
+	.read = seq_read,
+	.write = kmprof_rate_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* === enable === */
+
+static int kmprof_enable_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%d\n", kmprof_control_enabled());
+	return 0;
+}
+
+static int kmprof_enable_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kmprof_enable_show, NULL);
+}
+
+static ssize_t kmprof_enable_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	char buf[KMPROF_WRITE_MAX], *token;
+	int ret;
+
+	ret = kmprof_write_token(ubuf, count, buf, &token);
+	if (ret)
+		return ret;
+	if (!strcmp(token, "1")) {
+		kmprof_control_set_enabled(true);
+	} else if (!strcmp(token, "0")) {
+		kmprof_control_set_enabled(false);
+	} else {
+		pr_warn_ratelimited("enable: write 0 or 1\n");
+		return -EINVAL;
+	}
+	return count;
+}
+
+static const struct file_operations kmprof_enable_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_enable_open,
+	.read = seq_read,
+	.write = kmprof_enable_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* === reset === */
+
+static ssize_t kmprof_reset_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	int ret = kmprof_write_one(file, ubuf, count);
+
+	if (ret)
+		return ret;
+	ret = kmprof_control_reset();
+	return ret ? ret : count;
+}
+
+static const struct file_operations kmprof_reset_fops = {
+	.owner = THIS_MODULE,
+	.write = kmprof_reset_write,
+	.llseek = noop_llseek,
+};
+
 /**
  * kmprof_debugfs_init() - create /sys/kernel/debug/kmprof and its files.
- * @prof: the profile the files show; it outlives them.
  *
- * Context: process context, module init.
+ * Context: process context, module init, after the live profile exists.
  * Return: 0, or -ENODEV when debugfs is unavailable.
  */
-int kmprof_debugfs_init(struct kmprof_profile *prof)
+int kmprof_debugfs_init(void)
 {
 	struct dentry *dir;
 
@@ -41,7 +272,14 @@ int kmprof_debugfs_init(struct kmprof_profile *prof)
 		       PTR_ERR(dir));
 		return -ENODEV;
 	}
-	debugfs_create_file("stats", 0400, dir, prof, &kmprof_stats_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &kmprof_stats_fops);
+	debugfs_create_file("probes", 0400, dir, NULL, &kmprof_probes_file_fops);
+	debugfs_create_file(KMPROF_HEAP_FILE, 0400, dir, NULL,
+			    &kmprof_heap_fops);
+	debugfs_create_file("cycle", 0600, dir, NULL, &kmprof_cycle_fops);
+	debugfs_create_file("rate", 0600, dir, NULL, &kmprof_rate_fops);
+	debugfs_create_file("enable", 0600, dir, NULL, &kmprof_enable_fops);
+	debugfs_create_file("reset", 0200, dir, NULL, &kmprof_reset_fops);
 	kmprof_debugfs_dir = dir;
 	return 0;
 }

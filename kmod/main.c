@@ -30,8 +30,9 @@ static unsigned int max_depth = KMPROF_MAX_DEPTH_DEFAULT;
 module_param(max_depth, uint, 0444);
 MODULE_PARM_DESC(max_depth, "Deepest stack kept, in frames");
 
-/* The module's profile: created at load, destroyed at unload. */
-static struct kmprof_profile *kmprof_profile;
+static unsigned int autocycle_ms;
+module_param(autocycle_ms, uint, 0444);
+MODULE_PARM_DESC(autocycle_ms, "Advance the cycle every this many ms (0 = only on request)");
 
 static int __init kmprof_init(void)
 {
@@ -47,27 +48,44 @@ static int __init kmprof_init(void)
 	ret = kmprof_params_validate(&params);
 	if (ret)
 		return ret;
-	kmprof_profile = kmprof_profile_create(&params);
-	if (IS_ERR(kmprof_profile)) {
-		ret = PTR_ERR(kmprof_profile);
-		pr_err("cannot reserve the profile's memory: %d\n", ret);
-		return ret;
+	if (autocycle_ms && (autocycle_ms < KMPROF_AUTOCYCLE_MS_MIN ||
+			     autocycle_ms > KMPROF_AUTOCYCLE_MS_MAX)) {
+		pr_err("autocycle_ms=%u: must be 0 or %u to %u\n", autocycle_ms,
+		       KMPROF_AUTOCYCLE_MS_MIN, KMPROF_AUTOCYCLE_MS_MAX);
+		return -EINVAL;
 	}
-	ret = kmprof_debugfs_init(kmprof_profile);
-	if (ret) {
-		kmprof_profile_destroy(kmprof_profile);
+
+	ret = kmprof_control_init(&params, autocycle_ms);
+	if (ret)
 		return ret;
-	}
-	pr_info("loaded\n");
+	/* Handlers run from here on, and do nothing until the start below. */
+	ret = kmprof_probes_arm(max_depth);
+	if (ret)
+		goto err_control;
+	ret = kmprof_debugfs_init();
+	if (ret)
+		goto err_probes;
+	kmprof_control_start();
+	pr_info("loaded, rate %lu\n", rate);
 	return 0;
+
+err_probes:
+	kmprof_probes_disarm();
+err_control:
+	kmprof_control_exit();
+	return ret;
 }
 
 static void __exit kmprof_exit(void)
 {
-	/* No file handler can run after this returns: it waits for them. */
+	/* Once: no handler or timer records any more, none will again. */
+	kmprof_control_stop();
+	/* No file operation runs after this, none can start. */
 	kmprof_debugfs_exit();
-	/* Nothing reaches the profile any more: free it. */
-	kmprof_profile_destroy(kmprof_profile);
+	/* Waits for handlers in flight; no handler is called after it. */
+	kmprof_probes_disarm();
+	/* Cancels the flush work, the last user, then frees the pools. */
+	kmprof_control_exit();
 	pr_info("unloaded\n");
 }
 

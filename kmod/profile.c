@@ -163,6 +163,21 @@ unsigned int kmprof_profile_max_depth(const struct kmprof_profile *prof)
 EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_max_depth);
 
 /**
+ * kmprof_profile_max_buckets() - the capacity of the bucket pool.
+ * @prof: the profile.
+ *
+ * Buckets are never removed, so no walk of the profile visits more.
+ *
+ * Context: any.
+ * Return: buckets.
+ */
+unsigned int kmprof_profile_max_buckets(const struct kmprof_profile *prof)
+{
+	return prof->buckets.capacity;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_max_buckets);
+
+/**
  * kmprof_record_alloc() - record a sampled allocation.
  * @prof: the profile.
  * @addr: the object.

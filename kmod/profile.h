@@ -128,6 +128,7 @@ int kmprof_params_validate(const struct kmprof_params *params);
 struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params);
 void kmprof_profile_destroy(struct kmprof_profile *prof);
 unsigned int kmprof_profile_max_depth(const struct kmprof_profile *prof);
+unsigned int kmprof_profile_max_buckets(const struct kmprof_profile *prof);
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
 			 const unsigned long *stack, unsigned int depth);

@@ -56,10 +56,13 @@ flock "$lock"
 # Modules: kbuild builds out-of-tree modules inside their source directory,
 # so each kernel gets its own copy of the sources.
 say "$name: building modules"
+mkdir -p "$work/src/tools/testing"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' \
 	"$KMPROF_ROOT"/{Kbuild,kmod,include,kunit} "$work/src/"
+rsync -a --delete --exclude '*.o' --exclude '*.ko' \
+	"$KMPROF_ROOT/tools/testing/workload" "$work/src/tools/testing/"
 if ! make -C "$kdir" M="$work/src" CONFIG_DEBUG_INFO_BTF_MODULES= \
-	modules >"$work/modules.log" 2>&1; then
+	KMPROF_WORKLOAD=1 modules >"$work/modules.log" 2>&1; then
 	cat "$work/modules.log" >&2
 	die "$name: module build failed"
 fi

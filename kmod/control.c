@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the module's one live profile and what controls it: enable,
+ * reset, rate, cycle advances, the flush work and the periodic advance.
+ *
+ * Notes on locking
+ * ----------------
+ *
+ * - kmprof_control_mutex: protects kmprof_profile (which profile the
+ *   module owns), kmprof_enabled and kmprof_params. Taken in process
+ *   context only: debugfs file operations, the flush work, module init and
+ *   exit. A holder may flush, which takes the profile's ring.flush_mutex
+ *   inside it.
+ * - kmprof_live: the profile the probe handlers and the periodic advance
+ *   record into, or NULL while profiling is off. Written under
+ *   kmprof_control_mutex with rcu_assign_pointer(); read with
+ *   rcu_dereference_sched() from kprobe handlers (preemption off) and the
+ *   timer (softirq). A profile taken out of kmprof_live is destroyed only
+ *   after synchronize_rcu(), which waits for both kinds of reader.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+
+#include "kmprof_internal.h"
+
+static DEFINE_MUTEX(kmprof_control_mutex);
+static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
+static struct kmprof_params kmprof_params;	/* kmprof_control_mutex */
+static bool kmprof_enabled;			/* kmprof_control_mutex */
+static struct kmprof_profile __rcu *kmprof_live;
+
+static unsigned int kmprof_autocycle_ms;	/* set once at init */
+static bool kmprof_autocycle_stopping;		/* WRITE_ONCE at exit */
+static struct timer_list kmprof_autocycle_timer;
+
+static void kmprof_flush_fn(struct work_struct *work);
+static DECLARE_WORK(kmprof_flush_work, kmprof_flush_fn);
+
+/**
+ * kmprof_live_profile() - the profile to record into, if profiling is on.
+ *
+ * Context: preemption disabled (kprobe handlers, timers); the profile
+ * stays valid until the caller enables preemption again.
+ * Return: the profile, or NULL.
+ */
+struct kmprof_profile *kmprof_live_profile(void)
+{
+	return rcu_dereference_sched(kmprof_live);
+}
+
+/* Publish the closed cycles: process context, in bounded batches. */
+static void kmprof_flush_fn(struct work_struct *work)
+{
+	mutex_lock(&kmprof_control_mutex);
+	kmprof_cycle_flush(kmprof_profile);
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/*
+ * The periodic advance runs in softirq context: it must not wait for a
+ * flush, so a tick that finds the ring full is skipped and counted
+ * (kmprof_cycle_advance() does both).
+ */
+static void kmprof_autocycle_fn(struct timer_list *timer)
+{
+	struct kmprof_profile *prof = kmprof_live_profile();
+
+	if (prof && !kmprof_cycle_advance(prof))
+		queue_work(system_unbound_wq, &kmprof_flush_work);
+	if (!READ_ONCE(kmprof_autocycle_stopping))
+		mod_timer(timer, jiffies + msecs_to_jiffies(kmprof_autocycle_ms));
+}
+
+static void kmprof_set_live_locked(bool enabled)
+{
+	lockdep_assert_held(&kmprof_control_mutex);
+	kmprof_enabled = enabled;
+	rcu_assign_pointer(kmprof_live, enabled ? kmprof_profile : NULL);
+	/* No handler still records into a profile it should not. */
+	synchronize_rcu();
+}
+
+/**
+ * kmprof_control_init() - create the live profile, not yet enabled.
+ * @params: validated parameters.
+ * @autocycle_ms: period of the automatic advance, 0 for none.
+ *
+ * Context: process context, module init.
+ * Return: 0 or a negative errno.
+ */
+int kmprof_control_init(const struct kmprof_params *params,
+			unsigned int autocycle_ms)
+{
+	struct kmprof_profile *prof = kmprof_profile_create(params);
+
+	if (IS_ERR(prof)) {
+		pr_err("cannot reserve the profile's memory: %ld\n",
+		       PTR_ERR(prof));
+		return PTR_ERR(prof);
+	}
+	kmprof_profile = prof;
+	kmprof_params = *params;
+	kmprof_autocycle_ms = autocycle_ms;
+	timer_setup(&kmprof_autocycle_timer, kmprof_autocycle_fn, 0);
+	return 0;
+}
+
+/**
+ * kmprof_control_start() - start profiling, and the periodic advance.
+ *
+ * Context: process context, module init, after the probes are armed.
+ */
+void kmprof_control_start(void)
+{
+	mutex_lock(&kmprof_control_mutex);
+	kmprof_set_live_locked(true);
+	mutex_unlock(&kmprof_control_mutex);
+	if (kmprof_autocycle_ms)
+		mod_timer(&kmprof_autocycle_timer,
+			  jiffies + msecs_to_jiffies(kmprof_autocycle_ms));
+}
+
+/**
+ * kmprof_control_stop() - stop profiling for good, once.
+ *
+ * On return no probe handler or timer records into the profile, and none
+ * will: the periodic advance is stopped and kmprof_live is NULL.
+ *
+ * Context: process context, module exit, before the probes are disarmed.
+ */
+void kmprof_control_stop(void)
+{
+	WRITE_ONCE(kmprof_autocycle_stopping, true);
+	del_timer_sync(&kmprof_autocycle_timer);
+	mutex_lock(&kmprof_control_mutex);
+	kmprof_set_live_locked(false);
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_control_exit() - free the profile.
+ *
+ * Context: process context, module exit, after the probes are disarmed
+ * and the debugfs files removed: the flush work is the last user.
+ */
+void kmprof_control_exit(void)
+{
+	cancel_work_sync(&kmprof_flush_work);
+	kmprof_profile_destroy(kmprof_profile);
+	kmprof_profile = NULL;
+}
+
+/**
+ * kmprof_control_lock() - hold the live profile for a reader.
+ *
+ * Context: process context; may sleep.
+ * Return: the profile; valid until kmprof_control_unlock().
+ */
+struct kmprof_profile *kmprof_control_lock(void)
+{
+	mutex_lock(&kmprof_control_mutex);
+	return kmprof_profile;
+}
+
+/**
+ * kmprof_control_unlock() - release what kmprof_control_lock() returned.
+ */
+void kmprof_control_unlock(void)
+{
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_control_advance() - close the current cycle and queue its flush.
+ *
+ * Waits for an older flush if the ring is full, so it never skips.
+ * Returns after the advance, not after its flush.
+ *
+ * Context: process context; may sleep.
+ */
+void kmprof_control_advance(void)
+{
+	mutex_lock(&kmprof_control_mutex);
+	kmprof_cycle_advance_wait(kmprof_profile);
+	mutex_unlock(&kmprof_control_mutex);
+	queue_work(system_unbound_wq, &kmprof_flush_work);
+}
+
+/**
+ * kmprof_control_enabled() - is profiling on?
+ *
+ * Context: process context.
+ */
+bool kmprof_control_enabled(void)
+{
+	bool enabled;
+
+	mutex_lock(&kmprof_control_mutex);
+	enabled = kmprof_enabled;
+	mutex_unlock(&kmprof_control_mutex);
+	return enabled;
+}
+
+/**
+ * kmprof_control_set_enabled() - turn profiling on or off.
+ * @enabled: the new state.
+ *
+ * The probes stay registered; off, their handlers return at once. On
+ * return from turning it off, no handler records any more.
+ *
+ * Context: process context; may sleep.
+ */
+void kmprof_control_set_enabled(bool enabled)
+{
+	mutex_lock(&kmprof_control_mutex);
+	if (enabled != kmprof_enabled)
+		kmprof_set_live_locked(enabled);
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_control_set_rate() - change the sampling rate.
+ * @rate: bytes, at most KMPROF_RATE_MAX.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL (nothing changed).
+ */
+int kmprof_control_set_rate(unsigned long rate)
+{
+	if (rate > KMPROF_RATE_MAX)
+		return -EINVAL;
+	mutex_lock(&kmprof_control_mutex);
+	kmprof_params.rate = rate;
+	kmprof_sampler_set_rate(kmprof_profile, rate);
+	mutex_unlock(&kmprof_control_mutex);
+	return 0;
+}
+
+/**
+ * kmprof_control_reset() - forget every bucket and object.
+ *
+ * A fresh profile with the same parameters replaces the live one; the old
+ * one is freed once no handler can be using it. Frees of objects sampled
+ * before the reset are not counted.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+int kmprof_control_reset(void)
+{
+	struct kmprof_profile *fresh, *old;
+
+	mutex_lock(&kmprof_control_mutex);
+	fresh = kmprof_profile_create(&kmprof_params);
+	if (IS_ERR(fresh)) {
+		mutex_unlock(&kmprof_control_mutex);
+		return PTR_ERR(fresh);
+	}
+	old = kmprof_profile;
+	kmprof_profile = fresh;
+	/* Waits for every handler that may still hold @old. */
+	kmprof_set_live_locked(kmprof_enabled);
+	mutex_unlock(&kmprof_control_mutex);
+	kmprof_profile_destroy(old);
+	return 0;
+}

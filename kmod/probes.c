@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the probes on the slab allocator's entry points.
+ *
+ * Allocation entry points get a kretprobe: its entry handler reads the size
+ * from the arguments and asks the sampler; an unsampled call returns
+ * non-zero there and costs no return probe. A sampled call saves its stack
+ * in the instance data, and the return handler records the object the
+ * function returned. Free entry points get a plain kprobe that hands the
+ * pointer to the object map, whose miss path is one cache line.
+ *
+ * Each allocation and each free is counted once:
+ *  - wrappers that allocate through another entry point are not probed
+ *    (krealloc, kvmalloc: the inner kmalloc call counts; kvfree,
+ *    kfree_sensitive and the kfree_rcu batches: the inner kfree or
+ *    kmem_cache_free_bulk counts);
+ *  - an entry point called by another armed allocation entry point (6.12's
+ *    __kmalloc_noprof calls the exported __kmalloc_large_node_noprof for
+ *    big sizes) leaves the allocation to its caller: its entry handler
+ *    returns at once when its return address lies inside an armed
+ *    allocation entry point.
+ *
+ * Handlers never sleep and never allocate: kretprobe instances, with room
+ * for a stack, are reserved when the probe is registered.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "kmprof_internal.h"
+
+/* Frames of the profiler and of kprobes above the allocator's own. */
+#define KMPROF_STACK_SLACK	16
+
+/* The address of a frame inside the probed function is this close to it. */
+#define KMPROF_ENTRY_WINDOW	64
+
+enum kmprof_probe_kind {
+	KMPROF_ALLOC_SIZE,	/* kmalloc family: a size argument */
+	KMPROF_ALLOC_CACHE_SIZE, /* kmalloc from a given cache: cache and size */
+	KMPROF_ALLOC_CACHE,	/* kmem_cache_alloc family: a cache argument */
+	KMPROF_ALLOC_BULK,	/* cache, count, array of objects */
+	KMPROF_FREE,		/* a pointer argument */
+	KMPROF_FREE_BULK,	/* count, array of objects */
+};
+
+/**
+ * struct kmprof_probe_def - one entry point and how to read its arguments.
+ * @symbol: the function.
+ * @kind: what it does and which arguments matter.
+ * @cache_arg: index of the struct kmem_cache * argument.
+ * @size_arg: index of the requested size (count for bulk calls).
+ * @ptr_arg: index of the object pointer (array for bulk calls).
+ */
+struct kmprof_probe_def {
+	const char *symbol;
+	enum kmprof_probe_kind kind;
+	u8 cache_arg;
+	u8 size_arg;
+	u8 ptr_arg;
+};
+
+#define ALLOC_SIZE(sym, size) \
+	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .size_arg = size }
+#define ALLOC_CACHE_SIZE(sym, size) \
+	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE_SIZE, .size_arg = size }
+#define ALLOC_CACHE(sym) \
+	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE }
+#define ALLOC_BULK(sym) \
+	{ .symbol = sym, .kind = KMPROF_ALLOC_BULK, .size_arg = 2, .ptr_arg = 3 }
+#define FREE(sym, ptr) \
+	{ .symbol = sym, .kind = KMPROF_FREE, .ptr_arg = ptr }
+#define FREE_BULK(sym) \
+	{ .symbol = sym, .kind = KMPROF_FREE_BULK, .size_arg = 1, .ptr_arg = 2 }
+
+/*
+ * The entry points, one table per supported kernel range. Every allocation
+ * entry point of the range is listed, with its arguments as the kernel of
+ * that range declares them; absent ones are skipped at registration. The
+ * ranges are told apart by what the headers define, not by version.
+ */
+static const struct kmprof_probe_def kmprof_probe_defs[] = {
+#ifdef alloc_hooks
+	/*
+	 * 6.10 and later: with allocation profiling (its alloc_hooks()
+	 * wrapper) the entry points were renamed *_noprof.
+	 */
+	ALLOC_SIZE("__kmalloc_noprof", 0),
+	ALLOC_SIZE("__kmalloc_node_noprof", 0),
+	ALLOC_SIZE("__kmalloc_node_track_caller_noprof", 0),
+	ALLOC_SIZE("__kmalloc_large_noprof", 0),
+	ALLOC_SIZE("__kmalloc_large_node_noprof", 0),
+	ALLOC_CACHE_SIZE("__kmalloc_cache_noprof", 2),
+	ALLOC_CACHE_SIZE("__kmalloc_cache_node_noprof", 3),
+	ALLOC_CACHE("kmem_cache_alloc_noprof"),
+	ALLOC_CACHE("kmem_cache_alloc_lru_noprof"),
+	ALLOC_CACHE("kmem_cache_alloc_node_noprof"),
+	ALLOC_BULK("kmem_cache_alloc_bulk_noprof"),
+#else
+	/* 6.1 to 6.9 */
+	ALLOC_SIZE("__kmalloc", 0),
+	ALLOC_SIZE("__kmalloc_node", 0),
+	ALLOC_SIZE("__kmalloc_node_track_caller", 0),
+	ALLOC_SIZE("kmalloc_large", 0),
+	ALLOC_SIZE("kmalloc_large_node", 0),
+	ALLOC_CACHE_SIZE("kmalloc_trace", 2),
+	ALLOC_CACHE_SIZE("kmalloc_node_trace", 3),
+	ALLOC_CACHE("kmem_cache_alloc"),
+	ALLOC_CACHE("kmem_cache_alloc_lru"),
+	ALLOC_CACHE("kmem_cache_alloc_node"),
+	ALLOC_BULK("kmem_cache_alloc_bulk"),
+#endif
+	FREE("kfree", 0),
+	FREE("kmem_cache_free", 1),
+	FREE_BULK("kmem_cache_free_bulk"),
+};
+
+#define KMPROF_NR_PROBES	ARRAY_SIZE(kmprof_probe_defs)
+
+/**
+ * struct kmprof_probe - a registered entry point.
+ * @def: what to probe.
+ * @krp: the kretprobe of an allocation entry point.
+ * @kp: the kprobe of a free entry point.
+ * @addr: where the probe sits, once armed.
+ * @start: first address of the function, once armed (0 if unknown).
+ * @end: end of the function, once armed (0 if unknown).
+ * @state: armed, absent or failed.
+ */
+struct kmprof_probe {
+	const struct kmprof_probe_def *def;
+	union {
+		struct kretprobe krp;
+		struct kprobe kp;
+	};
+	unsigned long addr;
+	unsigned long start;
+	unsigned long end;
+	const char *state;
+};
+
+/* What a sampled allocation call keeps between entry and return. */
+struct kmprof_call {
+	size_t req_size;
+	size_t alloc_size;
+	void **bulk;		/* the array of a bulk allocation */
+	unsigned int depth;
+	unsigned long stack[];
+};
+
+static struct kmprof_probe kmprof_probes[KMPROF_NR_PROBES];
+static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
+
+/* Set at arm time, read by the handlers; see kmprof_probes_arm(). */
+static unsigned int kmprof_probe_depth;
+
+static bool kmprof_is_alloc(const struct kmprof_probe_def *def)
+{
+	return def->kind < KMPROF_FREE;
+}
+
+static unsigned long kmprof_arg(struct pt_regs *regs, unsigned int n)
+{
+	return regs_get_kernel_argument(regs, n);
+}
+
+static void kmprof_probe_hit(const struct kmprof_probe *probe)
+{
+	this_cpu_inc(kmprof_probe_hits[probe - kmprof_probes]);
+}
+
+/*
+ * Is @addr inside an armed allocation entry point? Then the call being
+ * probed is nested in one that counts the allocation already.
+ */
+static bool kmprof_called_from_alloc(unsigned long addr)
+{
+	const struct kmprof_probe *probe;
+
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++) {
+		if (probe->end && addr >= probe->start && addr < probe->end &&
+		    kmprof_is_alloc(probe->def))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Save the stack of the allocation, starting at the probed function: drop
+ * the frames of this handler and of kprobes above it.
+ */
+static void kmprof_call_save_stack(struct kmprof_call *call,
+				   const struct kmprof_probe *probe)
+{
+	unsigned int max = kmprof_probe_depth + KMPROF_STACK_SLACK;
+	unsigned int n, i;
+
+	n = kmprof_stack_capture(call->stack, max, 0);
+	for (i = 0; i < n; i++) {
+		if (call->stack[i] - probe->addr < KMPROF_ENTRY_WINDOW)
+			break;
+	}
+	if (i == n)	/* not found: keep what the unwinder gave */
+		i = 0;
+	n = min(n - i, kmprof_probe_depth);
+	memmove(call->stack, call->stack + i, n * sizeof(call->stack[0]));
+	call->depth = n;
+}
+
+static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
+					struct pt_regs *regs)
+{
+	struct kmprof_probe *probe =
+		container_of(get_kretprobe(ri), struct kmprof_probe, krp);
+	const struct kmprof_probe_def *def = probe->def;
+	struct kmprof_call *call = (struct kmprof_call *)ri->data;
+	struct kmem_cache *cache;
+	struct kmprof_profile *prof;
+	size_t size;
+
+	prof = kmprof_live_profile();
+	if (!prof)
+		return 1;
+	kmprof_probe_hit(probe);
+	if (kmprof_called_from_alloc(*(unsigned long *)kernel_stack_pointer(regs)))
+		return 1;
+
+	switch (def->kind) {
+	case KMPROF_ALLOC_SIZE:
+		size = kmprof_arg(regs, def->size_arg);
+		call->req_size = size;
+		call->alloc_size = kmalloc_size_roundup(size);
+		break;
+	case KMPROF_ALLOC_CACHE_SIZE:
+		cache = (struct kmem_cache *)kmprof_arg(regs, def->cache_arg);
+		call->req_size = kmprof_arg(regs, def->size_arg);
+		call->alloc_size = kmem_cache_size(cache);
+		break;
+	case KMPROF_ALLOC_CACHE:
+		cache = (struct kmem_cache *)kmprof_arg(regs, def->cache_arg);
+		call->req_size = kmem_cache_size(cache);
+		call->alloc_size = call->req_size;
+		break;
+	case KMPROF_ALLOC_BULK:
+		/* Every object is sampled on its own at return. */
+		if (!kmprof_sampler_rate(prof))
+			return 1;
+		cache = (struct kmem_cache *)kmprof_arg(regs, def->cache_arg);
+		call->req_size = kmem_cache_size(cache);
+		call->alloc_size = call->req_size;
+		call->bulk = (void **)kmprof_arg(regs, def->ptr_arg);
+		kmprof_call_save_stack(call, probe);
+		return 0;
+	default:
+		return 1;
+	}
+	if (!kmprof_sample(prof, call->alloc_size))
+		return 1;
+	kmprof_call_save_stack(call, probe);
+	return 0;
+}
+
+static int __kprobes kmprof_alloc_return(struct kretprobe_instance *ri,
+					 struct pt_regs *regs)
+{
+	struct kmprof_probe *probe =
+		container_of(get_kretprobe(ri), struct kmprof_probe, krp);
+	struct kmprof_call *call = (struct kmprof_call *)ri->data;
+	unsigned long ret = regs_return_value(regs);
+	struct kmprof_profile *prof;
+	unsigned long i;
+	void *obj;
+
+	prof = kmprof_live_profile();
+	if (!prof)
+		return 0;
+	if (probe->def->kind != KMPROF_ALLOC_BULK) {
+		obj = (void *)ret;
+		/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
+		if (!ZERO_OR_NULL_PTR(obj) && !IS_ERR(obj))
+			kmprof_record_alloc(prof, ret, call->req_size,
+					    call->alloc_size, call->stack,
+					    call->depth);
+		return 0;
+	}
+	/* A bulk allocation returns how many objects it stored. */
+	for (i = 0; i < (unsigned int)ret; i++) {
+		if (kmprof_sample(prof, call->alloc_size))
+			kmprof_record_alloc(prof, (unsigned long)call->bulk[i],
+					    call->req_size, call->alloc_size,
+					    call->stack, call->depth);
+	}
+	return 0;
+}
+
+static int __kprobes kmprof_free_entry(struct kprobe *kp,
+				       struct pt_regs *regs)
+{
+	struct kmprof_probe *probe = container_of(kp, struct kmprof_probe, kp);
+	const struct kmprof_probe_def *def = probe->def;
+	struct kmprof_profile *prof;
+	unsigned long i, nr;
+	void **objs;
+
+	prof = kmprof_live_profile();
+	if (!prof)
+		return 0;
+	kmprof_probe_hit(probe);
+	if (def->kind == KMPROF_FREE) {
+		kmprof_record_free(prof, kmprof_arg(regs, def->ptr_arg));
+		return 0;
+	}
+	nr = kmprof_arg(regs, def->size_arg);
+	objs = (void **)kmprof_arg(regs, def->ptr_arg);
+	for (i = 0; i < nr; i++)
+		kmprof_record_free(prof, (unsigned long)objs[i]);
+	return 0;
+}
+
+/*
+ * The extent of the function containing @addr, from its "name+off/size"
+ * symbol: a kprobe's address may lie past the function's start (x86 moves
+ * it past an ENDBR instruction). Leaves both 0 if the symbol is not known.
+ */
+static void kmprof_function_extent(unsigned long addr, unsigned long *start,
+				   unsigned long *end)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long offset, size;
+	char *plus;
+
+	*start = 0;
+	*end = 0;
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	if (!plus || sscanf(plus + 1, "%lx/%lx", &offset, &size) != 2 ||
+	    offset > addr)
+		return;
+	*start = addr - offset;
+	*end = *start + size;
+}
+
+static int kmprof_probe_register(struct kmprof_probe *probe)
+{
+	const struct kmprof_probe_def *def = probe->def;
+	int ret;
+
+	if (kmprof_is_alloc(def)) {
+		probe->krp.kp.symbol_name = def->symbol;
+		probe->krp.entry_handler = kmprof_alloc_entry;
+		probe->krp.handler = kmprof_alloc_return;
+		probe->krp.data_size = sizeof(struct kmprof_call) +
+			(kmprof_probe_depth + KMPROF_STACK_SLACK) *
+			sizeof(unsigned long);
+		/* Calls in flight at once: may sleep inside the allocator. */
+		probe->krp.maxactive = 16 * num_possible_cpus();
+		ret = register_kretprobe(&probe->krp);
+		if (!ret)
+			probe->addr = (unsigned long)probe->krp.kp.addr;
+	} else {
+		probe->kp.symbol_name = def->symbol;
+		probe->kp.pre_handler = kmprof_free_entry;
+		ret = register_kprobe(&probe->kp);
+		if (!ret)
+			probe->addr = (unsigned long)probe->kp.addr;
+	}
+	return ret;
+}
+
+/**
+ * kmprof_probes_arm() - register every entry point this kernel has.
+ * @max_depth: deepest stack the handlers save.
+ *
+ * An entry point this kernel lacks is reported "absent" in the probes
+ * file; one that fails to register for another reason "failed", with a
+ * warning. Handlers do nothing until kmprof_live_profile() returns a
+ * profile.
+ *
+ * Context: process context, module init.
+ * Return: 0 if at least one allocation and one free entry point are armed,
+ * else -ENOENT (and nothing stays registered).
+ */
+int kmprof_probes_arm(unsigned int max_depth)
+{
+	bool have_alloc = false, have_free = false;
+	struct kmprof_probe *probe;
+	unsigned int i;
+	int ret;
+
+	kmprof_probe_depth = max_depth;
+	for (i = 0; i < KMPROF_NR_PROBES; i++) {
+		probe = &kmprof_probes[i];
+		memset(probe, 0, sizeof(*probe));
+		probe->def = &kmprof_probe_defs[i];
+		ret = kmprof_probe_register(probe);
+		if (ret == -ENOENT) {
+			probe->state = "absent";
+			continue;
+		}
+		if (ret) {
+			pr_warn("cannot probe %s: %d\n", probe->def->symbol, ret);
+			probe->state = "failed";
+			continue;
+		}
+		probe->state = "armed";
+		if (kmprof_is_alloc(probe->def))
+			have_alloc = true;
+		else
+			have_free = true;
+	}
+	/*
+	 * The handlers read the extents only once kmprof_live_profile()
+	 * returns a profile, which is published after this (release).
+	 */
+	for (i = 0; i < KMPROF_NR_PROBES; i++) {
+		probe = &kmprof_probes[i];
+		if (probe->addr)
+			kmprof_function_extent(probe->addr, &probe->start,
+					       &probe->end);
+	}
+	if (have_alloc && have_free)
+		return 0;
+	pr_err("no slab entry point to probe on this kernel\n");
+	kmprof_probes_disarm();
+	return -ENOENT;
+}
+
+/**
+ * kmprof_probes_disarm() - unregister every armed probe.
+ *
+ * Context: process context. On return no handler is running and none will
+ * run again (unregistering waits for handlers in flight, and a kretprobe
+ * whose function has not returned yet no longer calls its handler).
+ */
+void kmprof_probes_disarm(void)
+{
+	struct kmprof_probe *probe;
+
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++) {
+		if (!probe->state || strcmp(probe->state, "armed"))
+			continue;
+		if (kmprof_is_alloc(probe->def))
+			unregister_kretprobe(&probe->krp);
+		else
+			unregister_kprobe(&probe->kp);
+		probe->state = "disarmed";
+	}
+}
+
+static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
+{
+	if (kmprof_is_alloc(probe->def))
+		return READ_ONCE(probe->krp.nmissed) +
+		       READ_ONCE(probe->krp.kp.nmissed);
+	return READ_ONCE(probe->kp.nmissed);
+}
+
+static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(kmprof_probe_hits, cpu)[probe - kmprof_probes];
+	return sum;
+}
+
+/**
+ * kmprof_probes_show() - the "probes" file.
+ * @m: where to print.
+ *
+ * Context: process context.
+ */
+void kmprof_probes_show(struct seq_file *m)
+{
+	const struct kmprof_probe *probe;
+
+	seq_printf(m, "kmprof probes v%d\n", KMPROF_PROBES_VERSION);
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++)
+		seq_printf(m, "%s %s %s %lu %lu\n", probe->def->symbol,
+			   kmprof_is_alloc(probe->def) ? "alloc" : "free",
+			   probe->state ?: "absent",
+			   kmprof_probe_hits_sum(probe),
+			   kmprof_probe_nmissed(probe));
+}
+
+/**
+ * kmprof_probes_missed() - events the probes dropped.
+ * @alloc_missed: nmissed of the allocation probes, summed.
+ * @free_missed: nmissed of the free probes, summed.
+ *
+ * A missed free leaves its object in the object map until its address is
+ * allocated again (counted as a lost free then).
+ *
+ * Context: any.
+ */
+void kmprof_probes_missed(unsigned long *alloc_missed,
+			  unsigned long *free_missed)
+{
+	const struct kmprof_probe *probe;
+
+	*alloc_missed = 0;
+	*free_missed = 0;
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++) {
+		if (kmprof_is_alloc(probe->def))
+			*alloc_missed += kmprof_probe_nmissed(probe);
+		else
+			*free_missed += kmprof_probe_nmissed(probe);
+	}
+}

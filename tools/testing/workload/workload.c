@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof_workload - allocates and frees known patterns from known
+ * functions, on command, and reports exactly what it did: the ground truth
+ * of kmprof's selftests.
+ *
+ * /sys/kernel/debug/kmprof_workload/ctl takes one command per write:
+ *
+ *   <site> <count> [<size>]   allocate <count> objects at <site>
+ *   free                      free every object held, each the way its
+ *                             site allocated it
+ *   free_rcu                  the same through kfree_rcu() where a site
+ *                             allows it (kmalloc sites)
+ *
+ * and reads back one line per site: "<function> <allocs> <req_bytes>
+ * <alloc_bytes> <frees>", where <function> is the noinline function that
+ * made the allocations, so that it shows in their stacks. Every slab
+ * allocation and free made under that function counts, including the ones
+ * krealloc() makes inside (the 64-byte object it grows from, and its free).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#define WORKLOAD_MAX_OBJECTS	65536
+#define WORKLOAD_CACHE_SIZE	200
+#define WORKLOAD_CONST_SIZE	96
+#define WORKLOAD_REALLOC_FROM	64
+#define WORKLOAD_BULK_CHUNK	32
+
+enum workload_site {
+	SITE_KMALLOC,		/* kmalloc(size): size not known at build time */
+	SITE_KMALLOC_CONST,	/* kmalloc(WORKLOAD_CONST_SIZE) */
+	SITE_KMALLOC_NODE,	/* kmalloc_node(size) */
+	SITE_CACHE,		/* kmem_cache_alloc() */
+	SITE_CACHE_LRU,		/* kmem_cache_alloc_lru() */
+	SITE_BULK,		/* kmem_cache_alloc_bulk(), freed in bulk */
+	SITE_KREALLOC,		/* krealloc() of a 64-byte object to size */
+	SITE_KVMALLOC,		/* kvmalloc(size), size below a page */
+	SITE_COUNT
+};
+
+static const char *const workload_site_names[SITE_COUNT] = {
+	[SITE_KMALLOC]		= "kmalloc",
+	[SITE_KMALLOC_CONST]	= "kmalloc_const",
+	[SITE_KMALLOC_NODE]	= "kmalloc_node",
+	[SITE_CACHE]		= "cache",
+	[SITE_CACHE_LRU]	= "cache_lru",
+	[SITE_BULK]		= "bulk",
+	[SITE_KREALLOC]		= "krealloc",
+	[SITE_KVMALLOC]		= "kvmalloc",
+};
+
+/* The function whose frame the site's allocations carry. */
+static const char *const workload_site_functions[SITE_COUNT] = {
+	[SITE_KMALLOC]		= "workload_kmalloc",
+	[SITE_KMALLOC_CONST]	= "workload_kmalloc_const",
+	[SITE_KMALLOC_NODE]	= "workload_kmalloc_node",
+	[SITE_CACHE]		= "workload_cache_alloc",
+	[SITE_CACHE_LRU]	= "workload_cache_alloc_lru",
+	[SITE_BULK]		= "workload_bulk_alloc",
+	[SITE_KREALLOC]		= "workload_krealloc",
+	[SITE_KVMALLOC]		= "workload_kvmalloc",
+};
+
+struct workload_object {
+	void *ptr;
+	enum workload_site site;
+};
+
+struct workload_truth {
+	u64 allocs;
+	u64 req_bytes;
+	u64 alloc_bytes;
+	u64 frees;
+};
+
+/* A kfree_rcu()-able object: the head lives in the allocation. */
+struct workload_rcu_object {
+	struct rcu_head rcu;
+};
+
+static DEFINE_MUTEX(workload_mutex);	/* everything below */
+static struct workload_object *workload_objects;
+static unsigned int workload_nr;
+static struct workload_truth workload_truth[SITE_COUNT];
+static struct kmem_cache *workload_cache;
+static struct dentry *workload_dir;
+
+/*
+ * Each site is a noinline function that must stay on the stack of its
+ * allocations: hiding the result from the optimizer keeps the compiler from
+ * turning the allocation into a tail call, which would drop the frame.
+ */
+static __always_inline void *workload_keep_frame(void *ret)
+{
+	OPTIMIZER_HIDE_VAR(ret);
+	return ret;
+}
+
+static noinline void *workload_kmalloc(size_t size)
+{
+	return workload_keep_frame(kmalloc(size, GFP_KERNEL));
+}
+
+static noinline void *workload_kmalloc_const(void)
+{
+	return workload_keep_frame(kmalloc(WORKLOAD_CONST_SIZE, GFP_KERNEL));
+}
+
+static noinline void *workload_kmalloc_node(size_t size)
+{
+	return workload_keep_frame(kmalloc_node(size, GFP_KERNEL, NUMA_NO_NODE));
+}
+
+static noinline void *workload_cache_alloc(void)
+{
+	return workload_keep_frame(kmem_cache_alloc(workload_cache, GFP_KERNEL));
+}
+
+static noinline void *workload_cache_alloc_lru(void)
+{
+	return workload_keep_frame(kmem_cache_alloc_lru(workload_cache, NULL,
+						  GFP_KERNEL));
+}
+
+static noinline int workload_bulk_alloc(void **objs, size_t nr)
+{
+	int ret = kmem_cache_alloc_bulk(workload_cache, GFP_KERNEL, nr, objs);
+
+	OPTIMIZER_HIDE_VAR(ret);
+	return ret;
+}
+
+static noinline void *workload_krealloc(size_t size)
+{
+	void *p = kmalloc(WORKLOAD_REALLOC_FROM, GFP_KERNEL);
+	void *q;
+
+	if (!p)
+		return NULL;
+	q = krealloc(p, size, GFP_KERNEL);
+	if (!q)
+		kfree(p);
+	return q;
+}
+
+static noinline void *workload_kvmalloc(size_t size)
+{
+	return workload_keep_frame(kvmalloc(size, GFP_KERNEL));
+}
+
+static void workload_account(enum workload_site site, void *ptr, size_t req,
+			     size_t alloc)
+{
+	/* krealloc() allocated its first object and freed it inside. */
+	if (site == SITE_KREALLOC) {
+		workload_truth[site].allocs++;
+		workload_truth[site].req_bytes += WORKLOAD_REALLOC_FROM;
+		workload_truth[site].alloc_bytes +=
+			kmalloc_size_roundup(WORKLOAD_REALLOC_FROM);
+		workload_truth[site].frees++;
+	}
+	workload_objects[workload_nr].ptr = ptr;
+	workload_objects[workload_nr].site = site;
+	workload_nr++;
+	workload_truth[site].allocs++;
+	workload_truth[site].req_bytes += req;
+	workload_truth[site].alloc_bytes += alloc;
+}
+
+static int workload_bulk(unsigned int count)
+{
+	size_t size = kmem_cache_size(workload_cache);
+	void *objs[WORKLOAD_BULK_CHUNK];
+	unsigned int done = 0, n, i;
+
+	while (done < count) {
+		n = min_t(unsigned int, count - done, WORKLOAD_BULK_CHUNK);
+		if (workload_bulk_alloc(objs, n) != n)
+			return -ENOMEM;
+		for (i = 0; i < n; i++)
+			workload_account(SITE_BULK, objs[i], size, size);
+		done += n;
+	}
+	return 0;
+}
+
+static int workload_alloc(enum workload_site site, unsigned int count,
+			  size_t size)
+{
+	size_t req = size, alloc = kmalloc_size_roundup(size);
+	unsigned int i;
+	void *p;
+
+	if (site == SITE_BULK)
+		return workload_bulk(count);
+	if (site == SITE_KMALLOC_CONST) {
+		req = WORKLOAD_CONST_SIZE;
+		alloc = kmalloc_size_roundup(req);
+	} else if (site == SITE_CACHE || site == SITE_CACHE_LRU) {
+		req = kmem_cache_size(workload_cache);
+		alloc = req;
+	}
+	for (i = 0; i < count; i++) {
+		switch (site) {
+		case SITE_KMALLOC:
+			p = workload_kmalloc(size);
+			break;
+		case SITE_KMALLOC_CONST:
+			p = workload_kmalloc_const();
+			break;
+		case SITE_KMALLOC_NODE:
+			p = workload_kmalloc_node(size);
+			break;
+		case SITE_CACHE:
+			p = workload_cache_alloc();
+			break;
+		case SITE_CACHE_LRU:
+			p = workload_cache_alloc_lru();
+			break;
+		case SITE_KREALLOC:
+			p = workload_krealloc(size);
+			break;
+		default:
+			p = workload_kvmalloc(size);
+			break;
+		}
+		if (!p)
+			return -ENOMEM;
+		workload_account(site, p, req, alloc);
+	}
+	return 0;
+}
+
+static void workload_free_bulk_chunk(void **objs, unsigned int *n)
+{
+	kmem_cache_free_bulk(workload_cache, *n, objs);
+	*n = 0;
+}
+
+static void workload_free_all(bool rcu)
+{
+	void *bulk[WORKLOAD_BULK_CHUNK];
+	unsigned int i, nbulk = 0;
+
+	for (i = 0; i < workload_nr; i++) {
+		struct workload_object *obj = &workload_objects[i];
+
+		workload_truth[obj->site].frees++;
+		switch (obj->site) {
+		case SITE_CACHE:
+		case SITE_CACHE_LRU:
+			kmem_cache_free(workload_cache, obj->ptr);
+			break;
+		case SITE_BULK:
+			bulk[nbulk++] = obj->ptr;
+			if (nbulk == WORKLOAD_BULK_CHUNK)
+				workload_free_bulk_chunk(bulk, &nbulk);
+			break;
+		case SITE_KVMALLOC:
+			kvfree(obj->ptr);
+			break;
+		default:
+			if (rcu)
+				kfree_rcu((struct workload_rcu_object *)obj->ptr,
+					  rcu);
+			else
+				kfree(obj->ptr);
+			break;
+		}
+	}
+	if (nbulk)
+		workload_free_bulk_chunk(bulk, &nbulk);
+	workload_nr = 0;
+}
+
+static int workload_run(char *cmd)
+{
+	unsigned int count, site;
+	unsigned long size = 0;
+	char name[16];
+	int n;
+
+	if (!strcmp(cmd, "free") || !strcmp(cmd, "free_rcu")) {
+		workload_free_all(cmd[4] == '_');
+		return 0;
+	}
+	n = sscanf(cmd, "%15s %u %lu", name, &count, &size);
+	if (n < 2)
+		return -EINVAL;
+	for (site = 0; site < SITE_COUNT; site++)
+		if (!strcmp(name, workload_site_names[site]))
+			break;
+	if (site == SITE_COUNT || !count ||
+	    count > WORKLOAD_MAX_OBJECTS - workload_nr)
+		return -EINVAL;
+	/* kmalloc-based sites need a size; kfree_rcu needs room for a head. */
+	if ((site == SITE_KMALLOC || site == SITE_KMALLOC_NODE ||
+	     site == SITE_KREALLOC || site == SITE_KVMALLOC) &&
+	    (size < sizeof(struct rcu_head) || size > PAGE_SIZE * 8))
+		return -EINVAL;
+	/* krealloc() must move the object: grow it out of its size class. */
+	if (site == SITE_KREALLOC &&
+	    kmalloc_size_roundup(size) == kmalloc_size_roundup(WORKLOAD_REALLOC_FROM))
+		return -EINVAL;
+	/* kvmalloc() stays in the slab below a page. */
+	if (site == SITE_KVMALLOC && size >= PAGE_SIZE)
+		return -EINVAL;
+	return workload_alloc(site, count, size);
+}
+
+static ssize_t workload_ctl_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	char buf[64];
+	int ret;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&workload_mutex);
+	ret = workload_run(strstrip(buf));
+	mutex_unlock(&workload_mutex);
+	return ret ? ret : count;
+}
+
+static int workload_ctl_show(struct seq_file *m, void *unused)
+{
+	unsigned int site;
+
+	mutex_lock(&workload_mutex);
+	for (site = 0; site < SITE_COUNT; site++)
+		seq_printf(m, "%s %llu %llu %llu %llu\n",
+			   workload_site_functions[site],
+			   workload_truth[site].allocs,
+			   workload_truth[site].req_bytes,
+			   workload_truth[site].alloc_bytes,
+			   workload_truth[site].frees);
+	mutex_unlock(&workload_mutex);
+	return 0;
+}
+
+static int workload_ctl_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, workload_ctl_show, NULL);
+}
+
+static const struct file_operations workload_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = workload_ctl_open,
+	.read = seq_read,
+	.write = workload_ctl_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init workload_init(void)
+{
+	workload_objects = vmalloc_array(WORKLOAD_MAX_OBJECTS,
+					 sizeof(*workload_objects));
+	if (!workload_objects)
+		return -ENOMEM;
+	workload_cache = kmem_cache_create("kmprof_workload",
+					   WORKLOAD_CACHE_SIZE, 0, 0, NULL);
+	if (!workload_cache) {
+		vfree(workload_objects);
+		return -ENOMEM;
+	}
+	workload_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("ctl", 0600, workload_dir, NULL,
+			    &workload_ctl_fops);
+	return 0;
+}
+
+static void __exit workload_exit(void)
+{
+	debugfs_remove_recursive(workload_dir);
+	workload_free_all(false);
+	/* kfree_rcu() of objects of ours may still be in flight. */
+	rcu_barrier();
+	kmem_cache_destroy(workload_cache);
+	vfree(workload_objects);
+}
+
+module_init(workload_init);
+module_exit(workload_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Known slab allocation patterns for kmprof's selftests");
