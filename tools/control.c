@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the debugfs directory: reading and writing its files, and
+ * saying why that failed in words a person can act on.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <kmprof.h>
+
+#include "kmprof_tool.h"
+
+#define DEBUGFS_MAGIC	0x64626720	/* linux/magic.h */
+
+const char *debugfs_dir = KMPROF_DEBUGFS_DIR;
+
+/* Why DIR/NAME could not be opened; returns the exit status that fits. */
+static int explain(const char *path, const char *name, int err)
+{
+	char parent[4096];
+	struct statfs sfs;
+	struct stat st;
+
+	fprintf(stderr, "kmprof: cannot open %s: %s\n", path, strerror(err));
+	if (err == EACCES || err == EPERM) {
+		if (geteuid() != 0)
+			fprintf(stderr, "kmprof: kmprof's debugfs files are root only: run kmprof as root\n");
+		else
+			fprintf(stderr, "kmprof: denied to root: is the kernel locked down (lockdown=confidentiality)?\n");
+		return EXIT_PERM;
+	}
+	if (err != ENOENT && err != ENOTDIR)
+		return EXIT_FAIL;
+	if (stat(debugfs_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "kmprof: %s has no \"%s\": not a kmprof directory, or a module older than this tool\n",
+			debugfs_dir, name);
+		return EXIT_UNAVAILABLE;
+	}
+	snprintf(parent, sizeof(parent), "%s", debugfs_dir);
+	dirname(parent);
+	if (statfs(parent, &sfs) == 0 && sfs.f_type == DEBUGFS_MAGIC)
+		fprintf(stderr, "kmprof: the kmprof module is not loaded: modprobe kmprof (or insmod kmprof.ko)\n");
+	else if (!strcmp(debugfs_dir, KMPROF_DEBUGFS_DIR))
+		fprintf(stderr, "kmprof: debugfs is not mounted: mount -t debugfs none /sys/kernel/debug\n");
+	else
+		fprintf(stderr, "kmprof: no directory %s (see -d)\n", debugfs_dir);
+	return EXIT_UNAVAILABLE;
+}
+
+static int read_fd(int fd, const char *path, char **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = xmalloc(cap);
+
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 2) {
+			cap *= 2;
+			b = xrealloc(b, cap, 1);
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "kmprof: reading %s: %s\n", path,
+				strerror(errno));
+			free(b);
+			return EXIT_FAIL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return EXIT_OK;
+}
+
+int read_path(const char *path, char **buf, size_t *len)
+{
+	int fd, ret;
+
+	if (!strcmp(path, "-"))
+		return read_fd(STDIN_FILENO, "standard input", buf, len);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "kmprof: cannot open %s: %s\n", path,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	ret = read_fd(fd, path, buf, len);
+	close(fd);
+	return ret;
+}
+
+int ctl_read(const char *name, char **buf, size_t *len)
+{
+	char path[4096];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return explain(path, name, errno);
+	ret = read_fd(fd, path, buf, len);
+	close(fd);
+	return ret;
+}
+
+int ctl_write(const char *name, const char *token)
+{
+	char path[4096], line[64];
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
+	snprintf(line, sizeof(line), "%s\n", token);
+	/* O_TRUNC as the shell's ">": a regular file then holds the token. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return explain(path, name, errno);
+	r = write(fd, line, strlen(line));
+	if (r < 0 || (size_t)r != strlen(line)) {
+		int err = r < 0 ? errno : EIO;
+
+		fprintf(stderr, "kmprof: writing \"%s\" to %s: %s\n", token,
+			path, strerror(err));
+		if (err == EINVAL)
+			fprintf(stderr, "kmprof: the module refused the value; nothing changed\n");
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (close(fd)) {
+		fprintf(stderr, "kmprof: writing %s: %s\n", path,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

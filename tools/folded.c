@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - "folded": one "root;...;leaf value" line per stack, the input
+ * of flamegraph.pl, inferno and speedscope. Stacks that differ only in
+ * size class or addresses within the same functions are merged; stacks
+ * whose value is 0 are left out. Values are estimated bytes. Like pprof's,
+ * stacks end at the allocation site: the allocator's own frames are the
+ * same everywhere and only with all_frames shown.
+ */
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmprof_tool.h"
+
+void folded_print(FILE *out, const struct heap_profile *p,
+		  const struct folded_options *opt)
+{
+	struct strtab stacks;
+	uint64_t *value = NULL;
+	size_t cap = 0, len = 0;
+	char *line = NULL;
+
+	strtab_init(&stacks);
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct heap_bucket *b = &p->buckets[i];
+		uint64_t v = opt->alloc ? p->est[i].alloc_bytes :
+			p->est[i].inuse_bytes;
+		unsigned int first = heap_first_frame(p, b, opt->all_frames);
+		size_t need = 16, pos = 0;
+		uint32_t id;
+
+		if (!v)
+			continue;
+		for (unsigned int k = first; k < b->depth; k++)
+			need += strlen(p->funcs[b->func[k]].name) + 1;
+		if (need > len) {
+			len = need;
+			line = xrealloc(line, len, 1);
+		}
+		line[0] = '\0';
+		if (!b->depth)
+			pos = (size_t)snprintf(line, len, "[no stack]");
+		for (unsigned int k = b->depth; k-- > first;) {
+			const char *name = p->funcs[b->func[k]].name;
+			size_t n = strlen(name);
+
+			memcpy(line + pos, name, n);
+			pos += n;
+			if (k > first)
+				line[pos++] = ';';
+		}
+		line[pos] = '\0';
+		id = strtab_intern(&stacks, line);
+		if (id >= cap) {
+			size_t old = cap;
+
+			cap = id * 2 + 16;
+			value = xrealloc(value, cap, sizeof(*value));
+			memset(value + old, 0, (cap - old) * sizeof(*value));
+		}
+		value[id] = value[id] > UINT64_MAX - v ? UINT64_MAX : value[id] + v;
+	}
+	for (size_t id = 1; id < stacks.nr; id++)
+		fprintf(out, "%s %" PRIu64 "\n", stacks.str[id], value[id]);
+	free(line);
+	free(value);
+	strtab_free(&stacks);
+}

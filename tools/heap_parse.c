@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the parser of the "heap" file, version 1 (include/kmprof_heap.h).
+ *
+ * The input is untrusted bytes (a file copied off another machine, a
+ * fuzzer): every number is parsed by hand with overflow checks, every
+ * byte outside printable ASCII is refused, and every error names the line
+ * and the field. Nothing is printed from here but by heap_error_print().
+ */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kmprof.h>
+#include <kmprof_heap.h>
+
+#include "kmprof_tool.h"
+
+/* One line of the input, consumed left to right. */
+struct cursor {
+	const char *p, *end;
+};
+
+struct parser {
+	struct heap_profile *prof;
+	struct heap_error *err;
+	unsigned int line;
+	struct heap_bucket *cur;	/* the record comments belong to */
+	unsigned int nsyms;		/* symbol lines of cur so far */
+	bool seen_rate, seen_cycle, seen_pending, seen_buckets;
+};
+
+static int fail(struct parser *ps, enum heap_error_kind kind,
+		const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct parser *ps, enum heap_error_kind kind,
+		const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	ps->err->kind = kind;
+	ps->err->line = ps->line;
+	snprintf(ps->err->field, sizeof(ps->err->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(ps->err->msg, sizeof(ps->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool eat(struct cursor *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n))
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* A decimal u64: 1 on success, 0 if no digit, -1 on overflow. */
+static int dec(struct cursor *c, uint64_t *v)
+{
+	const char *start = c->p;
+
+	*v = 0;
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		unsigned int d = (unsigned int)(*c->p - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+		c->p++;
+	}
+	/* Leading zeros would make two spellings of one value. */
+	if (c->p - start > 1 && *start == '0')
+		return -1;
+	return c->p != start;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* "0x" and 1 to 16 hex digits: 1 on success, 0 if malformed. */
+static int hex(struct cursor *c, uint64_t *v)
+{
+	int digits = 0, d;
+
+	*v = 0;
+	if (!eat(c, "0x"))
+		return 0;
+	while (c->p < c->end && (d = hexval(*c->p)) >= 0) {
+		if (++digits > 16)
+			return 0;
+		*v = *v << 4 | (uint64_t)d;
+		c->p++;
+	}
+	return digits > 0;
+}
+
+/* A decimal number named @field, followed by @sep. */
+static int number(struct parser *ps, struct cursor *c, const char *field,
+		  uint64_t *v, const char *sep)
+{
+	int r = dec(c, v);
+
+	if (r < 0)
+		return fail(ps, HEAP_ERR_SYNTAX, field,
+			    "number out of range or with leading zeros");
+	if (r == 0)
+		return fail(ps, HEAP_ERR_SYNTAX, field, "expected a number");
+	if (sep && !eat(c, sep))
+		return fail(ps, HEAP_ERR_SYNTAX, field,
+			    "expected \"%s\" after the number", sep);
+	return 0;
+}
+
+/* "<inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @" */
+static int counts(struct parser *ps, struct cursor *c, uint64_t v[4])
+{
+	if (number(ps, c, "inuse_objs", &v[0], ": ") ||
+	    number(ps, c, "inuse_bytes", &v[1], " [") ||
+	    number(ps, c, "alloc_objs", &v[2], ": ") ||
+	    number(ps, c, "alloc_bytes", &v[3], "] @"))
+		return -1;
+	if (v[0] > v[2])
+		return fail(ps, HEAP_ERR_SYNTAX, "inuse_objs",
+			    "%" PRIu64 " in use but %" PRIu64 " allocated",
+			    v[0], v[2]);
+	if (v[1] > v[3])
+		return fail(ps, HEAP_ERR_SYNTAX, "inuse_bytes",
+			    "%" PRIu64 " in use but %" PRIu64 " allocated",
+			    v[1], v[3]);
+	if ((v[0] == 0) != (v[1] == 0) || (v[2] == 0) != (v[3] == 0))
+		return fail(ps, HEAP_ERR_SYNTAX, v[0] || v[1] ? "inuse_bytes" :
+			    "alloc_bytes", "bytes without objects or objects without bytes");
+	return 0;
+}
+
+/* Line 1: "heap profile: <counts> heap_v2/<rate>" */
+static int parse_header(struct parser *ps, struct cursor *c)
+{
+	struct heap_profile *p = ps->prof;
+	uint64_t v[4];
+
+	if (!eat(c, KMPROF_HEAP_HEADER " "))
+		return fail(ps, HEAP_ERR_SYNTAX, "header",
+			    "not a heap profile: expected \"" KMPROF_HEAP_HEADER "\"");
+	if (counts(ps, c, v))
+		return -1;
+	p->inuse_objs = v[0];
+	p->inuse_bytes = v[1];
+	p->alloc_objs = v[2];
+	p->alloc_bytes = v[3];
+	if (!eat(c, " " KMPROF_HEAP_RATE_TAG))
+		return fail(ps, HEAP_ERR_SYNTAX, "rate",
+			    "expected \" " KMPROF_HEAP_RATE_TAG "<rate>\"");
+	if (number(ps, c, "rate", &p->rate, NULL))
+		return -1;
+	if (c->p != c->end)
+		return fail(ps, HEAP_ERR_SYNTAX, "rate",
+			    "unexpected text after the rate");
+	return 0;
+}
+
+/* The next " key=" of a comment line: its key in @key (NUL terminated). */
+static bool next_key(struct cursor *c, char *key, size_t len)
+{
+	const char *eq, *sp;
+
+	if (c->p == c->end)
+		return false;
+	eq = memchr(c->p, '=', (size_t)(c->end - c->p));
+	sp = memchr(c->p, ' ', (size_t)(c->end - c->p));
+	if (!eq || (sp && sp < eq) || eq == c->p)
+		return false;
+	snprintf(key, len, "%.*s", (int)(eq - c->p), c->p);
+	c->p = eq + 1;
+	return true;
+}
+
+/* Skip the value of an unknown key. */
+static void skip_value(struct cursor *c)
+{
+	const char *sp = memchr(c->p, ' ', (size_t)(c->end - c->p));
+
+	c->p = sp ? sp : c->end;
+}
+
+/* After a value: a single space before the next key, or the end. */
+static int value_end(struct parser *ps, struct cursor *c, const char *key)
+{
+	if (c->p == c->end)
+		return 0;
+	if (eat(c, " ") && c->p != c->end)
+		return 0;
+	return fail(ps, HEAP_ERR_SYNTAX, key,
+		    "expected a single space and the next key=value");
+}
+
+/* Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>" */
+static int parse_magic(struct parser *ps, struct cursor *c)
+{
+	struct heap_profile *p = ps->prof;
+	uint64_t version, v;
+	char key[32];
+
+	if (!eat(c, KMPROF_HEAP_MAGIC))
+		return fail(ps, HEAP_ERR_SYNTAX, "magic",
+			    "not a kmprof heap file: expected \"" KMPROF_HEAP_MAGIC "%d\"",
+			    KMPROF_HEAP_VERSION);
+	if (dec(c, &version) != 1)
+		return fail(ps, HEAP_ERR_SYNTAX, "version",
+			    "expected a version number");
+	if (version != KMPROF_HEAP_VERSION)
+		return fail(ps, HEAP_ERR_VERSION, "version",
+			    "unknown heap format version %" PRIu64
+			    ": this kmprof reads version %d",
+			    version, KMPROF_HEAP_VERSION);
+	p->version = (unsigned int)version;
+	if (c->p != c->end && !eat(c, " "))
+		return fail(ps, HEAP_ERR_SYNTAX, "version",
+			    "expected a space after the version");
+	while (c->p != c->end) {
+		bool *seen = NULL;
+		uint64_t *dst = NULL;
+
+		if (!next_key(c, key, sizeof(key)))
+			return fail(ps, HEAP_ERR_SYNTAX, "magic",
+				    "expected key=value");
+		if (!strcmp(key, "rate")) {
+			seen = &ps->seen_rate;
+			dst = &v;
+		} else if (!strcmp(key, "cycle")) {
+			seen = &ps->seen_cycle;
+			dst = &p->cycle;
+		} else if (!strcmp(key, "pending")) {
+			seen = &ps->seen_pending;
+			dst = &p->pending;
+		} else if (!strcmp(key, "buckets")) {
+			seen = &ps->seen_buckets;
+			dst = &p->declared_buckets;
+		}
+		if (!seen) {
+			skip_value(c);
+		} else {
+			if (*seen)
+				return fail(ps, HEAP_ERR_SYNTAX, key,
+					    "given twice");
+			*seen = true;
+			if (number(ps, c, key, dst, NULL))
+				return -1;
+			if (dst == &v && v != p->rate)
+				return fail(ps, HEAP_ERR_SYNTAX, "rate",
+					    "%" PRIu64 " but line 1 says %" PRIu64,
+					    v, p->rate);
+		}
+		if (value_end(ps, c, key))
+			return -1;
+	}
+	if (!ps->seen_rate || !ps->seen_cycle || !ps->seen_pending ||
+	    !ps->seen_buckets)
+		return fail(ps, HEAP_ERR_SYNTAX,
+			    !ps->seen_rate ? "rate" : !ps->seen_cycle ? "cycle" :
+			    !ps->seen_pending ? "pending" : "buckets", "missing");
+	if (p->rate > KMPROF_RATE_MAX)
+		return fail(ps, HEAP_ERR_SYNTAX, "rate",
+			    "%" PRIu64 " exceeds the maximum %lu", p->rate,
+			    KMPROF_RATE_MAX);
+	return 0;
+}
+
+/* The record before a new one (or the end) must have had its size line. */
+static int close_record(struct parser *ps)
+{
+	struct heap_bucket *b = ps->cur;
+
+	if (b && !b->has_size) {
+		ps->line = b->line;
+		return fail(ps, HEAP_ERR_SYNTAX, "size",
+			    "record without a \"# size=\" line");
+	}
+	ps->cur = NULL;
+	return 0;
+}
+
+/* "<counts> 0x<pc> 0x<pc> ..." */
+static int parse_record(struct parser *ps, struct cursor *c)
+{
+	struct heap_profile *p = ps->prof;
+	uint64_t v[4], pcs[KMPROF_MAX_DEPTH_LIMIT];
+	struct heap_bucket *b;
+	unsigned int depth = 0;
+
+	if (close_record(ps) || counts(ps, c, v))
+		return -1;
+	if (v[2] == 0)
+		return fail(ps, HEAP_ERR_SYNTAX, "alloc_objs",
+			    "a record without allocations");
+	while (c->p != c->end) {
+		if (!eat(c, " ") || !hex(c, &pcs[depth]))
+			return fail(ps, HEAP_ERR_SYNTAX, "stack",
+				    "frame %u: expected \" 0x<address>\"",
+				    depth);
+		if (++depth == KMPROF_MAX_DEPTH_LIMIT && c->p != c->end)
+			return fail(ps, HEAP_ERR_SYNTAX, "stack",
+				    "more than %u frames",
+				    KMPROF_MAX_DEPTH_LIMIT);
+	}
+	if (p->nr == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->buckets = xrealloc(p->buckets, p->cap, sizeof(*p->buckets));
+	}
+	b = &p->buckets[p->nr++];
+	memset(b, 0, sizeof(*b));
+	b->line = ps->line;
+	b->inuse_objs = v[0];
+	b->inuse_bytes = v[1];
+	b->alloc_objs = v[2];
+	b->alloc_bytes = v[3];
+	b->depth = depth;
+	b->pcs = arena_alloc(&p->arena, depth * sizeof(*b->pcs));
+	memcpy(b->pcs, pcs, depth * sizeof(*b->pcs));
+	b->pS = arena_alloc(&p->arena, depth * sizeof(*b->pS));
+	memset(b->pS, 0, depth * sizeof(*b->pS));
+	b->func = arena_alloc(&p->arena, depth * sizeof(*b->func));
+	memset(b->func, 0, depth * sizeof(*b->func));
+	ps->cur = b;
+	ps->nsyms = 0;
+	return 0;
+}
+
+/* "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=" */
+static int parse_size_line(struct parser *ps, struct cursor *c)
+{
+	struct heap_bucket *b = ps->cur;
+	bool seen_inuse = false, seen_alloc = false;
+	char key[32];
+
+	if (!b)
+		return fail(ps, HEAP_ERR_SYNTAX, "size",
+			    "a size line before any record");
+	if (b->has_size)
+		return fail(ps, HEAP_ERR_SYNTAX, "size",
+			    "a second size line for the record of line %u",
+			    b->line);
+	if (number(ps, c, "size", &b->size, NULL) ||
+	    value_end(ps, c, "size"))
+		return -1;
+	while (c->p != c->end) {
+		uint64_t *dst = NULL;
+		bool *seen = NULL;
+
+		if (!next_key(c, key, sizeof(key)))
+			return fail(ps, HEAP_ERR_SYNTAX, "size",
+				    "expected key=value");
+		if (!strcmp(key, "inuse_req")) {
+			dst = &b->inuse_req;
+			seen = &seen_inuse;
+		} else if (!strcmp(key, "alloc_req")) {
+			dst = &b->alloc_req;
+			seen = &seen_alloc;
+		}
+		if (!seen) {
+			skip_value(c);
+		} else {
+			if (*seen)
+				return fail(ps, HEAP_ERR_SYNTAX, key,
+					    "given twice");
+			*seen = true;
+			if (number(ps, c, key, dst, NULL))
+				return -1;
+		}
+		if (value_end(ps, c, key))
+			return -1;
+	}
+	if (!seen_inuse || !seen_alloc)
+		return fail(ps, HEAP_ERR_SYNTAX,
+			    seen_inuse ? "alloc_req" : "inuse_req", "missing");
+	if (b->inuse_req > b->alloc_req)
+		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
+			    "%" PRIu64 " in use but %" PRIu64 " allocated",
+			    b->inuse_req, b->alloc_req);
+	if (b->size == 0)
+		return fail(ps, HEAP_ERR_SYNTAX, "size", "a zero size class");
+	b->has_size = true;
+	return 0;
+}
+
+/* "#\t0x<pc>\t<%pS>" after "#\t" */
+static int parse_symbol_line(struct parser *ps, struct cursor *c)
+{
+	struct heap_bucket *b = ps->cur;
+	struct pS_sym sym;
+	uint64_t pc;
+
+	if (!b)
+		return fail(ps, HEAP_ERR_SYNTAX, "symbol",
+			    "a symbol line before any record");
+	if (!hex(c, &pc) || !eat(c, "\t"))
+		return fail(ps, HEAP_ERR_SYNTAX, "symbol",
+			    "expected \"#<tab>0x<address><tab><symbol>\"");
+	if (ps->nsyms >= b->depth)
+		return fail(ps, HEAP_ERR_SYNTAX, "symbol",
+			    "more symbol lines than the %u frames of line %u",
+			    b->depth, b->line);
+	if (pc != b->pcs[ps->nsyms])
+		return fail(ps, HEAP_ERR_SYNTAX, "symbol",
+			    "address 0x%" PRIx64 " is not frame %u (0x%" PRIx64 ") of line %u",
+			    pc, ps->nsyms, b->pcs[ps->nsyms], b->line);
+	switch (pS_parse(c->p, (size_t)(c->end - c->p), &sym)) {
+	case 0:
+		b->pS[ps->nsyms] = arena_strndup(&ps->prof->arena, c->p,
+						 (size_t)(c->end - c->p));
+		break;
+	case 1:
+		/* %pS found no symbol either: leave it to kallsyms. */
+		break;
+	default:
+		return fail(ps, HEAP_ERR_SYNTAX, "symbol",
+			    "expected \"name+0x<off>/0x<size>\", optionally \" [module]\"");
+	}
+	ps->nsyms++;
+	return 0;
+}
+
+static int parse_comment(struct parser *ps, struct cursor *c)
+{
+	if (eat(c, "#\t"))
+		return parse_symbol_line(ps, c);
+	if (eat(c, "# size="))
+		return parse_size_line(ps, c);
+	/* Other comments (e.g. "# key=value" of later v1 writers) are skipped. */
+	if (eat(c, "# ") || c->p + 1 == c->end)
+		return 0;
+	return fail(ps, HEAP_ERR_SYNTAX, "comment",
+		    "expected \"# \" or \"#<tab>\"");
+}
+
+/* Bytes a line may hold: printable ASCII and tabs. */
+static int check_bytes(struct parser *ps, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch > 0x7e)
+			return fail(ps, HEAP_ERR_SYNTAX, "line",
+				    "byte 0x%02x at column %zu is not printable text",
+				    ch, i + 1);
+	}
+	return 0;
+}
+
+static bool add_ok(uint64_t *sum, uint64_t v)
+{
+	if (*sum > UINT64_MAX - v)
+		return false;
+	*sum += v;
+	return true;
+}
+
+/* The header's totals are the sums over the records. */
+static int check_totals(struct parser *ps)
+{
+	struct heap_profile *p = ps->prof;
+	uint64_t s[4] = { 0 };
+	static const char *const field[4] = {
+		"inuse_objs", "inuse_bytes", "alloc_objs", "alloc_bytes"
+	};
+	const uint64_t want[4] = {
+		p->inuse_objs, p->inuse_bytes, p->alloc_objs, p->alloc_bytes
+	};
+
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct heap_bucket *b = &p->buckets[i];
+
+		if (!add_ok(&s[0], b->inuse_objs) ||
+		    !add_ok(&s[1], b->inuse_bytes) ||
+		    !add_ok(&s[2], b->alloc_objs) ||
+		    !add_ok(&s[3], b->alloc_bytes)) {
+			ps->line = b->line;
+			return fail(ps, HEAP_ERR_SYNTAX, "total",
+				    "the sums over the records overflow");
+		}
+	}
+	ps->line = 1;
+	for (int i = 0; i < 4; i++)
+		if (s[i] != want[i])
+			return fail(ps, HEAP_ERR_SYNTAX, field[i],
+				    "total %" PRIu64 " but the records sum to %" PRIu64,
+				    want[i], s[i]);
+	if (p->declared_buckets != p->nr) {
+		ps->line = 2;
+		return fail(ps, HEAP_ERR_SYNTAX, "buckets",
+			    "%" PRIu64 " declared but %zu records",
+			    p->declared_buckets, p->nr);
+	}
+	return 0;
+}
+
+int heap_parse(const char *buf, size_t len, struct heap_profile *p,
+	       struct heap_error *err)
+{
+	struct parser ps = { .prof = p, .err = err };
+	size_t pos = 0;
+
+	memset(p, 0, sizeof(*p));
+	memset(err, 0, sizeof(*err));
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		struct cursor c = { buf + pos, buf + pos + n };
+		int r;
+
+		ps.line++;
+		pos += n + (nl != NULL);
+		if (check_bytes(&ps, c.p, n))
+			goto bad;
+		if (ps.line == 1)
+			r = parse_header(&ps, &c);
+		else if (ps.line == 2)
+			r = parse_magic(&ps, &c);
+		else if (n == 0)
+			r = 0;	/* blank lines carry nothing */
+		else if (*c.p == '#')
+			r = parse_comment(&ps, &c);
+		else if (*c.p >= '0' && *c.p <= '9')
+			r = parse_record(&ps, &c);
+		else
+			r = fail(&ps, HEAP_ERR_SYNTAX, "line",
+				 "expected a record (\"<objs>: <bytes> ...\") or a comment");
+		if (r)
+			goto bad;
+	}
+	if (ps.line < 2) {
+		ps.line++;
+		fail(&ps, HEAP_ERR_SYNTAX, ps.line == 1 ? "header" : "magic",
+		     "the file ends early");
+		goto bad;
+	}
+	if (close_record(&ps) || check_totals(&ps))
+		goto bad;
+	return 0;
+bad:
+	heap_free(p);
+	return -1;
+}
+
+void heap_free(struct heap_profile *p)
+{
+	free(p->buckets);
+	free(p->est);
+	free(p->funcs);
+	arena_free(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+void heap_error_print(const char *name, const struct heap_error *err)
+{
+	fprintf(stderr, "kmprof: %s:%u: %s: %s\n", name, err->line, err->field,
+		err->msg);
+	if (err->kind == HEAP_ERR_VERSION)
+		fprintf(stderr,
+			"kmprof: use the kmprof tool built with this module\n");
+}

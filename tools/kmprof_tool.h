@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - what the files of the reader tool share: the parsed profile,
+ * the symbols, the estimates and the exit statuses.
+ *
+ * The pipeline is: read the heap text (control.c) -> heap_parse() ->
+ * heap_symbolize() (symbols.c) -> heap_estimate() (unbias.c) -> one of
+ * the outputs (top.c, folded.c, pprof.c).
+ */
+#ifndef KMPROF_TOOL_H
+#define KMPROF_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses, documented in kmprof.8. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* an I/O error, a write the module refused */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_PERM = 3,		/* not root */
+	EXIT_UNAVAILABLE = 4,	/* debugfs not mounted, module not loaded */
+	EXIT_BADDATA = 5,	/* malformed heap file, unknown version */
+};
+
+/* === util.c === */
+
+/* An arena: many small allocations, freed together. */
+struct arena {
+	struct arena_chunk *head;
+};
+
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strndup(struct arena *a, const char *s, size_t len);
+void arena_free(struct arena *a);
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n, size_t size);
+
+/* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */
+const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw);
+/* "512", "4K", "1M", "2G" (binary units) -> bytes; -1 if malformed. */
+int parse_size(const char *s, uint64_t *out);
+
+/* === strtab.c: strings interned to dense ids, 0 is "" === */
+
+struct strtab {
+	char **str;		/* by id */
+	size_t nr, cap;
+	uint32_t *slots;	/* open addressing: id + 1, 0 empty */
+	size_t nslots;
+};
+
+void strtab_init(struct strtab *t);
+uint32_t strtab_intern(struct strtab *t, const char *s);
+void strtab_free(struct strtab *t);
+
+/* === heap_parse.c: the "heap" text of kmprof_heap.h === */
+
+/* A function of the profile: what frames are named by. */
+struct heap_func {
+	const char *name;	/* "sym", "sym [mod]" or "0x<pc>" */
+	const char *symbol;	/* "sym", or the address when unresolved */
+	const char *module;	/* "mod", NULL for the kernel image */
+	bool resolved;
+};
+
+struct heap_bucket {
+	unsigned int line;	/* of its record, for messages */
+	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
+	uint64_t size, inuse_req, alloc_req;
+	bool has_size;
+	unsigned int depth;
+	uint64_t *pcs;		/* innermost first */
+	const char **pS;	/* the file's "%pS" per frame, or NULL */
+	uint32_t *func;		/* per frame, after heap_symbolize() */
+};
+
+/* Estimated (unbiased) counts of a bucket, see unbias.c. */
+struct heap_estimate {
+	uint64_t inuse_objs, inuse_bytes, inuse_req;
+	uint64_t alloc_objs, alloc_bytes, alloc_req;
+};
+
+struct heap_profile {
+	unsigned int version;
+	uint64_t rate, cycle, pending, declared_buckets;
+	/* the header line's totals */
+	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
+	struct heap_bucket *buckets;
+	struct heap_estimate *est;	/* after heap_estimate() */
+	size_t nr, cap;
+	struct heap_func *funcs;	/* after heap_symbolize() */
+	size_t nfuncs;
+	struct arena arena;
+};
+
+enum heap_error_kind {
+	HEAP_ERR_SYNTAX,	/* malformed */
+	HEAP_ERR_VERSION,	/* a kmprof heap file of another version */
+	HEAP_ERR_NOMEM,
+};
+
+struct heap_error {
+	enum heap_error_kind kind;
+	unsigned int line;
+	char field[32];
+	char msg[160];
+};
+
+/*
+ * Parse @len bytes (not NUL terminated). On error, returns -1 with @err
+ * filled in and @p emptied; on success 0, and heap_free() frees @p.
+ */
+int heap_parse(const char *buf, size_t len, struct heap_profile *p,
+	       struct heap_error *err);
+void heap_free(struct heap_profile *p);
+/* "NAME:LINE: FIELD: MSG" to stderr. */
+void heap_error_print(const char *name, const struct heap_error *err);
+
+/* === symbols.c === */
+
+/* A parsed "%pS": "sym+0xoff/0xsize[ [mod]]". */
+struct pS_sym {
+	const char *name;
+	size_t name_len;
+	const char *module;	/* NULL if none */
+	size_t module_len;
+	uint64_t offset, size;
+};
+
+/* 0 if @text (len bytes) is a symbol, 1 if it is a bare address, -1 else. */
+int pS_parse(const char *text, size_t len, struct pS_sym *out);
+
+struct ksym {
+	uint64_t addr;
+	const char *name;
+	const char *module;	/* NULL for the kernel image */
+};
+
+/* /proc/kallsyms, text symbols only, sorted by address. */
+struct kallsyms {
+	struct ksym *syms;
+	size_t nr;
+	struct arena arena;
+};
+
+/* 0, or -1 with errno set (an unreadable or all-zero file is empty). */
+int kallsyms_load(struct kallsyms *ks, const char *path);
+/* The symbol containing @pc, or NULL; *off is pc - its address. */
+const struct ksym *kallsyms_lookup(const struct kallsyms *ks, uint64_t pc,
+				   uint64_t *off);
+void kallsyms_free(struct kallsyms *ks);
+
+/*
+ * Name every frame: the file's "%pS" first, else @ks (may be NULL), else
+ * the raw address. Fills p->funcs and each bucket's func[].
+ */
+void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks);
+/* True if frames with this symbol are the slab allocator itself. */
+bool sym_is_allocator(const char *symbol);
+/*
+ * The allocation site of a bucket: the index of its first frame outside
+ * the allocator (0 if none is), -1 for an empty stack.
+ */
+int heap_site(const struct heap_profile *p, const struct heap_bucket *b);
+/* The first frame of the stack to show: the site, or 0 with @all_frames. */
+unsigned int heap_first_frame(const struct heap_profile *p,
+			      const struct heap_bucket *b, bool all_frames);
+
+/* === unbias.c === */
+
+/* pprof's scaleHeapSample(): a sampled count and bytes, estimated. */
+void heap_scale(uint64_t count, uint64_t bytes, uint64_t rate,
+		uint64_t *est_count, uint64_t *est_bytes, double *scale);
+/* Fill p->est for every bucket. */
+void heap_estimate(struct heap_profile *p);
+
+/* === outputs === */
+
+enum top_sort { SORT_INUSE, SORT_ALLOC, SORT_FREES, SORT_OBJECTS };
+
+struct top_options {
+	unsigned int limit;	/* 0: all rows */
+	enum top_sort sort;
+	bool cumulative;
+	bool raw;		/* exact bytes instead of human units */
+};
+
+void top_print(FILE *out, const struct heap_profile *p,
+	       const struct top_options *opt);
+
+struct folded_options {
+	bool alloc;		/* allocated bytes instead of in-use bytes */
+	bool all_frames;	/* keep the allocator's frames, see heap_site() */
+};
+
+void folded_print(FILE *out, const struct heap_profile *p,
+		  const struct folded_options *opt);
+
+/*
+ * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
+ * bytes). @time_ns goes to time_nanos. Stacks start at the allocation
+ * site unless @all_frames. 0, or -1 on failure.
+ */
+int pprof_encode(const struct heap_profile *p, int64_t time_ns,
+		 bool all_frames, unsigned char **out, size_t *len);
+
+/* === control.c: the debugfs directory === */
+
+extern const char *debugfs_dir;
+
+/* Read DIR/NAME whole into *buf (NUL terminated). An exit status. */
+int ctl_read(const char *name, char **buf, size_t *len);
+/* Write @token to DIR/NAME. An exit status. */
+int ctl_write(const char *name, const char *token);
+/* Read a file whole (the path as given). An exit status. */
+int read_path(const char *path, char **buf, size_t *len);
+
+#endif /* KMPROF_TOOL_H */
