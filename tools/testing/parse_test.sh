@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host tests of the heap file parser through the tool: every error path,
+# made by breaking one field of testdata/basic.heap. A rejected file must
+# exit 5 with "FILE:LINE: FIELD: ..." on stderr and nothing on stdout.
+# Prints "ok - NAME" / "not ok - NAME" per case.
+set -uo pipefail
+
+tool=${1:?usage: parse_test.sh PATH-TO-KMPROF}
+data=$(cd "$(dirname "$0")/testdata" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+result()
+{
+	if [ "$2" = 0 ]; then
+		echo "ok - parse: $1"
+	else
+		echo "not ok - parse: $1"
+		failed=1
+	fi
+}
+
+# reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
+reject()
+{
+	local name=$1 line=$2 field=$3 msg=${4:-} status=0
+	"$tool" -f "$tmp/in" --no-kallsyms top >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" -ne 5 ]; then
+		echo "# $name: exit $rc, want 5" >&2
+		status=1
+	elif [ -s "$tmp/out" ]; then
+		echo "# $name: printed something on stdout" >&2
+		status=1
+	elif ! grep -qF "kmprof: $tmp/in:$line: $field: $msg" "$tmp/err"; then
+		echo "# $name: want '$line: $field: $msg', got: $(cat "$tmp/err")" >&2
+		status=1
+	fi
+	result "rejects_$name" $status
+}
+
+# mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: basic.heap edited by sed.
+mutate()
+{
+	sed -e "$4" "$data/basic.heap" >"$tmp/in"
+	if cmp -s "$tmp/in" "$data/basic.heap"; then
+		result "rejects_$1 (the edit changed nothing)" 1
+		return
+	fi
+	reject "$1" "$2" "$3" "${5:-}"
+}
+
+# accept NAME: $tmp/in parses, and top shows what basic.heap shows.
+accept()
+{
+	local status=0
+	"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err" || status=1
+	"$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>/dev/null
+	cmp -s "$tmp/out" "$tmp/want" || status=1
+	[ "$status" = 0 ] || echo "# $1: $(cat "$tmp/err")" >&2
+	result "accepts_$1" $status
+}
+
+# --- the header line ---
+: >"$tmp/in"
+reject empty_file 1 header "the file ends early"
+mutate not_a_heap_profile 1 header '1s/heap profile/heap prof/'
+mutate header_inuse_objs_not_number 1 inuse_objs '1s/^heap profile: 16:/heap profile: x:/'
+mutate header_leading_zero 1 inuse_objs '1s/ 16:/ 016:/'
+mutate header_overflow 1 inuse_objs '1s/ 16:/ 99999999999999999999:/'
+mutate header_inuse_above_alloc 1 inuse_objs '1s/ 16:/ 40:/'
+mutate header_no_brackets 1 inuse_bytes '1s/\[32: 11392\]/32: 11392/'
+mutate header_alloc_bytes_not_number 1 alloc_bytes '1s/11392/1139x/'
+mutate header_no_rate_tag 1 rate '1s|heap_v2/524288|heap/524288|'
+mutate header_text_after_rate 1 rate '1s/$/ x/'
+mutate header_total_mismatch 1 alloc_bytes '1s/11392/11393/' "total 11393 but the records sum to 11392"
+mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
+
+# --- the magic line ---
+mutate magic_missing 2 magic '2d' "not a kmprof heap file"
+mutate magic_version_not_number 2 version '2s/v1/vX/'
+mutate magic_unknown_version 2 version '2s/v1/v2/' "unknown heap format version 2: this kmprof reads version 1"
+mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
+mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
+mutate magic_buckets_missing 2 buckets '2s/ buckets=5//' missing
+mutate magic_cycle_twice 2 cycle '2s/$/ cycle=8/' "given twice"
+mutate magic_pending_not_number 2 pending '2s/pending=0/pending=-1/'
+mutate magic_double_space 2 magic '2s/ pending/  pending/'
+mutate magic_bucket_count 2 buckets '2s/buckets=5/buckets=6/' "6 declared but 5 records"
+mutate magic_rate_too_high 2 rate '1s|heap_v2/524288|heap_v2/2147483648|; 2s/rate=524288/rate=2147483648/'
+
+# --- records ---
+mutate record_inuse_above_alloc 3 inuse_objs '3s/^3: 3072/6: 3072/'
+mutate record_inuse_bytes_above_alloc 3 inuse_bytes '3s/^3: 3072/3: 6000/'
+mutate record_objects_without_bytes 3 inuse_bytes '3s/^3: 3072/3: 0/'
+mutate record_not_number 3 alloc_objs '3s/\[5:/[five:/'
+mutate record_bad_address 3 stack '3s/0xffffffffc0a01052/0xzz/'
+mutate record_address_too_long 3 stack '3s/0xffffffffc0a01052/0x1ffffffffc0a01052/'
+mutate record_double_space 3 stack '3s/@ 0x/@  0x/'
+mutate record_no_at 3 alloc_bytes '3s/\] @/]/'
+mutate record_without_allocations 3 alloc_objs '3s/^3: 3072 \[5: 5120\]/0: 0 [0: 0]/'
+frames=$(for i in $(seq 65); do printf ' 0x%x' $((0xffffffff81000000 + i)); done)
+mutate record_too_deep 3 stack "3s/@ .*/@$frames/" "more than 64 frames"
+
+# --- size lines ---
+mutate size_line_missing 3 size '4d' 'record without a "# size=" line'
+mutate size_not_number 4 size '4s/size=1024/size=big/'
+mutate size_zero 4 size '4s/size=1024/size=0/'
+mutate inuse_req_missing 4 inuse_req '4s/ inuse_req=3000//' missing
+mutate alloc_req_missing 4 alloc_req '4s/ alloc_req=5000//' missing
+mutate inuse_req_above_alloc_req 4 inuse_req '4s/inuse_req=3000/inuse_req=6000/'
+mutate size_line_twice 5 size '4p' "a second size line"
+mutate size_before_record 3 size '2a # size=1 inuse_req=0 alloc_req=0' "a size line before any record"
+
+# --- symbol lines ---
+mutate symbol_wrong_address 6 symbol '6s/0xffffffffc0a01052/0xffffffffc0a01053/'
+mutate symbol_no_offset 6 symbol '6s|foo_alloc_table+0x52/0x120 \[foo\]|foo_alloc_table|'
+mutate symbol_unclosed_module 6 symbol '6s|\[foo\]|[foo|'
+mutate symbol_space_not_tab 6 symbol '6s/^#\t0xffffffffc0a01052\t/#\t0xffffffffc0a01052 /'
+mutate symbol_too_many 10 symbol '9p' "more symbol lines than the 5 frames of line 3"
+mutate symbol_before_record 3 symbol '2a #\t0xffffffff81000000\tx+0x1/0x2' "a symbol line before any record"
+
+# --- bytes and lines ---
+mutate stray_line 6 line '5a garbage'
+mutate bad_comment 6 comment '5a #x'
+mutate control_byte 5 line '5s/__kmalloc/__km\x01alloc/' "byte 0x01 at column"
+mutate utf8_byte 5 line '5s/__kmalloc/__km\xc3\xa9alloc/' "byte 0xc3 at column"
+mutate carriage_return 3 line '3s/$/\r/' "byte 0x0d"
+{ head -c 100 "$data/basic.heap"; printf '\0'; tail -c +101 "$data/basic.heap"; } >"$tmp/in"
+reject nul_byte 2 line "byte 0x00"
+printf '%s\n' 'heap profile: 0: 0 [2: 18446744073709551615] @ heap_v2/1' \
+	'# kmprof-heap v1 rate=1 cycle=1 pending=0 buckets=2' \
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' \
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' >"$tmp/in"
+reject sums_overflow 5 total "the sums over the records overflow"
+
+# --- what a v1 reader must accept ---
+sed -e '2a # note=written-by-a-later-v1' -e '4a # future=1 other=2' "$data/basic.heap" >"$tmp/in"
+accept unknown_comment_lines
+sed -e '4s/$/ later=7/' -e '2s/$/ later=1/' "$data/basic.heap" >"$tmp/in"
+accept unknown_keys
+sed -e '3s/0xffffffffc0a01052/0xFFFFFFFFC0A01052/' -e '6s/0xffffffffc0a01052/0xFFFFFFFFC0A01052/' "$data/basic.heap" >"$tmp/in"
+accept upper_case_hex
+sed -e '8a\\' "$data/basic.heap" >"$tmp/in"
+accept blank_line
+head -c -1 "$data/basic.heap" >"$tmp/in"
+accept no_final_newline
+grep -v '^#	' "$data/basic.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" --no-kallsyms folded >"$tmp/out" 2>&1
+grep -q '^0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"
+result accepts_no_symbols_keeps_addresses $?
+"$tool" -f "$tmp/in" --kallsyms "$data/kallsyms" folded >"$tmp/out" 2>&1
+grep -q '^do_init_module;do_one_initcall;foo_init \[foo\];foo_alloc_table \[foo\] 1574400$' "$tmp/out"
+result accepts_no_symbols_uses_kallsyms $?
+"$tool" -f - --no-kallsyms top <"$data/basic.heap" >"$tmp/out" 2>&1
+grep -q 'bar_create$' "$tmp/out"
+result reads_standard_input $?
+"$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"
+result missing_file_exits_1 $?
+exit $failed

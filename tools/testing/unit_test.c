@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - host unit tests of the tool's parts: the parser's fields, the
+ * unbiasing against values computed by hand, "%pS" and kallsyms lookups,
+ * allocation sites, units. Prints "ok - NAME" / "not ok - NAME".
+ *
+ * usage: unit_test TESTDATA-DIR
+ */
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kmprof_tool.h"
+
+static int failed;
+static const char *testdata;
+
+#define CHECK(name, cond)						\
+	do {								\
+		bool ok_ = (cond);					\
+		printf("%s - unit: %s\n", ok_ ? "ok" : "not ok", name);	\
+		if (!ok_) {						\
+			failed = 1;					\
+			fprintf(stderr, "  failed: %s (%s:%d)\n", #cond,	\
+				__FILE__, __LINE__);			\
+		}							\
+	} while (0)
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[4096], *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", testdata, name);
+	if (read_path(path, &buf, len)) {
+		fprintf(stderr, "cannot read %s\n", path);
+		exit(1);
+	}
+	return buf;
+}
+
+/* === Unbiasing: scale = 1 / (1 - exp(-(bytes / count) / rate)) === */
+
+static bool scales_to(uint64_t count, uint64_t bytes, uint64_t rate,
+		      uint64_t want_count, uint64_t want_bytes)
+{
+	uint64_t c, b;
+	double s;
+
+	heap_scale(count, bytes, rate, &c, &b, &s);
+	if (c != want_count || b != want_bytes)
+		fprintf(stderr, "  scale(%" PRIu64 ", %" PRIu64 ", %" PRIu64 ") = %" PRIu64 ", %" PRIu64 "\n",
+			count, bytes, rate, c, b);
+	return c == want_count && b == want_bytes;
+}
+
+static void test_unbias(void)
+{
+	/*
+	 * One 512 KiB object at rate 512 KiB: p = 1 - 1/e = 0.6321205588,
+	 * scale = e / (e - 1) = 1.5819767069; 524288 * 1.5819767069 =
+	 * 829411.3 bytes, 1.58 objects: truncated to 1.
+	 */
+	CHECK("unbias_one_object_at_rate", scales_to(1, 524288, 524288, 1, 829411));
+	/*
+	 * Ten 64-byte objects: x = 64 / 524288 = 1/8192, 1 - exp(-x) =
+	 * 1.22063e-4, scale = 8192.50001; 10 -> 81925, 640 -> 5243200.
+	 */
+	CHECK("unbias_small_objects", scales_to(10, 640, 524288, 81925, 5243200));
+	/* 4096-byte objects: scale = 1 / (1 - exp(-1/128)) = 128.50065 */
+	CHECK("unbias_page_objects", scales_to(1, 4096, 524288, 128, 526338));
+	/* 1 MiB objects, twice the rate: scale = 1 / (1 - e^-2) = 1.15652 */
+	CHECK("unbias_large_objects", scales_to(7, 7340032, 524288, 8, 8488876));
+	CHECK("unbias_rate_1_exact", scales_to(3, 300, 1, 3, 300));
+	CHECK("unbias_rate_0_unscaled", scales_to(2, 200, 0, 2, 200));
+	CHECK("unbias_no_objects", scales_to(0, 0, 524288, 0, 0));
+	CHECK("unbias_saturates", scales_to(UINT64_MAX, UINT64_MAX - 1, 1 << 30,
+					    UINT64_MAX, UINT64_MAX));
+}
+
+/* === The parser on testdata/basic.heap === */
+
+static void test_parse_fields(void)
+{
+	struct heap_profile p;
+	struct heap_error err;
+	struct heap_bucket *b;
+	size_t len;
+	char *buf = slurp("basic.heap", &len);
+	int r = heap_parse(buf, len, &p, &err);
+
+	CHECK("parse_basic", r == 0);
+	if (r) {
+		fprintf(stderr, "  %u: %s: %s\n", err.line, err.field, err.msg);
+		free(buf);
+		return;
+	}
+	CHECK("parse_header_totals", p.inuse_objs == 16 && p.inuse_bytes == 8192 &&
+	      p.alloc_objs == 32 && p.alloc_bytes == 11392);
+	CHECK("parse_magic_fields", p.version == 1 && p.rate == 524288 &&
+	      p.cycle == 7 && p.pending == 0 && p.declared_buckets == 5);
+	CHECK("parse_bucket_count", p.nr == 5);
+	b = &p.buckets[0];
+	CHECK("parse_record_counts", b->inuse_objs == 3 && b->inuse_bytes == 3072 &&
+	      b->alloc_objs == 5 && b->alloc_bytes == 5120 && b->line == 3);
+	CHECK("parse_size_line", b->size == 1024 && b->inuse_req == 3000 &&
+	      b->alloc_req == 5000);
+	CHECK("parse_stack", b->depth == 5 && b->pcs[0] == 0xffffffff8134ab27ULL &&
+	      b->pcs[4] == 0xffffffff81145e1dULL);
+	CHECK("parse_symbol_text", b->pS[1] &&
+	      !strcmp(b->pS[1], "foo_alloc_table+0x52/0x120 [foo]"));
+	b = &p.buckets[4];
+	CHECK("parse_hex_symbol_left_unnamed", b->pS[1] == NULL && b->pS[0] &&
+	      !strcmp(b->pS[0], "__kmalloc_large_noprof+0x1e/0xc0"));
+	CHECK("parse_freed_bucket", p.buckets[3].inuse_objs == 0 &&
+	      p.buckets[3].alloc_objs == 4 && p.buckets[3].inuse_req == 0);
+
+	/* Estimates, as pprof computes them (see test_unbias). */
+	heap_symbolize(&p, NULL);
+	heap_estimate(&p);
+	CHECK("estimate_bucket_inuse", p.est[1].inuse_objs == 81925 &&
+	      p.est[1].inuse_bytes == 5243200);
+	/* requested bytes scale with the allocated ones: 560 * 8192.50001 */
+	CHECK("estimate_bucket_requested", p.est[1].inuse_req == 4587800);
+	/* allocated: 20 objects of 64 bytes, the same scale */
+	CHECK("estimate_bucket_alloc", p.est[1].alloc_objs == 163850 &&
+	      p.est[1].alloc_bytes == 10486400);
+
+	/* Names and sites */
+	CHECK("symbolize_module_kept",
+	      !strcmp(p.funcs[p.buckets[0].func[1]].name, "foo_alloc_table [foo]") &&
+	      !strcmp(p.funcs[p.buckets[0].func[1]].symbol, "foo_alloc_table") &&
+	      !strcmp(p.funcs[p.buckets[0].func[1]].module, "foo"));
+	CHECK("symbolize_unresolved_is_address",
+	      !strcmp(p.funcs[p.buckets[4].func[1]].name, "0xffffffffc0b00010") &&
+	      !p.funcs[p.buckets[4].func[1]].resolved);
+	CHECK("site_skips_kmalloc", heap_site(&p, &p.buckets[0]) == 1);
+	CHECK("site_skips_kmalloc_trace", heap_site(&p, &p.buckets[1]) == 1);
+	CHECK("site_skips_kmem_cache_alloc", heap_site(&p, &p.buckets[2]) == 1);
+	heap_free(&p);
+	free(buf);
+}
+
+static void test_parse_empty(void)
+{
+	static const char text[] =
+		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
+		"# kmprof-heap v1 rate=524288 cycle=0 pending=0 buckets=0\n";
+	static const char text2[] =
+		"heap profile: 0: 0 [0: 0] @ heap_v2/1\n"
+		"# kmprof-heap v1 rate=1 cycle=3 pending=0 buckets=0 future=x";
+	struct heap_profile p;
+	struct heap_error err;
+
+	CHECK("parse_empty_profile",
+	      heap_parse(text, sizeof(text) - 1, &p, &err) == 0 && p.nr == 0);
+	heap_free(&p);
+	/* without the last newline, and with an unknown key for later v1 */
+	CHECK("parse_no_final_newline_unknown_key",
+	      heap_parse(text2, strlen(text2), &p, &err) == 0 && p.rate == 1 &&
+	      p.cycle == 3);
+	heap_free(&p);
+}
+
+static void test_parse_version(void)
+{
+	static const char text[] =
+		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
+		"# kmprof-heap v2 rate=524288 cycle=0 pending=0 buckets=0\n";
+	struct heap_profile p;
+	struct heap_error err;
+
+	CHECK("parse_unknown_version",
+	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
+	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 2"));
+}
+
+/* === "%pS" === */
+
+static void test_pS(void)
+{
+	struct pS_sym s;
+
+	CHECK("pS_kernel", pS_parse("kmalloc_trace+0x27/0x90", 23, &s) == 0 &&
+	      s.name_len == 13 && !memcmp(s.name, "kmalloc_trace", 13) &&
+	      s.offset == 0x27 && s.size == 0x90 && !s.module);
+	CHECK("pS_module", pS_parse("foo_init+0x12/0x40 [foo]", 24, &s) == 0 &&
+	      s.name_len == 8 && s.module_len == 3 && !memcmp(s.module, "foo", 3) &&
+	      s.offset == 0x12 && s.size == 0x40);
+	CHECK("pS_dotted_name", pS_parse("bar.cold+0x0/0x1c", 17, &s) == 0 &&
+	      s.name_len == 8);
+	CHECK("pS_address", pS_parse("0xffffffffc0b00010", 18, &s) == 1);
+	CHECK("pS_no_offset", pS_parse("kfree", 5, &s) == -1);
+	CHECK("pS_bad_module", pS_parse("a+0x1/0x2 [foo", 14, &s) == -1);
+	CHECK("pS_space_in_name", pS_parse("a b+0x1/0x2", 11, &s) == -1);
+	CHECK("pS_bad_hex", pS_parse("a+0xg/0x2", 9, &s) == -1);
+}
+
+/* === kallsyms === */
+
+static void test_kallsyms(void)
+{
+	char path[4096];
+	const struct ksym *s;
+	struct kallsyms ks;
+	uint64_t off = 0;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", testdata);
+	CHECK("kallsyms_load", kallsyms_load(&ks, path) == 0 && ks.nr == 8);
+	s = kallsyms_lookup(&ks, 0xffffffffc0b00010ULL, &off);
+	CHECK("kallsyms_module_symbol", s && !strcmp(s->name, "baz_probe") &&
+	      s->module && !strcmp(s->module, "baz") && off == 0x10);
+	s = kallsyms_lookup(&ks, 0xffffffff81002b2cULL, &off);
+	CHECK("kallsyms_kernel_symbol", s && !strcmp(s->name, "do_one_initcall") &&
+	      !s->module && off == 0x5c);
+	s = kallsyms_lookup(&ks, 0xffffffff8134b0c5ULL, &off);
+	CHECK("kallsyms_skips_data", s && !strcmp(s->name, "__kmalloc_large_noprof"));
+	CHECK("kallsyms_below_first", !kallsyms_lookup(&ks, 0xffffffff81000000ULL, &off));
+	CHECK("kallsyms_far_past_last", !kallsyms_lookup(&ks, 0xffffffffc0c00000ULL, &off));
+	kallsyms_free(&ks);
+	CHECK("kallsyms_missing_file", kallsyms_load(&ks, "/nonexistent/kallsyms") == -1);
+}
+
+/* === Allocator frames === */
+
+static void test_allocator(void)
+{
+	CHECK("allocator_noprof", sym_is_allocator("__kmalloc_cache_noprof"));
+	CHECK("allocator_61", sym_is_allocator("kmalloc_trace"));
+	CHECK("allocator_cold", sym_is_allocator("kmem_cache_alloc.cold"));
+	CHECK("allocator_wrapper", sym_is_allocator("kstrdup"));
+	CHECK("allocator_not_caller", !sym_is_allocator("kmalloc_reserve") &&
+	      !sym_is_allocator("foo_init"));
+}
+
+/* === Units === */
+
+static void test_units(void)
+{
+	char buf[32];
+	uint64_t v;
+
+	CHECK("bytes_small", !strcmp(fmt_bytes(buf, sizeof(buf), 1023, false), "1023 B"));
+	CHECK("bytes_kib", !strcmp(fmt_bytes(buf, sizeof(buf), 1536, false), "1.5 KiB"));
+	CHECK("bytes_mib", !strcmp(fmt_bytes(buf, sizeof(buf), 5243200, false), "5.0 MiB"));
+	CHECK("bytes_raw", !strcmp(fmt_bytes(buf, sizeof(buf), 5243200, true), "5243200"));
+	CHECK("size_suffix", parse_size("512K", &v) == 0 && v == 524288);
+	CHECK("size_plain", parse_size("1", &v) == 0 && v == 1);
+	CHECK("size_bad", parse_size("12KB", &v) == -1 && parse_size("", &v) == -1 &&
+	      parse_size("-1", &v) == -1 &&
+	      parse_size("99999999999999999999", &v) == -1);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: unit_test TESTDATA-DIR\n");
+		return 2;
+	}
+	testdata = argv[1];
+	test_unbias();
+	test_parse_fields();
+	test_parse_empty();
+	test_parse_version();
+	test_pS();
+	test_kallsyms();
+	test_allocator();
+	test_units();
+	return failed;
+}
