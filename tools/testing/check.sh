@@ -54,6 +54,10 @@ src=$(linux_source_dir) || die "no kernel source"
 
 make -s -C "$KMPROF_ROOT/tools" >&2 || die "the tool does not build"
 tier host-tool "$KMPROF_ROOT/tools/testing/tool_test.sh" "$KMPROF_ROOT/tools/kmprof"
+tier host-unit make -s -C "$KMPROF_ROOT/tools" unit-test
+tier host-parse "$KMPROF_ROOT/tools/testing/parse_test.sh" "$KMPROF_ROOT/tools/kmprof"
+tier host-pprof "$KMPROF_ROOT/tools/testing/pprof_test.sh" "$KMPROF_ROOT/tools/kmprof"
+tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 
 for name in $(kernel_names stock); do

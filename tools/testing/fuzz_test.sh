@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the heap parser's libFuzzer target for a bounded time, seeded with
+# the test heap files. Prints "ok - NAME" / "not ok - NAME".
+#
+# usage: fuzz_test.sh FUZZER SECONDS
+set -uo pipefail
+
+fuzzer=${1:?usage: fuzz_test.sh FUZZER SECONDS}
+seconds=${2:?usage: fuzz_test.sh FUZZER SECONDS}
+data=$(cd "$(dirname "$0")/testdata" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/corpus"
+cp "$data"/*.heap "$work/corpus/"
+# Seeds the fuzzer would take long to find: a profile without buckets and
+# one without symbols.
+printf 'heap profile: 0: 0 [0: 0] @ heap_v2/1\n# kmprof-heap v1 rate=1 cycle=0 pending=0 buckets=0\n' \
+	>"$work/corpus/empty.heap"
+grep -v '^#	' "$data/basic.heap" >"$work/corpus/nosyms.heap"
+
+if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-max_len=65536 -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1; then
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
+	echo "ok - fuzz: heap_parse ${seconds}s, ${runs:-?} inputs, no crash or sanitizer report"
+else
+	tail -n 40 "$work/log" | sed 's/^/# /'
+	cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* . 2>/dev/null &&
+		echo "# the failing input is saved in $(pwd)"
+	echo "not ok - fuzz: heap_parse ${seconds}s"
+	exit 1
+fi
