@@ -133,4 +133,10 @@ check help_exits_0 "$tool" -h
 check help_lists_commands bash -c 'for c in top watch snapshot pprof folded stats probes rate enable disable reset; do "$tool" --help | grep -q "^  $c " || exit 1; done'
 check command_help bash -c 'for c in top watch snapshot pprof folded stats probes rate enable disable reset; do "$tool" $c --help | grep -q "^usage: kmprof .* $c" || exit 1; done'
 check command_help_to_stdout_exit_0 status 0 "$tool" pprof --help
+
+# --- bash completion ---
+export completion=$(dirname "$0")/../kmprof.bash-completion
+check completion_commands bash -c '. "$completion"; COMP_WORDS=(kmprof -d /x to); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = top ]'
+check completion_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof top --sort f); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = frees ]'
+check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
 exit $failed
