@@ -5,7 +5,15 @@
 dir=$(dirname "$0")
 . "$dir/ktap.sh"
 
-set -- "$dir"/*_test.sh
+# KMPROF_TESTS (from the kernel command line) may name the suites to run.
+if [ "${KMPROF_TESTS:-all}" = all ]; then
+	set -- "$dir"/*_test.sh
+else
+	set --
+	for name in $(echo "$KMPROF_TESTS" | tr , ' '); do
+		set -- "$@" "$dir/${name}_test.sh"
+	done
+fi
 ktap_line "KTAP version 1"
 ktap_line "1..$#"
 index=0

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The kmprof tool against the real module: snapshot, top, folded and the
+# control commands read and drive what the module offers.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/kmprof_lib.sh"
+
+N=$((4 * SCALE))
+SIZE=8192
+BYTES=$((N * SIZE))
+
+ktap_plan 12
+ktap_check load kmprof_load rate=1
+ktap_check load_workload workload_load
+workload "kmalloc $N $SIZE"
+kmprof rate 0 >/dev/null
+ktap_check snapshot kmprof snapshot -o /tmp/snap.heap
+ktap_check snapshot_has_site sh -c \
+	"grep -q 'workload_kmalloc+' /tmp/snap.heap"
+# At rate 1 nothing is scaled: the site's in-use bytes are exact.
+row=$(kmprof -f /tmp/snap.heap top --raw -n 0 | grep ' workload_kmalloc ')
+ktap_diag "top: $row"
+ktap_check top_exact_bytes expect_eq "top in use" "$(echo "$row" | awk '{ print $1 }')" "$BYTES"
+folded=$(kmprof -f /tmp/snap.heap folded | grep 'workload_kmalloc \[kmprof_workload\] ' |
+	awk '{ sum += $NF } END { print sum + 0 }')
+ktap_check folded_exact_bytes expect_eq "folded in use" "$folded" "$BYTES"
+ktap_check pprof_written sh -c "kmprof -f /tmp/snap.heap pprof -o /tmp/p.pb.gz &&
+	test -s /tmp/p.pb.gz"
+ktap_check rate_command sh -c "kmprof rate 4096 && [ \$(cat $D/rate) = 4096 ]"
+ktap_check disable_command sh -c "kmprof disable && [ \$(cat $D/enable) = 0 ]"
+ktap_check enable_command sh -c "kmprof enable && [ \$(cat $D/enable) = 1 ]"
+ktap_check reset_command sh -c "kmprof reset && grep -q '^cycle 0 ' $D/cycle"
+workload free
+workload_unload
+ktap_check unload kmprof_unload
+ktap_finish
