@@ -6,18 +6,22 @@ D=/sys/kernel/debug/kmprof
 run() { echo "# $*"; "$@"; }
 
 run insmod "$KMPROF_GUEST/kmprof.ko" rate=4096
-run cat $D/probes
-echo "# (some work: walk /sys and /proc, create and remove files)"
+echo "# (some work: walk /sys and /proc, create files and keep them)"
 ls -R /sys /proc >/dev/null 2>&1
+mkdir -p /tmp/demo
 i=0
-while [ $i -lt 200 ]; do
-	echo $i >/tmp/f$i
+while [ $i -lt 300 ]; do
+	echo $i >/tmp/demo/file$i
 	i=$((i + 1))
 done
-rm -f /tmp/f*
-run sh -c "echo 1 > $D/cycle"
-run cat $D/cycle
-run cat $D/stats
-echo "# head -n 40 $D/heap"
-head -n 40 $D/heap
+run kmprof snapshot -o /tmp/demo.heap
+run kmprof -f /tmp/demo.heap top -n 12
+run kmprof -f /tmp/demo.heap top -n 6 --sort alloc
+echo "# kmprof -f /tmp/demo.heap folded | sort -k2 -n -r | head -n 5"
+kmprof -f /tmp/demo.heap folded | awk '{ print $NF, $0 }' | sort -n -r |
+	head -n 5 | cut -d' ' -f2-
+echo "# head -n 12 /tmp/demo.heap"
+head -n 12 /tmp/demo.heap
+run kmprof stats
+run kmprof probes
 run rmmod kmprof
