@@ -4,7 +4,8 @@
 #
 #   host    the tool's tests and the VM judge's own test
 #   kunit   the KUnit suites, in the debug kernel
-#   vm      the guest selftests, on each stock kernel and the debug kernel
+#   vm      the guest selftests, on each stock kernel and the debug kernel,
+#           and go tool pprof on the host reading the profile they wrote
 #
 # Installs what it needs, fetches and builds the kernels (cached under
 # $KMPROF_CACHE), and ends with one line: "N passed, N failed".
@@ -40,8 +41,8 @@ tier()
 	say "check: $name"
 	"$@" >"$log" 2>&1
 	local status=$?
-	grep -v '^ok - ' "$log" | grep -v '^\[kmprof ' || true
 	grep '^\[kmprof ' "$log" >&2 || true
+	grep -v '^ok - ' "$log" | grep -v '^\[kmprof ' || true
 	count "$log"
 	if [ "$status" -ne 0 ] && [ "$failed" -eq "$before" ]; then
 		say "check: $name failed (status $status) without a failed case"
@@ -60,12 +61,16 @@ tier host-pprof "$KMPROF_ROOT/tools/testing/pprof_test.sh" "$KMPROF_ROOT/tools/k
 tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 
+# The selftests hand the host a profile the tool wrote in the VM: go tool
+# pprof reads it here.
 for name in $(kernel_names stock); do
 	tier "$name-selftest" "$VM_DIR/run-vm.sh" "$name" selftest
+	tier "$name-pprof" "$KMPROF_ROOT/tools/testing/vm_pprof_test.sh" "$name"
 done
 for name in $(kernel_names debug); do
 	tier "$name-kunit" "$VM_DIR/run-vm.sh" "$name" kunit
 	tier "$name-selftest" "$VM_DIR/run-vm.sh" "$name" selftest
+	tier "$name-pprof" "$KMPROF_ROOT/tools/testing/vm_pprof_test.sh" "$name"
 done
 
 say "check: done in $(( ($(date +%s) - t0) / 60 )) min $(( ($(date +%s) - t0) % 60 )) s; logs in ${out#"$KMPROF_ROOT"/}"

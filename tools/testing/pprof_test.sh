@@ -12,9 +12,7 @@ data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-# go tool pprof runs offline; it wants a writable home and build cache.
-export HOME=$tmp/home GOCACHE=$tmp/gocache GOFLAGS= GOPROXY=off
-mkdir -p "$HOME"
+. "$(dirname "$0")/pprof_lib.sh"
 
 result()
 {
@@ -100,15 +98,6 @@ raw_sums()
 	/^Locations/ { on = 0 }
 	on && $1 ~ /^[0-9]+$/ && $4 ~ /:$/ { sub(/:$/, "", $4); a += $1; b += $2; c += $3; d += $4 }
 	END { printf "%.0f %.0f %.0f %.0f\n", a, b, c, d }'
-}
-
-# top_line PB INDEX: "total name flat" from go tool pprof -top in plain units.
-top_line()
-{
-	go tool pprof -top -unit=B -nodecount=1 -sample_index="$2" "$1" 2>"$tmp/top.err" |
-		awk '/^Showing nodes/ { t = $(NF - 1); sub(/B$/, "", t) }
-		     /^ *[0-9.]+B? +[0-9.]+%/ && !name { f = $1; sub(/B$/, "", f); name = $6; for (i = 7; i <= NF; i++) name = name " " $i }
-		     END { print t, name, f }'
 }
 
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then

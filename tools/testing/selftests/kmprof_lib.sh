@@ -77,3 +77,14 @@ expect_eq()
 	ktap_diag "$1: got '$2', want '$3'"
 	return 1
 }
+
+# artifact NAME FILE: hand FILE to the host through the console, base64
+# encoded; run-vm.sh saves it as build/<kernel>/artifacts/NAME.
+artifact()
+{
+	echo "kmprof-vm: artifact-begin $1" >/dev/kmsg
+	base64 "$2" | while IFS= read -r line; do
+		echo "$line" >/dev/kmsg
+	done
+	echo "kmprof-vm: artifact-end $1" >/dev/kmsg
+}

@@ -6,10 +6,10 @@
 . "$(dirname "$0")/kmprof_lib.sh"
 
 N=$((4 * SCALE))
-SIZE=8192
+SIZE=32768
 BYTES=$((N * SIZE))
 
-ktap_plan 12
+ktap_plan 13
 ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load
 workload "kmalloc $N $SIZE"
@@ -17,15 +17,21 @@ kmprof rate 0 >/dev/null
 ktap_check snapshot kmprof snapshot -o /tmp/snap.heap
 ktap_check snapshot_has_site sh -c \
 	"grep -q 'workload_kmalloc+' /tmp/snap.heap"
-# At rate 1 nothing is scaled: the site's in-use bytes are exact.
-row=$(kmprof -f /tmp/snap.heap top --raw -n 0 | grep ' workload_kmalloc ')
+# At rate 1 nothing is scaled: the site's in-use bytes are exact, and it
+# holds more than anything else.
+kmprof -f /tmp/snap.heap top --raw -n 1 >/tmp/top.txt
+row=$(awk 'f { print; exit } /^ *INUSE/ { f = 1 }' /tmp/top.txt)
 ktap_diag "top: $row"
+ktap_check top_site_first sh -c "echo '$row' | grep -q ' workload_kmalloc \[kmprof_workload\]$'"
 ktap_check top_exact_bytes expect_eq "top in use" "$(echo "$row" | awk '{ print $1 }')" "$BYTES"
 folded=$(kmprof -f /tmp/snap.heap folded | grep 'workload_kmalloc \[kmprof_workload\] ' |
 	awk '{ sum += $NF } END { print sum + 0 }')
 ktap_check folded_exact_bytes expect_eq "folded in use" "$folded" "$BYTES"
 ktap_check pprof_written sh -c "kmprof -f /tmp/snap.heap pprof -o /tmp/p.pb.gz &&
 	test -s /tmp/p.pb.gz"
+# The host reads both with go tool pprof (tools/testing/vm_pprof_test.sh).
+artifact tool.pb.gz /tmp/p.pb.gz
+artifact tool.top /tmp/top.txt
 ktap_check rate_command sh -c "kmprof rate 4096 && [ \$(cat $D/rate) = 4096 ]"
 ktap_check disable_command sh -c "kmprof disable && [ \$(cat $D/enable) = 0 ]"
 ktap_check enable_command sh -c "kmprof enable && [ \$(cat $D/enable) = 1 ]"

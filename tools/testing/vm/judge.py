@@ -20,6 +20,8 @@ import sys
 import tempfile
 
 MARK = re.compile(r'kmprof-vm: (ktap-begin|ktap-end|done)\s*(\S*)')
+# Files the guest hands to the host (base64) are neither KTAP nor messages.
+ARTIFACT = re.compile(r'kmprof-vm: artifact-(begin|end) ')
 
 # Anything here anywhere in the log fails the run: the kernel found a bug,
 # in kmprof or in what it drove.
@@ -62,6 +64,18 @@ def parse_ktap(kunit_py, lines):
     return cases, proc.returncode == 0, proc.stdout
 
 
+def without_artifacts(lines):
+    """The log without the lines of the guest's artifacts."""
+    out, inside = [], False
+    for line in lines:
+        m = ARTIFACT.search(line)
+        if m:
+            inside = m.group(1) == 'begin'
+        elif not inside:
+            out.append(line)
+    return out
+
+
 def find_documents(lines):
     """Return ([(name, lines)], [names never closed], reached_done)."""
     docs, unclosed, done = [], [], False
@@ -101,6 +115,7 @@ def judge(name, log_lines, kunit_py, timed_out):
     """Print the verdict of one run; return (passed, failed)."""
     passed = failed = 0
     console_problems = []
+    log_lines = without_artifacts(log_lines)
 
     docs, unclosed, done = find_documents(log_lines)
     for doc, body in docs:

@@ -3,9 +3,10 @@
 """Prove that the VM judge can fail.
 
 A console log recorded from a passing selftest run on the stock 6.12 kernel
-is judged as it is (it must pass) and with one change each: a failing KTAP
+is judged as it is (it must pass), with a file the guest handed over in the
+middle (it must still pass), and with one change each: a failing KTAP
 case, a lockdep splat, a timeout, and a guest that died mid-document. Every
-variant must be judged a failure. Prints "ok - NAME" / "not ok - NAME".
+such variant must be judged a failure. Prints "ok - NAME" / "not ok - NAME".
 """
 
 import os
@@ -45,6 +46,15 @@ def lockdep_splat(lines):
     return lines[:at + 1] + splat + lines[at + 1:]
 
 
+def with_artifact(lines):
+    """A base64 artifact whose text happens to spell a splat word."""
+    at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
+    block = ['[    3.000001] kmprof-vm: artifact-begin x.bin',
+             '[    3.000002] H4sIAOopsAAWARNING:BUG:Call Trace:AAAA',
+             '[    3.000003] kmprof-vm: artifact-end x.bin']
+    return lines[:at + 1] + block + lines[at + 1:]
+
+
 def cut_at(lines, text):
     return lines[:next(i for i, line in enumerate(lines) if text in line)]
 
@@ -68,6 +78,8 @@ def main():
     cases = [
         # name, log, judge flags, expected verdict line
         ('clean_log_passes', clean, [], ': 7 ok, 0 not ok'),
+        ('artifact_is_neither_ktap_nor_splat', with_artifact(clean), [],
+         ': 7 ok, 0 not ok'),
         ('failing_ktap_case_fails', failing_case(clean), [],
          ': 6 ok, 1 not ok'),
         ('lockdep_splat_fails', lockdep_splat(clean), [],

@@ -107,6 +107,20 @@ if [ "$mode" = demo ]; then
 	exit 0
 fi
 
+# Files the guest printed between "kmprof-vm: artifact-begin NAME" and
+# "...-end NAME", base64 encoded, land in build/NAME/artifacts/.
+rm -rf "$work/artifacts"
+mkdir -p "$work/artifacts"
+awk -v dir="$work/artifacts" '
+	/kmprof-vm: artifact-begin / { name = $NF; sub(/\r$/, "", name); next }
+	/kmprof-vm: artifact-end / { name = ""; next }
+	name != "" { line = $0; sub(/^\[[ 0-9.]*\] /, "", line); sub(/\r$/, "", line)
+		print line > (dir "/" name ".b64") }' "$log"
+for b64 in "$work"/artifacts/*.b64; do
+	[ -e "$b64" ] || continue
+	base64 -d "$b64" >"${b64%.b64}" && rm "$b64"
+done
+
 judge_args=(--name "$name/$mode" --kunit-py "$(linux_source_dir)/tools/testing/kunit/kunit.py")
 [ "$status" -ne 124 ] || judge_args+=(--timed-out)
 "$VM_DIR/judge.py" "${judge_args[@]}" "$log"

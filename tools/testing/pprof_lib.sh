@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0
+# Reading kmprof's pprof output with go tool pprof, for the host tests.
+# Source it after setting $tmp to a private temporary directory.
+
+# go tool pprof runs offline; it wants a writable home and build cache.
+export HOME=$tmp/home GOCACHE=$tmp/gocache GOFLAGS= GOPROXY=off
+mkdir -p "$HOME"
+
+# top_line PB INDEX: "total name flat" from go tool pprof -top in plain
+# units: the profile's total of sample type INDEX and its largest function.
+top_line()
+{
+	go tool pprof -top -unit=B -nodecount=1 -sample_index="$2" "$1" 2>"$tmp/top.err" |
+		awk '/^Showing nodes/ { t = $(NF - 1); sub(/B$/, "", t) }
+		     /^ *[0-9.]+B? +[0-9.]+%/ && !name { f = $1; sub(/B$/, "", f); name = $6; for (i = 7; i <= NF; i++) name = name " " $i }
+		     END { print t, name, f }'
+}
