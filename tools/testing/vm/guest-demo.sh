@@ -1,27 +1,46 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # What `make demo` shows inside the VM: kmprof profiling the slab
-# allocations of a stock kernel while the guest does some work.
-D=/sys/kernel/debug/kmprof
+# allocations of a stock kernel while the guest does real work, then the
+# profile handed to the host for go tool pprof and flame graphs.
+. "$KMPROF_GUEST/selftests/kmprof_lib.sh"
 run() { echo "# $*"; "$@"; }
 
-run insmod "$KMPROF_GUEST/kmprof.ko" rate=4096
-echo "# (some work: walk /sys and /proc, create files and keep them)"
+run insmod "$KMPROF_KO" rate=4096
+echo "# work: walk /sys and /proc; create, stat and delete files in tmpfs,"
+echo "#       keeping 300 of them; push data through pipes"
 ls -R /sys /proc >/dev/null 2>&1
-mkdir -p /tmp/demo
+mkdir -p /tmp/demo/keep
 i=0
-while [ $i -lt 300 ]; do
-	echo $i >/tmp/demo/file$i
+while [ $i -lt 2000 ]; do
+	echo $i >/tmp/demo/f$i
 	i=$((i + 1))
 done
-run kmprof snapshot -o /tmp/demo.heap
-run kmprof -f /tmp/demo.heap top -n 12
-run kmprof -f /tmp/demo.heap top -n 6 --sort alloc
-echo "# kmprof -f /tmp/demo.heap folded | sort -k2 -n -r | head -n 5"
-kmprof -f /tmp/demo.heap folded | awk '{ print $NF, $0 }' | sort -n -r |
-	head -n 5 | cut -d' ' -f2-
-echo "# head -n 12 /tmp/demo.heap"
-head -n 12 /tmp/demo.heap
+ls -l /tmp/demo >/dev/null
+rm -f /tmp/demo/f*
+i=0
+while [ $i -lt 300 ]; do
+	echo $i >/tmp/demo/keep/f$i
+	i=$((i + 1))
+done
+i=0
+while [ $i -lt 50 ]; do
+	head -c 65536 /dev/zero | cat | wc -c >/dev/null
+	i=$((i + 1))
+done
+
+run kmprof snapshot -o /tmp/heap
+run kmprof -f /tmp/heap top -n 12
+run kmprof -f /tmp/heap top -n 6 --sort alloc
+echo "# kmprof -f /tmp/heap folded  (the 4 largest stacks)"
+kmprof -f /tmp/heap folded -o /tmp/heap.folded
+awk '{ print $NF, $0 }' /tmp/heap.folded | sort -n -r | head -n 4 | cut -d' ' -f2-
+echo "# head -n 12 /tmp/heap"
+head -n 12 /tmp/heap
 run kmprof stats
 run kmprof probes
+kmprof -f /tmp/heap pprof -o /tmp/heap.pb.gz
+artifact heap /tmp/heap
+artifact heap.folded /tmp/heap.folded
+artifact heap.pb.gz /tmp/heap.pb.gz
 run rmmod kmprof

@@ -101,12 +101,6 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off
 	</dev/null >"$log" 2>&1 || status=$?
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
-if [ "$mode" = demo ]; then
-	sed -n '/kmprof-vm: mode/,/kmprof-vm: done/p' "$log" | tr -d '\r'
-	[ "$status" -eq 0 ] || die "$name: the VM exited with status $status"
-	exit 0
-fi
-
 # Files the guest printed between "kmprof-vm: artifact-begin NAME" and
 # "...-end NAME", base64 encoded, land in build/NAME/artifacts/.
 rm -rf "$work/artifacts"
@@ -120,6 +114,16 @@ for b64 in "$work"/artifacts/*.b64; do
 	[ -e "$b64" ] || continue
 	base64 -d "$b64" >"${b64%.b64}" && rm "$b64"
 done
+
+if [ "$mode" = demo ]; then
+	sed -n '/kmprof-vm: mode/,/kmprof-vm: done/p' "$log" | tr -d '\r' |
+		sed '/kmprof-vm: artifact-begin/,/kmprof-vm: artifact-end/d'
+	[ "$status" -eq 0 ] || die "$name: the VM exited with status $status"
+	for file in "$work"/artifacts/*; do
+		[ -e "$file" ] && echo "saved on the host: ${file#"$KMPROF_ROOT"/}"
+	done
+	exit 0
+fi
 
 judge_args=(--name "$name/$mode" --kunit-py "$(linux_source_dir)/tools/testing/kunit/kunit.py")
 [ "$status" -ne 124 ] || judge_args+=(--timed-out)
