@@ -19,7 +19,12 @@ MAKEFLAGS += --no-print-directory
 # vmlinux with BTF, which the headers packages do not ship.
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES=
 
-.PHONY: all modules tools check demo bench style install clean
+# DKMS installs from a copy of the sources in /usr/src/kmprof-VERSION.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/kmprof-$(DKMS_VERSION)
+
+.PHONY: all modules tools check demo bench style install dkms-install \
+	dkms-remove clean
 
 all: modules tools
 
@@ -44,6 +49,15 @@ style:
 install: all
 	$(Q)$(MAKE) $(KBUILD_ARGS) modules_install
 	$(Q)$(MAKE) -C tools install
+
+dkms-install:
+	$(Q)install -d $(DKMS_SRC)
+	$(Q)cp -r Kbuild dkms.conf kmod include kunit $(DKMS_SRC)/
+	$(Q)dkms install -m kmprof -v $(DKMS_VERSION)
+
+dkms-remove:
+	$(Q)dkms remove -m kmprof -v $(DKMS_VERSION) --all
+	$(Q)rm -rf $(DKMS_SRC)
 
 clean:
 	$(Q)$(MAKE) $(KBUILD_ARGS) clean 2>/dev/null || true

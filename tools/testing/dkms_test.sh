@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dkms adds and builds kmprof from dkms.conf for each stock kernel, against
+# that kernel's headers, in private trees (nothing of the host's dkms state
+# is touched). Prints "ok - NAME" / "not ok - NAME" per case.
+set -uo pipefail
+. "$(dirname "$0")/vm/lib.sh"
+
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$KMPROF_ROOT/dkms.conf")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+result()
+{
+	if [ "$2" = 0 ]; then
+		echo "ok - dkms: $1"
+	else
+		echo "not ok - dkms: $1"
+		failed=1
+	fi
+}
+
+src=$tmp/src/kmprof-$version
+mkdir -p "$src" "$tmp/tree"
+cp -r "$KMPROF_ROOT"/{Kbuild,dkms.conf,kmod,include,kunit} "$src/"
+dkms=(dkms --dkmstree "$tmp/tree" --sourcetree "$tmp/src")
+"${dkms[@]}" add -m kmprof -v "$version" >"$tmp/add.log" 2>&1
+result add $?
+
+for name in $(kernel_names stock); do
+	root=$("$VM_DIR/fetch-stock-kernel.sh" "$name") || { result "build_$name" 1; continue; }
+	kver=$(basename "$(dirname "$root")")
+	"${dkms[@]}" build -m kmprof -v "$version" -k "$kver" \
+		--kernelsourcedir "$root/usr/src/linux-headers-$kver" >"$tmp/build.log" 2>&1
+	status=$?
+	[ $status = 0 ] || sed 's/^/# /' "$tmp/build.log"
+	result "build_$name" $status
+	test -s "$tmp/tree/kmprof/$version/$kver/x86_64/module/kmprof.ko"
+	result "module_built_for_$kver" $?
+done
+exit $failed
