@@ -23,7 +23,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_DEBUG_INFO_BTF_MODULES=
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/kmprof-$(DKMS_VERSION)
 
-.PHONY: all modules tools check demo bench style install dkms-install \
+.PHONY: all modules tools check demo bench style docs install dkms-install \
 	dkms-remove clean
 
 all: modules tools
@@ -45,6 +45,10 @@ bench:
 
 style:
 	$(Q)$(TESTING)/style.sh
+
+# HTML in build/docs; any Sphinx warning fails.
+docs:
+	$(Q)sphinx-build -W -q -b html Documentation build/docs
 
 install: all
 	$(Q)$(MAKE) $(KBUILD_ARGS) modules_install

@@ -61,6 +61,7 @@ tier host-pprof "$KMPROF_ROOT/tools/testing/pprof_test.sh" "$KMPROF_ROOT/tools/k
 tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 tier host-dkms "$KMPROF_ROOT/tools/testing/dkms_test.sh"
+tier host-docs "$KMPROF_ROOT/tools/testing/docs_test.sh"
 
 # The selftests hand the host a profile the tool wrote in the VM: go tool
 # pprof reads it here.

@@ -13,8 +13,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio
 	# the kmprof tool and its tests
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang golang-go
-	# the judge (kunit.py parse)
-	python3
+	# the judge (kunit.py parse), and the documentation
+	python3 python3-sphinx
 )
 
 missing=()
