@@ -12,7 +12,8 @@ PACKAGES=(
 	# the VM: emulator, guest userspace, initramfs packing
 	qemu-system-x86 busybox-static cpio
 	# the kmprof tool and its tests
-	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang golang-go
+	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang libclang-rt-14-dev
+	golang-go
 	# the judge (kunit.py parse), and the documentation
 	python3 python3-sphinx
 )
