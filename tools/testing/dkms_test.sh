@@ -9,17 +9,8 @@ set -uo pipefail
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$KMPROF_ROOT/dkms.conf")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-result()
-{
-	if [ "$2" = 0 ]; then
-		echo "ok - dkms: $1"
-	else
-		echo "not ok - dkms: $1"
-		failed=1
-	fi
-}
+TEST_GROUP=dkms
+. "$(dirname "$0")/host_lib.sh"
 
 src=$tmp/src/kmprof-$version
 mkdir -p "$src" "$tmp/tree"

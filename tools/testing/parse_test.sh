@@ -10,17 +10,8 @@ tool=${1:?usage: parse_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-result()
-{
-	if [ "$2" = 0 ]; then
-		echo "ok - parse: $1"
-	else
-		echo "not ok - parse: $1"
-		failed=1
-	fi
-}
+TEST_GROUP=parse
+. "$(dirname "$0")/host_lib.sh"
 
 # reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
 reject()

@@ -11,27 +11,9 @@ tool=${1:?usage: pprof_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0
+TEST_GROUP=pprof
+. "$(dirname "$0")/host_lib.sh"
 . "$(dirname "$0")/pprof_lib.sh"
-
-result()
-{
-	if [ "$2" = 0 ]; then
-		echo "ok - pprof: $1"
-	else
-		echo "not ok - pprof: $1"
-		failed=1
-	fi
-}
-
-# expect NAME GOT WANT: WANT is never empty, so nothing passes vacuously.
-expect()
-{
-	[ -n "$3" ] && [ "$2" = "$3" ]
-	local status=$?
-	[ $status = 0 ] || echo "# $1: got '$2', want '$3'" >&2
-	result "$1" $status
-}
 
 # expect_empty NAME GOT
 expect_empty()

@@ -9,18 +9,16 @@ tool=${1:?usage: tool_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 fake=$(mktemp -d)
 trap 'rm -rf "$fake"' EXIT
-failed=0
+TEST_GROUP=tool
+. "$(dirname "$0")/host_lib.sh"
 
+# check NAME COMMAND...: the case passes if COMMAND succeeds.
 check()
 {
 	local name=$1
 	shift
-	if "$@" >/dev/null 2>&1; then
-		echo "ok - tool: $name"
-	else
-		echo "not ok - tool: $name"
-		failed=1
-	fi
+	"$@" >/dev/null 2>&1
+	result "$name" $?
 }
 
 # status WANT CMD...: CMD exits WANT.

@@ -11,41 +11,24 @@ kernel=${1:?usage: vm_pprof_test.sh KERNEL}
 dir=$(cd "$(dirname "$0")/../.." && pwd)/build/$kernel/artifacts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+TEST_GROUP="vm-pprof $kernel"
+. "$(dirname "$0")/host_lib.sh"
 . "$(dirname "$0")/pprof_lib.sh"
-failed=0
-
-check()
-{
-	if [ -n "$3" ] && [ "$2" = "$3" ]; then
-		echo "ok - vm-pprof $kernel: $1"
-	else
-		echo "# $1: got '$2', want '$3'"
-		echo "not ok - vm-pprof $kernel: $1"
-		failed=1
-	fi
-}
 
 pb=$dir/tool.pb.gz
 top=$dir/tool.top
-if [ ! -s "$pb" ] || [ ! -s "$top" ]; then
-	echo "# no profile from the VM in $dir"
-	echo "not ok - vm-pprof $kernel: artifacts_present"
-	exit 1
-fi
-echo "ok - vm-pprof $kernel: artifacts_present"
+[ -s "$pb" ] && [ -s "$top" ]
+result artifacts_present $?
+[ $failed = 0 ] || { echo "# no profile from the VM in $dir"; exit 1; }
 
 # kmprof top --raw: "in use: BYTES in ..." and the first site's row.
 want_total=$(awk '/^in use:/ { print $3 }' "$top")
 want_site=$(awk 'f { n = $9; for (i = 10; i <= NF; i++) n = n " " $i; print n, $1; exit }
 	/^ *INUSE/ { f = 1 }' "$top")
 read -r total name flat <<<"$(top_line "$pb" inuse_space)"
-check inuse_total "$total" "$want_total"
-check top_function "$name $flat" "$want_site"
-if [ -s "$tmp/top.err" ]; then
-	sed 's/^/# /' "$tmp/top.err"
-	echo "not ok - vm-pprof $kernel: no_warnings"
-	failed=1
-else
-	echo "ok - vm-pprof $kernel: no_warnings"
-fi
+expect inuse_total "$total" "$want_total"
+expect top_function "$name $flat" "$want_site"
+sed 's/^/# /' "$tmp/top.err"
+[ ! -s "$tmp/top.err" ]
+result no_warnings $?
 exit $failed
