@@ -27,7 +27,7 @@ int kmprof_control_set_rate(unsigned long rate);
 int kmprof_control_reset(void);
 
 /* probes.c: the slab entry points */
-int kmprof_probes_arm(unsigned int max_depth);
+int kmprof_probes_arm(unsigned int max_depth, bool floor);
 void kmprof_probes_disarm(void);
 void kmprof_probes_show(struct seq_file *m);
 void kmprof_probes_missed(unsigned long *alloc_missed,

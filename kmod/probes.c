@@ -161,6 +161,7 @@ static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
 
 /* Set at arm time, read by the handlers; see kmprof_probes_arm(). */
 static unsigned int kmprof_probe_depth;
+static bool kmprof_probe_floor;
 
 static bool kmprof_is_alloc(const struct kmprof_probe_def *def)
 {
@@ -227,6 +228,8 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 	struct kmprof_profile *prof;
 	size_t size;
 
+	if (kmprof_probe_floor)
+		return 1;
 	prof = kmprof_live_profile();
 	if (!prof)
 		return 1;
@@ -311,6 +314,8 @@ static int __kprobes kmprof_free_entry(struct kprobe *kp,
 	unsigned long i, nr;
 	void **objs;
 
+	if (kmprof_probe_floor)
+		return 0;
 	prof = kmprof_live_profile();
 	if (!prof)
 		return 0;
@@ -379,6 +384,8 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
 /**
  * kmprof_probes_arm() - register every entry point this kernel has.
  * @max_depth: deepest stack the handlers save.
+ * @floor: a measurement aid: every handler returns at once, so that the
+ *	probes cost what the kprobe mechanism alone costs.
  *
  * An entry point this kernel lacks is reported "absent" in the probes
  * file; one that fails to register for another reason "failed", with a
@@ -389,7 +396,7 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
  * Return: 0 if at least one allocation and one free entry point are armed,
  * else -ENOENT (and nothing stays registered).
  */
-int kmprof_probes_arm(unsigned int max_depth)
+int kmprof_probes_arm(unsigned int max_depth, bool floor)
 {
 	bool have_alloc = false, have_free = false;
 	struct kmprof_probe *probe;
@@ -397,6 +404,7 @@ int kmprof_probes_arm(unsigned int max_depth)
 	int ret;
 
 	kmprof_probe_depth = max_depth;
+	kmprof_probe_floor = floor;
 	for (i = 0; i < KMPROF_NR_PROBES; i++) {
 		probe = &kmprof_probes[i];
 		memset(probe, 0, sizeof(*probe));

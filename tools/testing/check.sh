@@ -62,6 +62,9 @@ tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 tier host-dkms "$KMPROF_ROOT/tools/testing/dkms_test.sh"
 tier host-docs "$KMPROF_ROOT/tools/testing/docs_test.sh"
+# A tiny make bench on each stock kernel, so that it cannot rot: it fails
+# only when the benchmark machinery breaks, never on a number.
+tier bench-smoke "$KMPROF_ROOT/tools/testing/bench.sh" --smoke
 
 # The selftests hand the host a profile the tool wrote in the VM: go tool
 # pprof reads it here.

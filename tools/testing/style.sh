@@ -13,7 +13,7 @@ status=0
 
 cd "$KMPROF_ROOT" || exit 1
 files=$(git ls-files 'kmod/*.[ch]' 'kunit/*.[ch]' 'include/*.h' \
-	'tools/testing/workload/*.c')
+	'tools/testing/workload/*.c' 'tools/testing/bench/*.c')
 say "style: checkpatch --strict on $(echo "$files" | wc -w) files"
 # FILE_PATH_CHANGES and SPDX placement are about patches to the kernel tree,
 # not an out-of-tree module's files.
@@ -26,7 +26,7 @@ say "style: sparse over the modules"
 work=$KMPROF_ROOT/build/style
 mkdir -p "$work/tools/testing"
 rsync -a --delete "$KMPROF_ROOT"/{Kbuild,kmod,include,kunit} "$work/"
-rsync -a --delete "$KMPROF_ROOT/tools/testing/workload" "$work/tools/testing/"
+rsync -a --delete "$KMPROF_ROOT"/tools/testing/{workload,bench} "$work/tools/testing/"
 log=$work/sparse.log
 make -C "$kdir" M="$work" C=2 CONFIG_DEBUG_INFO_BTF_MODULES= KMPROF_WORKLOAD=1 \
 	modules >"$log" 2>&1 || status=1

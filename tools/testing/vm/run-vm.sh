@@ -4,20 +4,22 @@
 #
 #   run-vm.sh NAME MODE
 #
-# NAME is a kernel of kernels.conf; MODE is kunit, selftest or demo. The
-# modules are built for that kernel under build/NAME/, packed with busybox,
-# the kmprof tool and the guest scripts into an initramfs, and booted under
-# a timeout with the serial console logged to build/NAME/MODE.log. The last
+# NAME is a kernel of kernels.conf; MODE is kunit, selftest, demo or
+# bench. The modules are built for that kernel under build/NAME/, packed
+# with busybox, the kmprof tool and the guest scripts into an initramfs,
+# and booted under a timeout with the serial console logged to build/NAME/MODE.log. The last
 # line printed is "judge NAME/MODE: N ok, N not ok"; the exit status is
 # non-zero when anything failed. MODE demo prints the guest's output instead.
-# KMPROF_TESTS="NAME..." runs only those selftests (NAME_test.sh).
+# KMPROF_TESTS="NAME..." runs only those selftests (NAME_test.sh). MODE
+# bench runs the benchmarks (KMPROF_BENCH="ITERS,ROUNDS" sizes them) and,
+# like demo, prints the guest's output; see tools/testing/bench.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: run-vm.sh NAME MODE}
 mode=${2:?usage: run-vm.sh NAME MODE}
 case "$mode" in
-kunit | selftest | demo) ;;
+kunit | selftest | demo | bench) ;;
 *) die "unknown mode '$mode'" ;;
 esac
 
@@ -61,7 +63,7 @@ mkdir -p "$work/src/tools/testing"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' \
 	"$KMPROF_ROOT"/{Kbuild,kmod,include,kunit} "$work/src/"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' \
-	"$KMPROF_ROOT/tools/testing/workload" "$work/src/tools/testing/"
+	"$KMPROF_ROOT"/tools/testing/{workload,bench} "$work/src/tools/testing/"
 if ! make -C "$kdir" M="$work/src" CONFIG_DEBUG_INFO_BTF_MODULES= \
 	KMPROF_WORKLOAD=1 modules >"$work/modules.log" 2>&1; then
 	cat "$work/modules.log" >&2
@@ -80,6 +82,7 @@ install -m 0755 "$VM_DIR/guest-init" "$stage/init"
 cp "$work"/src/*.ko "$work/tool/kmprof" "$stage/kmprof/"
 cp -r "$KMPROF_ROOT/tools/testing/selftests" "$stage/kmprof/"
 cp "$VM_DIR/guest-demo.sh" "$stage/kmprof/demo.sh"
+cp "$VM_DIR/guest-bench.sh" "$stage/kmprof/bench.sh"
 (cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/initramfs.cpio.gz"
 
 log=$work/$mode.log
@@ -97,7 +100,7 @@ status=0
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off -m 2G -smp 2 \
 	-nographic -no-reboot -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" \
-	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all}" \
+	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BENCH=${KMPROF_BENCH:-10000,7}" \
 	</dev/null >"$log" 2>&1 || status=$?
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
@@ -115,7 +118,7 @@ for b64 in "$work"/artifacts/*.b64; do
 	base64 -d "$b64" >"${b64%.b64}" && rm "$b64"
 done
 
-if [ "$mode" = demo ]; then
+if [ "$mode" = demo ] || [ "$mode" = bench ]; then
 	sed -n '/kmprof-vm: mode/,/kmprof-vm: done/p' "$log" | tr -d '\r' |
 		sed '/kmprof-vm: artifact-begin/,/kmprof-vm: artifact-end/d'
 	[ "$status" -eq 0 ] || die "$name: the VM exited with status $status"
