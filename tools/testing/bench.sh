@@ -52,6 +52,8 @@ import json, sys, time
 path, sizing, smoke = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 args = sys.argv[4:]
 CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1"]
+# Every slab event traced with its stack (tracefs), for comparison.
+EXTRA = ["tracefs"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
          "kmalloc-4096", "cache-64", "bulk-64", "workload"]
 report = {"date": time.strftime("%Y-%m-%d"), "command": "make bench",
@@ -64,7 +66,7 @@ for i in range(0, len(args), 3):
         f = line.split()
         if len(f) >= 3 and f[0] == "reserved":
             reserved[f[1]] = int(f[2]) if f[2].isdigit() else None
-        elif len(f) >= 3 and f[0] in CONFIGS:
+        elif len(f) >= 3 and f[0] in CONFIGS + EXTRA:
             try:
                 v = [float(x) for x in f[2:]]
             except ValueError:
@@ -91,13 +93,14 @@ for i in range(0, len(args), 3):
         print("ok - %s bench" % name)
         continue
     base, floor = ns["notloaded"], ns["floor"]
+    shown = CONFIGS + [c for c in EXTRA if c in ns]
     print("%s (%s): ns/op (workload: ms); x = ratio to not loaded; "
           "f = ratio to the floor" % (name, kver))
-    print("%-13s" % "case" + "".join("%24s" % c for c in CONFIGS))
+    print("%-13s" % "case" + "".join("%24s" % c for c in shown))
     for k in CASES:
         row = "%-13s" % k
-        for c in CONFIGS:
-            v = ns[c][k]
+        for c in shown:
+            v = ns[c].get(k, 0.0)
             cell = "%.1f" % v
             if c != "notloaded":
                 cell += " %.2fx" % (v / base[k] if base[k] else 0)

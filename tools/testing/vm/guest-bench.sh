@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # What `make bench` runs inside the VM: the slab microbenchmark and a small
 # real workload in each configuration of kmprof, one after the other in
-# this one boot, and the memory kmprof reserves. The raw results go to the
+# this one boot, then with full tracing instead of kmprof, and the memory kmprof reserves. The raw results go to the
 # host as the artifact bench.txt, one line each:
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
@@ -65,6 +65,20 @@ kmprof_load && measure default
 kmprof_unload
 kmprof_load rate=1 && measure rate1
 kmprof_unload
+# Full tracing, for comparison: every slab event recorded with its stack
+# by the kernel's own kmem tracepoints, without kmprof.
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+if [ -e $T/events/kmem/kmalloc/enable ]; then
+	echo 1 >$T/options/stacktrace
+	for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
+		echo 1 >$T/events/kmem/$e/enable
+	done
+	measure tracefs
+	echo 0 >$T/events/kmem/enable
+	echo 0 >$T/options/stacktrace
+	echo >$T/trace
+fi
 rmmod kmprof_bench
 # The largest pools the parameters allow; the VM may not have the memory.
 if kmprof_load max_buckets=1048576 max_objects=4194304 max_depth=64; then
