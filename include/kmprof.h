@@ -18,21 +18,27 @@
  * changes nothing.
  *
  *   stats   read: "kmprof stats v<KMPROF_STATS_VERSION>", then "<name> <value>"
- *           lines, one per counter.
+ *           lines, one per counter, the backend's dropped events
+ *           ("alloc_probe_nmissed", "free_probe_nmissed") and last
+ *           "backend <name>".
  *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
  *           not yet published. Write "1": advance (returns after the
  *           advance; the flush is queued).
  *   heap    read: the published profile, see kmprof_heap.h. A read flushes
  *           pending cycles first.
  *   rate    read/write: the sampling rate in bytes, 0..KMPROF_RATE_MAX.
- *   enable  read/write: "1" profiling, "0" stopped (probes stay registered).
+ *   enable  read/write: "1" profiling, "0" stopped: the backend is
+ *           disarmed, so the allocator pays nothing. A write of "1" that
+ *           cannot arm it fails with its error and stays "0".
  *   reset   write "1": forget every bucket and object.
- *   probes  read: "kmprof probes v<KMPROF_PROBES_VERSION>", then one line per
- *           known entry point: "<symbol> <alloc|free> <armed|absent|failed>
- *           <hits> <nmissed>".
+ *   probes  read: "kmprof probes v<KMPROF_PROBES_VERSION>", "backend <name>",
+ *           then one line per entry point the backend uses:
+ *           "<where> <alloc|free> <state> <hits> <nmissed>", where is a
+ *           function (a kprobe) or "kmem:<event>" (a tracepoint), state
+ *           one of armed, disarmed, absent (not in this kernel), failed.
  */
 #define KMPROF_STATS_VERSION	1
-#define KMPROF_PROBES_VERSION	1
+#define KMPROF_PROBES_VERSION	2
 
 /*
  * Tunables: default values and the accepted range of the module parameters
@@ -49,5 +55,8 @@
 #define KMPROF_MAX_DEPTH_LIMIT		64U
 #define KMPROF_AUTOCYCLE_MS_MIN		10U
 #define KMPROF_AUTOCYCLE_MS_MAX		(3600U * 1000)
+
+/* The backend= parameter: what feeds the profile. */
+#define KMPROF_BACKEND_DEFAULT		"kprobe"
 
 #endif /* KMPROF_H */

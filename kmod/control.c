@@ -7,10 +7,11 @@
  * ----------------
  *
  * - kmprof_control_mutex: protects kmprof_profile (which profile the
- *   module owns), kmprof_enabled and kmprof_params. Taken in process
- *   context only: debugfs file operations, the flush work, module init and
- *   exit. A holder may flush, which takes the profile's ring.flush_mutex
- *   inside it.
+ *   module owns), kmprof_enabled (which is also whether the backend is
+ *   armed) and kmprof_params. Taken in process context only: debugfs file
+ *   operations, the flush work, module init and exit. A holder may flush,
+ *   which takes the profile's ring.flush_mutex inside it, and may arm or
+ *   disarm the backend.
  * - kmprof_live: the profile the probe handlers and the periodic advance
  *   record into, or NULL while profiling is off. Written under
  *   kmprof_control_mutex with rcu_assign_pointer(); read with
@@ -25,6 +26,7 @@
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/seq_file.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
@@ -34,7 +36,12 @@ static DEFINE_MUTEX(kmprof_control_mutex);
 static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
 static struct kmprof_params kmprof_params;	/* kmprof_control_mutex */
 static bool kmprof_enabled;			/* kmprof_control_mutex */
-static struct kmprof_profile __rcu *kmprof_live;
+static bool kmprof_stopped;			/* kmprof_control_mutex */
+struct kmprof_profile __rcu *kmprof_live;
+
+/* What feeds the profile, and how; set once at init. */
+static const struct kmprof_backend *kmprof_backend;
+static bool kmprof_floor;
 
 static unsigned int kmprof_autocycle_ms;	/* set once at init */
 static bool kmprof_autocycle_stopping;		/* WRITE_ONCE at exit */
@@ -42,18 +49,6 @@ static struct timer_list kmprof_autocycle_timer;
 
 static void kmprof_flush_fn(struct work_struct *work);
 static DECLARE_WORK(kmprof_flush_work, kmprof_flush_fn);
-
-/**
- * kmprof_live_profile() - the profile to record into, if profiling is on.
- *
- * Context: preemption disabled (kprobe handlers, timers); the profile
- * stays valid until the caller enables preemption again.
- * Return: the profile, or NULL.
- */
-struct kmprof_profile *kmprof_live_profile(void)
-{
-	return rcu_dereference_sched(kmprof_live);
-}
 
 /* Publish the closed cycles: process context, in bounded batches. */
 static void kmprof_flush_fn(struct work_struct *work)
@@ -87,16 +82,44 @@ static void kmprof_set_live_locked(bool enabled)
 	synchronize_rcu();
 }
 
+/*
+ * Profiling on arms the backend, then publishes the profile; off unpublishes
+ * it, then disarms: a disabled kmprof costs the allocator nothing.
+ */
+static int kmprof_set_enabled_locked(bool enabled)
+{
+	int ret;
+
+	lockdep_assert_held(&kmprof_control_mutex);
+	if (enabled == kmprof_enabled)
+		return 0;
+	if (enabled && kmprof_stopped)	/* the module is going away */
+		return -ENODEV;
+	if (enabled) {
+		ret = kmprof_backend->arm(kmprof_params.max_depth, kmprof_floor);
+		if (ret)
+			return ret;
+		kmprof_set_live_locked(true);
+	} else {
+		kmprof_set_live_locked(false);
+		kmprof_backend->disarm();
+	}
+	return 0;
+}
+
 /**
  * kmprof_control_init() - create the live profile, not yet enabled.
  * @params: validated parameters.
  * @autocycle_ms: period of the automatic advance, 0 for none.
+ * @backend: what feeds the profile.
+ * @floor: arm @backend with handlers that return at once (benchmarks).
  *
  * Context: process context, module init.
  * Return: 0 or a negative errno.
  */
 int kmprof_control_init(const struct kmprof_params *params,
-			unsigned int autocycle_ms)
+			unsigned int autocycle_ms,
+			const struct kmprof_backend *backend, bool floor)
 {
 	struct kmprof_profile *prof = kmprof_profile_create(params);
 
@@ -108,47 +131,56 @@ int kmprof_control_init(const struct kmprof_params *params,
 	kmprof_profile = prof;
 	kmprof_params = *params;
 	kmprof_autocycle_ms = autocycle_ms;
+	kmprof_backend = backend;
+	kmprof_floor = floor;
 	timer_setup(&kmprof_autocycle_timer, kmprof_autocycle_fn, 0);
 	return 0;
 }
 
 /**
- * kmprof_control_start() - start profiling, and the periodic advance.
+ * kmprof_control_start() - arm the backend, start profiling and the
+ * periodic advance.
  *
- * Context: process context, module init, after the probes are armed.
+ * Context: process context, module init.
+ * Return: 0, or the backend's error (nothing started).
  */
-void kmprof_control_start(void)
+int kmprof_control_start(void)
 {
+	int ret;
+
 	mutex_lock(&kmprof_control_mutex);
-	kmprof_set_live_locked(true);
+	ret = kmprof_set_enabled_locked(true);
 	mutex_unlock(&kmprof_control_mutex);
-	if (kmprof_autocycle_ms)
+	if (!ret && kmprof_autocycle_ms)
 		mod_timer(&kmprof_autocycle_timer,
 			  jiffies + msecs_to_jiffies(kmprof_autocycle_ms));
+	return ret;
 }
 
 /**
  * kmprof_control_stop() - stop profiling for good, once.
  *
  * On return no probe handler or timer records into the profile, and none
- * will: the periodic advance is stopped and kmprof_live is NULL.
+ * will: the periodic advance is stopped, kmprof_live is NULL and the
+ * backend is disarmed.
  *
- * Context: process context, module exit, before the probes are disarmed.
+ * Context: process context, module exit or a failed init.
  */
 void kmprof_control_stop(void)
 {
 	WRITE_ONCE(kmprof_autocycle_stopping, true);
 	del_timer_sync(&kmprof_autocycle_timer);
 	mutex_lock(&kmprof_control_mutex);
-	kmprof_set_live_locked(false);
+	kmprof_set_enabled_locked(false);
+	kmprof_stopped = true;
 	mutex_unlock(&kmprof_control_mutex);
 }
 
 /**
  * kmprof_control_exit() - free the profile.
  *
- * Context: process context, module exit, after the probes are disarmed
- * and the debugfs files removed: the flush work is the last user.
+ * Context: process context, module exit, after kmprof_control_stop() and
+ * the removal of the debugfs files: the flush work is the last user.
  */
 void kmprof_control_exit(void)
 {
@@ -212,17 +244,21 @@ bool kmprof_control_enabled(void)
  * kmprof_control_set_enabled() - turn profiling on or off.
  * @enabled: the new state.
  *
- * The probes stay registered; off, their handlers return at once. On
- * return from turning it off, no handler records any more.
+ * Off disarms the backend: on return no handler runs, and the allocator
+ * pays nothing for kmprof. On arms it again; buckets and objects sampled
+ * before are kept, frees made while off are not seen.
  *
  * Context: process context; may sleep.
+ * Return: 0, or the backend's error when arming fails (still off).
  */
-void kmprof_control_set_enabled(bool enabled)
+int kmprof_control_set_enabled(bool enabled)
 {
+	int ret;
+
 	mutex_lock(&kmprof_control_mutex);
-	if (enabled != kmprof_enabled)
-		kmprof_set_live_locked(enabled);
+	ret = kmprof_set_enabled_locked(enabled);
 	mutex_unlock(&kmprof_control_mutex);
+	return ret;
 }
 
 /**
@@ -270,4 +306,35 @@ int kmprof_control_reset(void)
 	mutex_unlock(&kmprof_control_mutex);
 	kmprof_profile_destroy(old);
 	return 0;
+}
+
+/**
+ * kmprof_control_show_probes() - the "probes" file.
+ * @m: where to print.
+ *
+ * Context: process context; may sleep.
+ */
+void kmprof_control_show_probes(struct seq_file *m)
+{
+	mutex_lock(&kmprof_control_mutex);
+	seq_printf(m, "kmprof probes v%d\n", KMPROF_PROBES_VERSION);
+	seq_printf(m, "backend %s\n", kmprof_backend->name);
+	kmprof_backend->show(m);
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_control_show_backend() - the backend's lines of the "stats" file.
+ * @m: where to print.
+ *
+ * Context: any process context.
+ */
+void kmprof_control_show_backend(struct seq_file *m)
+{
+	unsigned long alloc_missed, free_missed;
+
+	kmprof_backend->missed(&alloc_missed, &free_missed);
+	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
+	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
+	seq_printf(m, "backend %s\n", kmprof_backend->name);
 }

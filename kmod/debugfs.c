@@ -73,14 +73,10 @@ static int kmprof_write_one(struct file *file, const char __user *ubuf,
 
 static int kmprof_stats_show(struct seq_file *m, void *unused)
 {
-	unsigned long alloc_missed, free_missed;
-
 	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
 	kmprof_stats_print(kmprof_control_lock(), m);
 	kmprof_control_unlock();
-	kmprof_probes_missed(&alloc_missed, &free_missed);
-	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
-	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
+	kmprof_control_show_backend(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmprof_stats);
@@ -89,7 +85,7 @@ DEFINE_SHOW_ATTRIBUTE(kmprof_stats);
 
 static int kmprof_probes_file_show(struct seq_file *m, void *unused)
 {
-	kmprof_probes_show(m);
+	kmprof_control_show_probes(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kmprof_probes_file);
@@ -218,14 +214,14 @@ static ssize_t kmprof_enable_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 	if (!strcmp(token, "1")) {
-		kmprof_control_set_enabled(true);
+		ret = kmprof_control_set_enabled(true);
 	} else if (!strcmp(token, "0")) {
-		kmprof_control_set_enabled(false);
+		ret = kmprof_control_set_enabled(false);
 	} else {
 		pr_warn_ratelimited("enable: write 0 or 1\n");
 		return -EINVAL;
 	}
-	return count;
+	return ret ? ret : count;
 }
 
 static const struct file_operations kmprof_enable_fops = {

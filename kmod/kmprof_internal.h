@@ -5,33 +5,83 @@
 #ifndef KMPROF_INTERNAL_H
 #define KMPROF_INTERNAL_H
 
+#include <linux/rcupdate.h>
+
 #include <kmprof.h>
 
 #include "profile.h"
 
 struct seq_file;
 
+/**
+ * struct kmprof_backend - a mechanism that feeds slab events to the profile.
+ * @name: its name, as the backend= parameter spells it.
+ * @arm: start calling the handlers. @max_depth is the deepest stack they
+ *	save; with @floor they return at once (a measurement aid). Handlers
+ *	record into kmprof_live_profile() and do nothing while it is NULL.
+ *	Process context. Returns 0, or a negative errno with nothing armed.
+ * @disarm: stop calling the handlers; on return none is running. Process
+ *	context, and only when armed.
+ * @show: print one line per entry point to the "probes" file, as
+ *	include/kmprof.h describes it. Process context.
+ * @missed: the events the mechanism dropped since the module was loaded.
+ *	Any context.
+ *
+ * The profile core does not know which backend feeds it: each one saves
+ * the stack of a sampled allocation starting at the allocator's entry
+ * point, and reports every allocation and every free exactly once.
+ */
+struct kmprof_backend {
+	const char *name;
+	int (*arm)(unsigned int max_depth, bool floor);
+	void (*disarm)(void);
+	void (*show)(struct seq_file *m);
+	void (*missed)(unsigned long *alloc_missed, unsigned long *free_missed);
+};
+
 /* control.c: the live profile and what controls it */
+extern struct kmprof_profile __rcu *kmprof_live;
+
+/**
+ * kmprof_live_profile() - the profile to record into, if profiling is on.
+ *
+ * Context: preemption disabled (probe handlers, timers); the profile stays
+ * valid until the caller enables preemption again.
+ * Return: the profile, or NULL.
+ */
+static inline struct kmprof_profile *kmprof_live_profile(void)
+{
+	return rcu_dereference_sched(kmprof_live);
+}
+
 int kmprof_control_init(const struct kmprof_params *params,
-			unsigned int autocycle_ms);
-void kmprof_control_start(void);
+			unsigned int autocycle_ms,
+			const struct kmprof_backend *backend, bool floor);
+int kmprof_control_start(void);
 void kmprof_control_stop(void);
 void kmprof_control_exit(void);
-struct kmprof_profile *kmprof_live_profile(void);
 struct kmprof_profile *kmprof_control_lock(void);
 void kmprof_control_unlock(void);
 void kmprof_control_advance(void);
 bool kmprof_control_enabled(void);
-void kmprof_control_set_enabled(bool enabled);
+int kmprof_control_set_enabled(bool enabled);
 int kmprof_control_set_rate(unsigned long rate);
 int kmprof_control_reset(void);
+void kmprof_control_show_probes(struct seq_file *m);
+void kmprof_control_show_backend(struct seq_file *m);
 
-/* probes.c: the slab entry points */
-int kmprof_probes_arm(unsigned int max_depth, bool floor);
-void kmprof_probes_disarm(void);
-void kmprof_probes_show(struct seq_file *m);
-void kmprof_probes_missed(unsigned long *alloc_missed,
-			  unsigned long *free_missed);
+/* probes.c: kprobes on the slab entry points */
+extern const struct kmprof_backend kmprof_kprobe_backend;
+int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only);
+void kmprof_kprobes_disarm(void);
+void kmprof_kprobes_show(struct seq_file *m);
+void kmprof_kprobes_missed(unsigned long *alloc_missed,
+			   unsigned long *free_missed);
+void kmprof_function_extent(unsigned long addr, unsigned long *start,
+			    unsigned long *end);
+
+/* tracepoints.c: the kernel's kmem tracepoints */
+extern const struct kmprof_backend kmprof_tracepoint_backend;
 
 /* heap.c: the "heap" file */
 int kmprof_heap_show(struct seq_file *m, struct kmprof_profile *prof);

@@ -11,6 +11,7 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "kmprof_internal.h"
 
@@ -34,13 +35,34 @@ static unsigned int autocycle_ms;
 module_param(autocycle_ms, uint, 0444);
 MODULE_PARM_DESC(autocycle_ms, "Advance the cycle every this many ms (0 = only on request)");
 
+static char *backend = KMPROF_BACKEND_DEFAULT;
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend, "What feeds the profile: kprobe or tracepoint (the kernel's kmem tracepoints)");
+
+static const struct kmprof_backend *const kmprof_backends[] = {
+	&kmprof_kprobe_backend,
+	&kmprof_tracepoint_backend,
+};
+
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;
 module_param(floor, bool, 0444);
 MODULE_PARM_DESC(floor, "Arm the probes with handlers that return at once (benchmarks only)");
 
+static const struct kmprof_backend *kmprof_backend_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmprof_backends); i++) {
+		if (!strcmp(name, kmprof_backends[i]->name))
+			return kmprof_backends[i];
+	}
+	return NULL;
+}
+
 static int __init kmprof_init(void)
 {
+	const struct kmprof_backend *feed = kmprof_backend_find(backend);
 	const struct kmprof_params params = {
 		.rate = rate,
 		.max_buckets = max_buckets,
@@ -60,25 +82,30 @@ static int __init kmprof_init(void)
 		return -EINVAL;
 	}
 
-	ret = kmprof_control_init(&params, autocycle_ms);
+	if (!feed) {
+		pr_err("backend=%s: must be kprobe or tracepoint\n", backend);
+		return -EINVAL;
+	}
+
+	ret = kmprof_control_init(&params, autocycle_ms, feed, floor);
 	if (ret)
 		return ret;
-	/* Handlers run from here on, and do nothing until the start below. */
-	ret = kmprof_probes_arm(max_depth, floor);
+	/* Arms the backend: its handlers record from here on. */
+	ret = kmprof_control_start();
 	if (ret)
 		goto err_control;
 	ret = kmprof_debugfs_init();
 	if (ret)
-		goto err_probes;
-	kmprof_control_start();
+		goto err_stop;
 	if (floor)
-		pr_info("loaded with floor=1: the probes record nothing\n");
+		pr_info("loaded with floor=1: the %s backend records nothing\n",
+			feed->name);
 	else
-		pr_info("loaded, rate %lu\n", rate);
+		pr_info("loaded, backend %s, rate %lu\n", feed->name, rate);
 	return 0;
 
-err_probes:
-	kmprof_probes_disarm();
+err_stop:
+	kmprof_control_stop();
 err_control:
 	kmprof_control_exit();
 	return ret;
@@ -86,12 +113,13 @@ err_control:
 
 static void __exit kmprof_exit(void)
 {
-	/* Once: no handler or timer records any more, none will again. */
+	/*
+	 * Once: no handler or timer records any more, none will again (the
+	 * backend is disarmed, which waits for handlers in flight).
+	 */
 	kmprof_control_stop();
 	/* No file operation runs after this, none can start. */
 	kmprof_debugfs_exit();
-	/* Waits for handlers in flight; no handler is called after it. */
-	kmprof_probes_disarm();
 	/* Cancels the flush work, the last user, then frees the pools. */
 	kmprof_control_exit();
 	pr_info("unloaded\n");

@@ -16,9 +16,13 @@
  *    kmem_cache_free_bulk counts);
  *  - an entry point called by another armed allocation entry point (6.12's
  *    __kmalloc_noprof calls the exported __kmalloc_large_node_noprof for
- *    big sizes) leaves the allocation to its caller: its entry handler
- *    returns at once when its return address lies inside an armed
- *    allocation entry point.
+ *    big sizes) leaves the allocation to its caller: the entry handler of
+ *    the large kmalloc entry points, the only ones called so, returns at
+ *    once when its return address lies inside an armed allocation entry
+ *    point.
+ *
+ * This is the kprobe backend, and the tracepoint backend's complement: it
+ * arms only the entry points that emit no kmem tracepoint (the bulk ones).
  *
  * Handlers never sleep and never allocate: kretprobe instances, with room
  * for a stack, are reserved when the probe is registered.
@@ -59,6 +63,7 @@ enum kmprof_probe_kind {
  * @cache_arg: index of the struct kmem_cache * argument.
  * @size_arg: index of the requested size (count for bulk calls).
  * @ptr_arg: index of the object pointer (array for bulk calls).
+ * @may_nest: another allocation entry point may call this one.
  */
 struct kmprof_probe_def {
 	const char *symbol;
@@ -66,10 +71,13 @@ struct kmprof_probe_def {
 	u8 cache_arg;
 	u8 size_arg;
 	u8 ptr_arg;
+	bool may_nest;
 };
 
 #define ALLOC_SIZE(sym, size) \
 	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .size_arg = size }
+#define ALLOC_LARGE(sym) \
+	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .may_nest = true }
 #define ALLOC_CACHE_SIZE(sym, size) \
 	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE_SIZE, .size_arg = size }
 #define ALLOC_CACHE(sym) \
@@ -96,8 +104,8 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
 	ALLOC_SIZE("__kmalloc_noprof", 0),
 	ALLOC_SIZE("__kmalloc_node_noprof", 0),
 	ALLOC_SIZE("__kmalloc_node_track_caller_noprof", 0),
-	ALLOC_SIZE("__kmalloc_large_noprof", 0),
-	ALLOC_SIZE("__kmalloc_large_node_noprof", 0),
+	ALLOC_LARGE("__kmalloc_large_noprof"),
+	ALLOC_LARGE("__kmalloc_large_node_noprof"),
 	ALLOC_CACHE_SIZE("__kmalloc_cache_noprof", 2),
 	ALLOC_CACHE_SIZE("__kmalloc_cache_node_noprof", 3),
 	ALLOC_CACHE("kmem_cache_alloc_noprof"),
@@ -109,8 +117,8 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
 	ALLOC_SIZE("__kmalloc", 0),
 	ALLOC_SIZE("__kmalloc_node", 0),
 	ALLOC_SIZE("__kmalloc_node_track_caller", 0),
-	ALLOC_SIZE("kmalloc_large", 0),
-	ALLOC_SIZE("kmalloc_large_node", 0),
+	ALLOC_LARGE("kmalloc_large"),
+	ALLOC_LARGE("kmalloc_large_node"),
 	ALLOC_CACHE_SIZE("kmalloc_trace", 2),
 	ALLOC_CACHE_SIZE("kmalloc_node_trace", 3),
 	ALLOC_CACHE("kmem_cache_alloc"),
@@ -133,7 +141,12 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
  * @addr: where the probe sits, once armed.
  * @start: first address of the function, once armed (0 if unknown).
  * @end: end of the function, once armed (0 if unknown).
- * @state: armed, absent or failed.
+ * @missed: hits kprobes dropped while it was armed before.
+ * @state: armed, disarmed, absent or failed; NULL if the backend does not
+ *	use this entry point.
+ *
+ * Written by arm and disarm, under kmprof_control_mutex like every reader
+ * but the handlers (which only run while armed).
  */
 struct kmprof_probe {
 	const struct kmprof_probe_def *def;
@@ -144,6 +157,7 @@ struct kmprof_probe {
 	unsigned long addr;
 	unsigned long start;
 	unsigned long end;
+	unsigned long missed;
 	const char *state;
 };
 
@@ -159,13 +173,22 @@ struct kmprof_call {
 static struct kmprof_probe kmprof_probes[KMPROF_NR_PROBES];
 static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
 
-/* Set at arm time, read by the handlers; see kmprof_probes_arm(). */
+/* Set at arm time, read by the handlers; see kmprof_kprobes_arm(). */
 static unsigned int kmprof_probe_depth;
 static bool kmprof_probe_floor;
 
 static bool kmprof_is_alloc(const struct kmprof_probe_def *def)
 {
 	return def->kind < KMPROF_FREE;
+}
+
+/*
+ * Does the entry point emit a kmem tracepoint, on every kernel of the
+ * table? All do but the bulk ones (see tracepoints.c).
+ */
+static bool kmprof_is_traced(const struct kmprof_probe_def *def)
+{
+	return def->kind != KMPROF_ALLOC_BULK && def->kind != KMPROF_FREE_BULK;
 }
 
 static unsigned long kmprof_arg(struct pt_regs *regs, unsigned int n)
@@ -234,7 +257,8 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 	if (!prof)
 		return 1;
 	kmprof_probe_hit(probe);
-	if (kmprof_called_from_alloc(*(unsigned long *)kernel_stack_pointer(regs)))
+	if (def->may_nest &&
+	    kmprof_called_from_alloc(*(unsigned long *)kernel_stack_pointer(regs)))
 		return 1;
 
 	switch (def->kind) {
@@ -331,13 +355,20 @@ static int __kprobes kmprof_free_entry(struct kprobe *kp,
 	return 0;
 }
 
-/*
- * The extent of the function containing @addr, from its "name+off/size"
- * symbol: a kprobe's address may lie past the function's start (x86 moves
- * it past an ENDBR instruction). Leaves both 0 if the symbol is not known.
+/**
+ * kmprof_function_extent() - where the function containing an address lies.
+ * @addr: the address.
+ * @start: set to the function's first address.
+ * @end: set to the address past its end.
+ *
+ * Read from its "name+off/size" symbol: a kprobe's address may lie past
+ * the function's start (x86 moves it past an ENDBR instruction). Both are
+ * 0 if the symbol is not known.
+ *
+ * Context: process context.
  */
-static void kmprof_function_extent(unsigned long addr, unsigned long *start,
-				   unsigned long *end)
+void kmprof_function_extent(unsigned long addr, unsigned long *start,
+			    unsigned long *end)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	unsigned long offset, size;
@@ -382,21 +413,22 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
 }
 
 /**
- * kmprof_probes_arm() - register every entry point this kernel has.
+ * kmprof_kprobes_arm() - register the entry points this kernel has.
  * @max_depth: deepest stack the handlers save.
  * @floor: a measurement aid: every handler returns at once, so that the
  *	probes cost what the kprobe mechanism alone costs.
+ * @untraced_only: only the entry points that emit no kmem tracepoint.
  *
  * An entry point this kernel lacks is reported "absent" in the probes
  * file; one that fails to register for another reason "failed", with a
  * warning. Handlers do nothing until kmprof_live_profile() returns a
  * profile.
  *
- * Context: process context, module init.
+ * Context: process context, under kmprof_control_mutex.
  * Return: 0 if at least one allocation and one free entry point are armed,
  * else -ENOENT (and nothing stays registered).
  */
-int kmprof_probes_arm(unsigned int max_depth, bool floor)
+int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 {
 	bool have_alloc = false, have_free = false;
 	struct kmprof_probe *probe;
@@ -407,8 +439,15 @@ int kmprof_probes_arm(unsigned int max_depth, bool floor)
 	kmprof_probe_floor = floor;
 	for (i = 0; i < KMPROF_NR_PROBES; i++) {
 		probe = &kmprof_probes[i];
-		memset(probe, 0, sizeof(*probe));
 		probe->def = &kmprof_probe_defs[i];
+		probe->state = NULL;
+		if (untraced_only && kmprof_is_traced(probe->def))
+			continue;
+		/* The kretprobe holds a kprobe: this clears either. */
+		memset(&probe->krp, 0, sizeof(probe->krp));
+		probe->addr = 0;
+		probe->start = 0;
+		probe->end = 0;
 		ret = kmprof_probe_register(probe);
 		if (ret == -ENOENT) {
 			probe->state = "absent";
@@ -438,18 +477,29 @@ int kmprof_probes_arm(unsigned int max_depth, bool floor)
 	if (have_alloc && have_free)
 		return 0;
 	pr_err("no slab entry point to probe on this kernel\n");
-	kmprof_probes_disarm();
+	kmprof_kprobes_disarm();
 	return -ENOENT;
 }
 
+static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
+{
+	if (!probe->state || strcmp(probe->state, "armed"))
+		return 0;
+	if (kmprof_is_alloc(probe->def))
+		return READ_ONCE(probe->krp.nmissed) +
+		       READ_ONCE(probe->krp.kp.nmissed);
+	return READ_ONCE(probe->kp.nmissed);
+}
+
 /**
- * kmprof_probes_disarm() - unregister every armed probe.
+ * kmprof_kprobes_disarm() - unregister every armed probe.
  *
- * Context: process context. On return no handler is running and none will
- * run again (unregistering waits for handlers in flight, and a kretprobe
- * whose function has not returned yet no longer calls its handler).
+ * Context: process context, under kmprof_control_mutex. On return no
+ * handler is running and none will run again (unregistering waits for
+ * handlers in flight, and a kretprobe whose function has not returned yet
+ * no longer calls its handler).
  */
-void kmprof_probes_disarm(void)
+void kmprof_kprobes_disarm(void)
 {
 	struct kmprof_probe *probe;
 
@@ -461,16 +511,9 @@ void kmprof_probes_disarm(void)
 			unregister_kretprobe(&probe->krp);
 		else
 			unregister_kprobe(&probe->kp);
+		probe->missed += kmprof_probe_nmissed(probe);
 		probe->state = "disarmed";
 	}
-}
-
-static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
-{
-	if (kmprof_is_alloc(probe->def))
-		return READ_ONCE(probe->krp.nmissed) +
-		       READ_ONCE(probe->krp.kp.nmissed);
-	return READ_ONCE(probe->kp.nmissed);
 }
 
 static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
@@ -484,47 +527,65 @@ static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
 }
 
 /**
- * kmprof_probes_show() - the "probes" file.
+ * kmprof_kprobes_show() - the kprobes' lines of the "probes" file.
  * @m: where to print.
  *
- * Context: process context.
+ * Context: process context, under kmprof_control_mutex.
  */
-void kmprof_probes_show(struct seq_file *m)
+void kmprof_kprobes_show(struct seq_file *m)
 {
 	const struct kmprof_probe *probe;
 
-	seq_printf(m, "kmprof probes v%d\n", KMPROF_PROBES_VERSION);
 	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
-	     probe++)
+	     probe++) {
+		if (!probe->state)
+			continue;
 		seq_printf(m, "%s %s %s %lu %lu\n", probe->def->symbol,
 			   kmprof_is_alloc(probe->def) ? "alloc" : "free",
-			   probe->state ?: "absent",
-			   kmprof_probe_hits_sum(probe),
-			   kmprof_probe_nmissed(probe));
+			   probe->state, kmprof_probe_hits_sum(probe),
+			   probe->missed + kmprof_probe_nmissed(probe));
+	}
 }
 
 /**
- * kmprof_probes_missed() - events the probes dropped.
+ * kmprof_kprobes_missed() - events the probes dropped since the load.
  * @alloc_missed: nmissed of the allocation probes, summed.
  * @free_missed: nmissed of the free probes, summed.
  *
  * A missed free leaves its object in the object map until its address is
  * allocated again (counted as a lost free then).
  *
- * Context: any.
+ * Context: process context.
  */
-void kmprof_probes_missed(unsigned long *alloc_missed,
-			  unsigned long *free_missed)
+void kmprof_kprobes_missed(unsigned long *alloc_missed,
+			   unsigned long *free_missed)
 {
 	const struct kmprof_probe *probe;
+	unsigned long missed;
 
 	*alloc_missed = 0;
 	*free_missed = 0;
 	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
 	     probe++) {
+		if (!probe->def)
+			continue;
+		missed = probe->missed + kmprof_probe_nmissed(probe);
 		if (kmprof_is_alloc(probe->def))
-			*alloc_missed += kmprof_probe_nmissed(probe);
+			*alloc_missed += missed;
 		else
-			*free_missed += kmprof_probe_nmissed(probe);
+			*free_missed += missed;
 	}
 }
+
+static int kmprof_kprobe_backend_arm(unsigned int max_depth, bool floor)
+{
+	return kmprof_kprobes_arm(max_depth, floor, false);
+}
+
+const struct kmprof_backend kmprof_kprobe_backend = {
+	.name = "kprobe",
+	.arm = kmprof_kprobe_backend_arm,
+	.disarm = kmprof_kprobes_disarm,
+	.show = kmprof_kprobes_show,
+	.missed = kmprof_kprobes_missed,
+};

@@ -17,7 +17,9 @@ fi
 
 loaded() { grep -q "^$1 " /proc/modules; }
 
-kmprof_load() { insmod "$KMPROF_KO" "$@"; }
+# The backend under test (run.sh sets it): every load uses it.
+KMPROF_BACKEND=${KMPROF_BACKEND:-kprobe}
+kmprof_load() { insmod "$KMPROF_KO" backend="$KMPROF_BACKEND" "$@"; }
 kmprof_unload() { ! loaded kmprof || rmmod kmprof; }
 workload_load() { loaded kmprof_workload || insmod "$WORKLOAD_KO"; }
 workload_unload() { ! loaded kmprof_workload || rmmod kmprof_workload; }

@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The probes file lists the armed entry points, and they cover every
-# family of slab allocation and free on this kernel.
+# The probes file names the backend and lists what it armed, and that
+# covers every family of slab allocation and free on this kernel: the
+# kprobe backend arms every entry point; the tracepoint backend the four
+# kmem tracepoints, and kprobes only on the bulk entry points, which emit
+# none.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 
@@ -17,31 +20,64 @@ armed()
 	return 1
 }
 
-ktap_plan 18
+# kprobed ROLE NAME...: armed if the kprobe backend runs, else not listed.
+kprobed()
+{
+	if [ "$KMPROF_BACKEND" = kprobe ]; then
+		armed "$@"
+		return
+	fi
+	shift
+	for name in "$@"; do
+		if grep -q "^$name " "$D/probes"; then
+			ktap_diag "$name is kprobed, its tracepoint covers it"
+			return 1
+		fi
+	done
+}
+
+# traced ROLE EVENT: armed if the tracepoint backend runs, else not listed.
+traced()
+{
+	if [ "$KMPROF_BACKEND" = tracepoint ]; then
+		armed "$1" "kmem:$2"
+		return
+	fi
+	! grep -q "^kmem:$2 " "$D/probes"
+}
+
+ktap_plan 24
 ktap_check load kmprof_load
-ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v1'"
-ktap_check kmalloc armed alloc __kmalloc __kmalloc_noprof
-ktap_check kmalloc_node armed alloc __kmalloc_node __kmalloc_node_noprof
-ktap_check kmalloc_track_caller armed alloc __kmalloc_node_track_caller \
+ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v2'"
+ktap_check backend_line sh -c "sed -n 2p $D/probes | grep -qx 'backend $KMPROF_BACKEND'"
+ktap_check backend_in_stats sh -c "grep -qx 'backend $KMPROF_BACKEND' $D/stats"
+ktap_check kmalloc kprobed alloc __kmalloc __kmalloc_noprof
+ktap_check kmalloc_node kprobed alloc __kmalloc_node __kmalloc_node_noprof
+ktap_check kmalloc_track_caller kprobed alloc __kmalloc_node_track_caller \
 	__kmalloc_node_track_caller_noprof
-ktap_check kmalloc_large armed alloc kmalloc_large __kmalloc_large_noprof
-ktap_check kmalloc_large_node armed alloc kmalloc_large_node \
+ktap_check kmalloc_large kprobed alloc kmalloc_large __kmalloc_large_noprof
+ktap_check kmalloc_large_node kprobed alloc kmalloc_large_node \
 	__kmalloc_large_node_noprof
-ktap_check kmalloc_cache armed alloc kmalloc_trace __kmalloc_cache_noprof
-ktap_check kmalloc_cache_node armed alloc kmalloc_node_trace \
+ktap_check kmalloc_cache kprobed alloc kmalloc_trace __kmalloc_cache_noprof
+ktap_check kmalloc_cache_node kprobed alloc kmalloc_node_trace \
 	__kmalloc_cache_node_noprof
-ktap_check kmem_cache_alloc armed alloc kmem_cache_alloc kmem_cache_alloc_noprof
-ktap_check kmem_cache_alloc_lru armed alloc kmem_cache_alloc_lru \
+ktap_check kmem_cache_alloc kprobed alloc kmem_cache_alloc kmem_cache_alloc_noprof
+ktap_check kmem_cache_alloc_lru kprobed alloc kmem_cache_alloc_lru \
 	kmem_cache_alloc_lru_noprof
-ktap_check kmem_cache_alloc_node armed alloc kmem_cache_alloc_node \
+ktap_check kmem_cache_alloc_node kprobed alloc kmem_cache_alloc_node \
 	kmem_cache_alloc_node_noprof
+ktap_check kfree kprobed free kfree
+ktap_check kmem_cache_free kprobed free kmem_cache_free
+ktap_check tp_kmalloc traced alloc kmalloc
+ktap_check tp_kmem_cache_alloc traced alloc kmem_cache_alloc
+ktap_check tp_kfree traced free kfree
+ktap_check tp_kmem_cache_free traced free kmem_cache_free
+# Neither backend has anything else for the bulk calls.
 ktap_check kmem_cache_alloc_bulk armed alloc kmem_cache_alloc_bulk \
 	kmem_cache_alloc_bulk_noprof
-ktap_check kfree armed free kfree
-ktap_check kmem_cache_free armed free kmem_cache_free
 ktap_check kmem_cache_free_bulk armed free kmem_cache_free_bulk
 ls -R /sys >/dev/null 2>&1
-ktap_check hits_counted sh -c "awk '\$1 == \"kfree\" && \$4 > 0 { ok = 1 }
+ktap_check hits_counted sh -c "awk '\$1 ~ /^(kmem:)?kfree\$/ && \$4 > 0 { ok = 1 }
 	END { exit !ok }' $D/probes"
 ktap_check unload kmprof_unload
 ktap_finish

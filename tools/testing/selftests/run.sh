@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run every kmprof selftest in the guest as one KTAP document: each
-# *_test.sh is a suite. A suite that dies before reporting is not ok.
+# *_test.sh is a suite, run once per backend, with the same expectations
+# (the suite "cycle_test.tracepoint" is cycle_test against backend=
+# tracepoint). A suite that dies before reporting is not ok.
 dir=$(dirname "$0")
 . "$dir/ktap.sh"
 
-# KMPROF_TESTS (from the kernel command line) may name the suites to run.
+# KMPROF_TESTS (from the kernel command line) may name the suites to run,
+# KMPROF_BACKENDS the backends to run them against.
 if [ "${KMPROF_TESTS:-all}" = all ]; then
 	set -- "$dir"/*_test.sh
 else
@@ -14,16 +17,20 @@ else
 		set -- "$@" "$dir/${name}_test.sh"
 	done
 fi
+backends=$(echo "${KMPROF_BACKENDS:-kprobe,tracepoint}" | tr , ' ')
 ktap_line "KTAP version 1"
-ktap_line "1..$#"
+ktap_line "1..$(($# * $(echo $backends | wc -w)))"
 index=0
-for test in "$@"; do
-	index=$((index + 1))
-	name=$(basename "$test" .sh)
-	KTAP_SUITE_INDEX=$index KTAP_SUITE_NAME=$name sh "$test"
-	status=$?
-	if [ ! -e "/tmp/ktap-finished-$index" ]; then
-		ktap_line "    # $name exited with status $status"
-		ktap_line "not ok $index $name"
-	fi
+for backend in $backends; do
+	for test in "$@"; do
+		index=$((index + 1))
+		name=$(basename "$test" .sh).$backend
+		KMPROF_BACKEND=$backend KTAP_SUITE_INDEX=$index \
+			KTAP_SUITE_NAME=$name sh "$test"
+		status=$?
+		if [ ! -e "/tmp/ktap-finished-$index" ]; then
+			ktap_line "    # $name exited with status $status"
+			ktap_line "not ok $index $name"
+		fi
+	done
 done

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - the tracepoint backend: the slab allocator's own kmem
+ * tracepoints feed the profile.
+ *
+ * The allocator emits kmem:kmalloc and kmem:kmem_cache_alloc after every
+ * allocation of the kmalloc and kmem_cache_alloc families, kmem:kfree and
+ * kmem:kmem_cache_free before every free: on 6.1 and 6.12 alike, with the
+ * same prototypes. A tracepoint probe is a plain function call from inside
+ * the allocator, much cheaper than a kprobe, and it is never dropped.
+ * The module attaches to them with tracepoint_probe_register() after
+ * finding them with for_each_kernel_tracepoint() (they are not exported).
+ *
+ * What the tracepoints do not cover, kprobes do (probes.c, untraced_only):
+ *  - kmem_cache_alloc_bulk() and kmem_cache_free_bulk() emit nothing; the
+ *    kfree_rcu() batches free through kmem_cache_free_bulk();
+ * and what they cover twice is counted once:
+ *  - 6.10 and later: a large __kmalloc_noprof() (and its _node and
+ *    _track_caller variants) calls the exported __kmalloc_large_node_noprof()
+ *    which emits kmem:kmalloc, then emits its own for the same object. The
+ *    inner one, whose call site lies inside one of those three functions,
+ *    is left out.
+ * krealloc(), kvmalloc() and kvfree() reach kmalloc and kfree, as with the
+ * kprobes; so do kfree_sensitive() and the single kfree_rcu() fallback.
+ *
+ * Probes run with preemption disabled, inside the allocator: they never
+ * sleep and never allocate. The stack of a sampled allocation is saved into
+ * a per-CPU buffer, one per context level (task, softirq, hardirq, NMI), as
+ * an interrupt may allocate while a probe of the interrupted level runs.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <trace/events/kmem.h>
+
+#include "kmprof_internal.h"
+
+/* Frames of the profiler and of the tracepoint iterator above the stack. */
+#define KMPROF_TP_STACK_SLACK	8
+#define KMPROF_TP_STACK_MAX	(KMPROF_MAX_DEPTH_LIMIT + KMPROF_TP_STACK_SLACK)
+/* Task, softirq, hardirq and NMI: see interrupt_context_level(). */
+#define KMPROF_TP_LEVELS	4
+
+enum kmprof_tp_id {
+	KMPROF_TP_KMALLOC,
+	KMPROF_TP_CACHE_ALLOC,
+	KMPROF_TP_KFREE,
+	KMPROF_TP_CACHE_FREE,
+	KMPROF_NR_TPS
+};
+
+/**
+ * struct kmprof_tp - one kmem tracepoint.
+ * @event: its name in the kmem system.
+ * @probe: kmprof's probe, and @floor_probe the empty one of floor=1.
+ * @floor_probe: see @probe.
+ * @is_alloc: reports allocations (else frees).
+ * @tp: the kernel's tracepoint, once found.
+ * @iter_start: the extent of the tracepoint's iterator, which calls the
+ *	probes when more than one is attached: a frame there is left out of
+ *	the stack.
+ * @iter_end: see @iter_start.
+ * @state: armed, disarmed or absent; NULL before the first arm.
+ *
+ * Written by arm and disarm under kmprof_control_mutex; the probes read
+ * @iter_start and @iter_end, set before the probe is registered.
+ */
+struct kmprof_tp {
+	const char *event;
+	void *probe;
+	void *floor_probe;
+	bool is_alloc;
+	struct tracepoint *tp;
+	unsigned long iter_start;
+	unsigned long iter_end;
+	const char *state;
+};
+
+static DEFINE_PER_CPU(unsigned long[KMPROF_NR_TPS], kmprof_tp_hits);
+static DEFINE_PER_CPU(unsigned long[KMPROF_TP_LEVELS][KMPROF_TP_STACK_MAX],
+		      kmprof_tp_stacks);
+
+/* Set at arm time, before any probe is registered. */
+static unsigned int kmprof_tp_depth;
+
+/*
+ * 6.10 and later: the functions a nested kmem:kmalloc comes from (see the
+ * top of the file); they are exported, their extents found at arm time.
+ */
+static void *const kmprof_tp_nesting_fns[] = {
+#ifdef alloc_hooks
+	__kmalloc_noprof, __kmalloc_node_noprof,
+	__kmalloc_node_track_caller_noprof,
+#endif
+	NULL	/* keeps the array from being empty; matches nothing */
+};
+
+#define KMPROF_TP_NR_NESTING	ARRAY_SIZE(kmprof_tp_nesting_fns)
+
+static struct {
+	unsigned long start;
+	unsigned long end;
+} kmprof_tp_nesting[KMPROF_TP_NR_NESTING];
+
+static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS];
+
+static void kmprof_tp_hit(enum kmprof_tp_id id)
+{
+	this_cpu_inc(kmprof_tp_hits[id]);
+}
+
+/* Is @call_site inside a function that emits kmem:kmalloc itself? */
+static bool kmprof_tp_nested(unsigned long call_site)
+{
+	unsigned int i;
+
+	for (i = 0; i < KMPROF_TP_NR_NESTING; i++) {
+		if (call_site >= kmprof_tp_nesting[i].start &&
+		    call_site < kmprof_tp_nesting[i].end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Save the stack into this context level's buffer, starting at the
+ * allocator's function that emitted @id: drop the frames of this module
+ * and of the tracepoint's iterator.
+ */
+static unsigned int kmprof_tp_save_stack(enum kmprof_tp_id id,
+					 unsigned long **stack)
+{
+	const struct kmprof_tp *tpd = &kmprof_tps[id];
+	unsigned long *buf;
+	unsigned int n, i;
+
+	buf = this_cpu_ptr(kmprof_tp_stacks)[interrupt_context_level()];
+	n = kmprof_stack_capture(buf, kmprof_tp_depth + KMPROF_TP_STACK_SLACK,
+				 0);
+	for (i = 0; i < n; i++) {
+		if (!within_module(buf[i], THIS_MODULE) &&
+		    (buf[i] < tpd->iter_start || buf[i] >= tpd->iter_end))
+			break;
+	}
+	*stack = buf + i;
+	return min(n - i, kmprof_tp_depth);
+}
+
+static void kmprof_tp_alloc(enum kmprof_tp_id id, const void *ptr,
+			    size_t req_size, size_t alloc_size)
+{
+	struct kmprof_profile *prof = kmprof_live_profile();
+	unsigned long *stack;
+	unsigned int depth;
+
+	if (!prof)
+		return;
+	kmprof_tp_hit(id);
+	/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
+	if (ZERO_OR_NULL_PTR(ptr) || IS_ERR(ptr))
+		return;
+	if (!kmprof_sample(prof, alloc_size))
+		return;
+	depth = kmprof_tp_save_stack(id, &stack);
+	kmprof_record_alloc(prof, (unsigned long)ptr, req_size, alloc_size,
+			    stack, depth);
+}
+
+static void kmprof_tp_kmalloc(void *data, unsigned long call_site,
+			      const void *ptr, size_t bytes_req,
+			      size_t bytes_alloc, gfp_t gfp_flags, int node)
+{
+	if (unlikely(bytes_req > KMALLOC_MAX_CACHE_SIZE) &&
+	    kmprof_tp_nested(call_site))
+		return;
+	/*
+	 * bytes_alloc is the cache's slot, debug metadata included; the
+	 * kprobe backend and the callers know the size class.
+	 */
+	kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req,
+			kmalloc_size_roundup(bytes_req));
+}
+
+static void kmprof_tp_cache_alloc(void *data, unsigned long call_site,
+				  const void *ptr, struct kmem_cache *s,
+				  gfp_t gfp_flags, int node)
+{
+	size_t size = kmem_cache_size(s);
+
+	kmprof_tp_alloc(KMPROF_TP_CACHE_ALLOC, ptr, size, size);
+}
+
+static void kmprof_tp_free(enum kmprof_tp_id id, const void *ptr)
+{
+	struct kmprof_profile *prof = kmprof_live_profile();
+
+	if (!prof)
+		return;
+	kmprof_tp_hit(id);
+	kmprof_record_free(prof, (unsigned long)ptr);
+}
+
+static void kmprof_tp_kfree(void *data, unsigned long call_site,
+			    const void *ptr)
+{
+	kmprof_tp_free(KMPROF_TP_KFREE, ptr);
+}
+
+static void kmprof_tp_cache_free(void *data, unsigned long call_site,
+				 const void *ptr, const struct kmem_cache *s)
+{
+	kmprof_tp_free(KMPROF_TP_CACHE_FREE, ptr);
+}
+
+/* floor=1: what attaching to the tracepoints alone costs. */
+static void kmprof_tp_kmalloc_floor(void *data, unsigned long call_site,
+				    const void *ptr, size_t bytes_req,
+				    size_t bytes_alloc, gfp_t gfp_flags,
+				    int node)
+{
+}
+
+static void kmprof_tp_cache_alloc_floor(void *data, unsigned long call_site,
+					const void *ptr, struct kmem_cache *s,
+					gfp_t gfp_flags, int node)
+{
+}
+
+static void kmprof_tp_kfree_floor(void *data, unsigned long call_site,
+				  const void *ptr)
+{
+}
+
+static void kmprof_tp_cache_free_floor(void *data, unsigned long call_site,
+				       const void *ptr,
+				       const struct kmem_cache *s)
+{
+}
+
+static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS] = {
+	[KMPROF_TP_KMALLOC] = {
+		.event = "kmalloc", .is_alloc = true,
+		.probe = kmprof_tp_kmalloc,
+		.floor_probe = kmprof_tp_kmalloc_floor,
+	},
+	[KMPROF_TP_CACHE_ALLOC] = {
+		.event = "kmem_cache_alloc", .is_alloc = true,
+		.probe = kmprof_tp_cache_alloc,
+		.floor_probe = kmprof_tp_cache_alloc_floor,
+	},
+	[KMPROF_TP_KFREE] = {
+		.event = "kfree",
+		.probe = kmprof_tp_kfree,
+		.floor_probe = kmprof_tp_kfree_floor,
+	},
+	[KMPROF_TP_CACHE_FREE] = {
+		.event = "kmem_cache_free",
+		.probe = kmprof_tp_cache_free,
+		.floor_probe = kmprof_tp_cache_free_floor,
+	},
+};
+
+/* The probes' prototypes are the kernel's: checked, at no run-time cost. */
+static void __maybe_unused kmprof_tp_check_prototypes(void)
+{
+	check_trace_callback_type_kmalloc(kmprof_tp_kmalloc);
+	check_trace_callback_type_kmalloc(kmprof_tp_kmalloc_floor);
+	check_trace_callback_type_kmem_cache_alloc(kmprof_tp_cache_alloc);
+	check_trace_callback_type_kmem_cache_alloc(kmprof_tp_cache_alloc_floor);
+	check_trace_callback_type_kfree(kmprof_tp_kfree);
+	check_trace_callback_type_kfree(kmprof_tp_kfree_floor);
+	check_trace_callback_type_kmem_cache_free(kmprof_tp_cache_free);
+	check_trace_callback_type_kmem_cache_free(kmprof_tp_cache_free_floor);
+}
+
+static void kmprof_tp_find(struct tracepoint *tp, void *unused)
+{
+	struct kmprof_tp *tpd;
+
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		if (!strcmp(tp->name, tpd->event))
+			tpd->tp = tp;
+	}
+}
+
+static void kmprof_tp_unregister_all(bool floor)
+{
+	struct kmprof_tp *tpd;
+
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		if (!tpd->state || strcmp(tpd->state, "armed"))
+			continue;
+		tracepoint_probe_unregister(tpd->tp, floor ? tpd->floor_probe :
+					    tpd->probe, NULL);
+		tpd->state = "disarmed";
+	}
+	/* Waits for every probe call in flight. */
+	tracepoint_synchronize_unregister();
+}
+
+static bool kmprof_tp_floor;	/* the probes armed; kmprof_control_mutex */
+
+static int kmprof_tp_arm(unsigned int max_depth, bool floor)
+{
+	struct kmprof_tp *tpd;
+	unsigned int i;
+	int ret;
+
+	kmprof_tp_depth = max_depth;
+	kmprof_tp_floor = floor;
+	for (i = 0; i < KMPROF_TP_NR_NESTING; i++) {
+		if (kmprof_tp_nesting_fns[i])
+			kmprof_function_extent((unsigned long)kmprof_tp_nesting_fns[i],
+					       &kmprof_tp_nesting[i].start,
+					       &kmprof_tp_nesting[i].end);
+	}
+	for_each_kernel_tracepoint(kmprof_tp_find, NULL);
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		tpd->state = "absent";
+		if (!tpd->tp)
+			continue;
+		if (tpd->tp->iterator)
+			kmprof_function_extent((unsigned long)tpd->tp->iterator,
+					 &tpd->iter_start, &tpd->iter_end);
+		ret = tracepoint_probe_register(tpd->tp, floor ?
+						tpd->floor_probe : tpd->probe,
+						NULL);
+		if (ret) {
+			pr_err("cannot attach to kmem:%s: %d\n", tpd->event,
+			       ret);
+			tpd->state = "failed";
+			goto err;
+		}
+		tpd->state = "armed";
+	}
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		if (strcmp(tpd->state, "armed")) {
+			pr_err("this kernel has no kmem:%s tracepoint\n",
+			       tpd->event);
+			ret = -ENOENT;
+			goto err;
+		}
+	}
+	/* The bulk entry points emit no tracepoint: kprobes on them. */
+	ret = kmprof_kprobes_arm(max_depth, floor, true);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	kmprof_tp_unregister_all(floor);
+	return ret;
+}
+
+static void kmprof_tp_disarm(void)
+{
+	kmprof_kprobes_disarm();
+	kmprof_tp_unregister_all(kmprof_tp_floor);
+}
+
+static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(kmprof_tp_hits, cpu)[id];
+	return sum;
+}
+
+static void kmprof_tp_show(struct seq_file *m)
+{
+	const struct kmprof_tp *tpd;
+
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++)
+		seq_printf(m, "kmem:%s %s %s %lu 0\n", tpd->event,
+			   tpd->is_alloc ? "alloc" : "free",
+			   tpd->state ?: "disarmed",
+			   kmprof_tp_hits_sum(tpd - kmprof_tps));
+	kmprof_kprobes_show(m);
+}
+
+const struct kmprof_backend kmprof_tracepoint_backend = {
+	.name = "tracepoint",
+	.arm = kmprof_tp_arm,
+	.disarm = kmprof_tp_disarm,
+	.show = kmprof_tp_show,
+	/* Tracepoints drop nothing; the bulk kprobes may. */
+	.missed = kmprof_kprobes_missed,
+};
