@@ -37,6 +37,8 @@ static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
 static struct kmprof_params kmprof_params;	/* kmprof_control_mutex */
 static bool kmprof_enabled;			/* kmprof_control_mutex */
 static bool kmprof_stopped;			/* kmprof_control_mutex */
+/* The backend's allocation hits when the profile was created. */
+static unsigned long kmprof_events_base;	/* kmprof_control_mutex */
 struct kmprof_profile __rcu *kmprof_live;
 
 /* What feeds the profile, and how; set once at init. */
@@ -303,6 +305,7 @@ int kmprof_control_reset(void)
 	kmprof_profile = fresh;
 	/* Waits for every handler that may still hold @old. */
 	kmprof_set_live_locked(kmprof_enabled);
+	kmprof_events_base = kmprof_backend->alloc_hits();
 	mutex_unlock(&kmprof_control_mutex);
 	kmprof_profile_destroy(old);
 	return 0;
@@ -321,6 +324,26 @@ void kmprof_control_show_probes(struct seq_file *m)
 	seq_printf(m, "backend %s\n", kmprof_backend->name);
 	kmprof_backend->show(m);
 	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_control_show_events() - the "events" line of the "stats" file.
+ * @m: where to print.
+ *
+ * The allocations the backend saw since the profile was created: its
+ * hits, which count each allocation once, so that the record path keeps
+ * no second counter.
+ *
+ * Context: process context; may sleep.
+ */
+void kmprof_control_show_events(struct seq_file *m)
+{
+	unsigned long events;
+
+	mutex_lock(&kmprof_control_mutex);
+	events = kmprof_backend->alloc_hits() - kmprof_events_base;
+	mutex_unlock(&kmprof_control_mutex);
+	seq_printf(m, "events %lu\n", events);
 }
 
 /**

@@ -120,8 +120,6 @@ struct kmprof_objmap {
 
 int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity);
 void kmprof_objmap_free(struct kmprof_objmap *map);
-bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
-			       unsigned long addr);
 int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
 				struct kmprof_bucket *bucket, size_t req_size,
 				size_t alloc_size, struct kmprof_object *old);

@@ -74,6 +74,7 @@ static int kmprof_write_one(struct file *file, const char __user *ubuf,
 static int kmprof_stats_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
+	kmprof_control_show_events(m);
 	kmprof_stats_print(kmprof_control_lock(), m);
 	kmprof_control_unlock();
 	kmprof_control_show_backend(m);

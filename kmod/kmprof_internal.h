@@ -26,6 +26,9 @@ struct seq_file;
  *	include/kmprof.h describes it. Process context.
  * @missed: the events the mechanism dropped since the module was loaded.
  *	Any context.
+ * @alloc_hits: the allocation calls its handlers saw since the module was
+ *	loaded, each counted once (the "events" of the stats file). Any
+ *	context.
  *
  * The profile core does not know which backend feeds it: each one saves
  * the stack of a sampled allocation starting at the allocator's entry
@@ -37,6 +40,7 @@ struct kmprof_backend {
 	void (*disarm)(void);
 	void (*show)(struct seq_file *m);
 	void (*missed)(unsigned long *alloc_missed, unsigned long *free_missed);
+	unsigned long (*alloc_hits)(void);
 };
 
 /* control.c: the live profile and what controls it */
@@ -68,6 +72,7 @@ int kmprof_control_set_enabled(bool enabled);
 int kmprof_control_set_rate(unsigned long rate);
 int kmprof_control_reset(void);
 void kmprof_control_show_probes(struct seq_file *m);
+void kmprof_control_show_events(struct seq_file *m);
 void kmprof_control_show_backend(struct seq_file *m);
 
 /* probes.c: kprobes on the slab entry points */
@@ -77,6 +82,7 @@ void kmprof_kprobes_disarm(void);
 void kmprof_kprobes_show(struct seq_file *m);
 void kmprof_kprobes_missed(unsigned long *alloc_missed,
 			   unsigned long *free_missed);
+unsigned long kmprof_kprobes_alloc_hits(void);
 void kmprof_function_extent(unsigned long addr, unsigned long *start,
 			    unsigned long *end);
 

@@ -24,38 +24,14 @@
 #include <linux/log2.h>
 #include <linux/vmalloc.h>
 
-#include "core.h"
+#include "record.h"
 
 /* Filter bits per chain (per object at capacity): false positives <= 1/8. */
 #define KMPROF_FILTER_SHIFT	3
 
-static u32 kmprof_objmap_hash(const struct kmprof_objmap *map,
-			      unsigned long addr)
-{
-	return hash_long(addr, map->filter_bits);
-}
-
 static u32 kmprof_objmap_chain(const struct kmprof_objmap *map, u32 hash)
 {
 	return hash >> (map->filter_bits - map->chain_bits);
-}
-
-/**
- * kmprof_objmap_may_contain() - the prefilter: may @addr be mapped?
- * @map: the object map.
- * @addr: an object being freed.
- *
- * Reads one bitmap word and nothing else. A false answer is exact for
- * every object whose insertion finished before this call; an object being
- * inserted is not yet returned to its caller, so nobody can free it.
- *
- * Context: any; no lock.
- * Return: false if @addr is certainly not mapped.
- */
-bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
-			       unsigned long addr)
-{
-	return test_bit(kmprof_objmap_hash(map, addr), map->prefilter);
 }
 
 static u32 *kmprof_objmap_find_locked(struct kmprof_objmap *map,

@@ -40,6 +40,7 @@
 #include <linux/slab.h>
 
 #include "kmprof_internal.h"
+#include "record.h"
 
 /* Frames of the profiler and of kprobes above the allocator's own. */
 #define KMPROF_STACK_SLACK	16
@@ -256,10 +257,10 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 	prof = kmprof_live_profile();
 	if (!prof)
 		return 1;
-	kmprof_probe_hit(probe);
 	if (def->may_nest &&
 	    kmprof_called_from_alloc(*(unsigned long *)kernel_stack_pointer(regs)))
 		return 1;
+	kmprof_probe_hit(probe);
 
 	switch (def->kind) {
 	case KMPROF_ALLOC_SIZE:
@@ -278,12 +279,16 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 		call->alloc_size = call->req_size;
 		break;
 	case KMPROF_ALLOC_BULK:
-		/* Every object is sampled on its own at return. */
-		if (!kmprof_sampler_rate(prof))
-			return 1;
 		cache = (struct kmem_cache *)kmprof_arg(regs, def->cache_arg);
 		call->req_size = kmem_cache_size(cache);
 		call->alloc_size = call->req_size;
+		/*
+		 * Every object is sampled on its own at return, with the
+		 * stack saved now: only when one of them may be due.
+		 */
+		size = kmprof_arg(regs, def->size_arg);
+		if (!kmprof_sample_any_due(prof, size * call->alloc_size))
+			return 1;
 		call->bulk = (void **)kmprof_arg(regs, def->ptr_arg);
 		kmprof_call_save_stack(call, probe);
 		return 0;
@@ -577,6 +582,25 @@ void kmprof_kprobes_missed(unsigned long *alloc_missed,
 	}
 }
 
+/**
+ * kmprof_kprobes_alloc_hits() - allocation calls the probes saw.
+ *
+ * Context: any.
+ * Return: the hits of every allocation entry point, summed, since the load.
+ */
+unsigned long kmprof_kprobes_alloc_hits(void)
+{
+	const struct kmprof_probe *probe;
+	unsigned long sum = 0;
+
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++) {
+		if (probe->def && kmprof_is_alloc(probe->def))
+			sum += kmprof_probe_hits_sum(probe);
+	}
+	return sum;
+}
+
 static int kmprof_kprobe_backend_arm(unsigned int max_depth, bool floor)
 {
 	return kmprof_kprobes_arm(max_depth, floor, false);
@@ -588,4 +612,5 @@ const struct kmprof_backend kmprof_kprobe_backend = {
 	.disarm = kmprof_kprobes_disarm,
 	.show = kmprof_kprobes_show,
 	.missed = kmprof_kprobes_missed,
+	.alloc_hits = kmprof_kprobes_alloc_hits,
 };

@@ -49,7 +49,7 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 
-#include "core.h"
+#include "record.h"
 
 /**
  * kmprof_params_validate() - check the sizes and rate of a profile.
@@ -252,24 +252,21 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
 }
 
 /**
- * kmprof_record_free() - record the free of any slab object.
+ * kmprof_record_free_mapped() - record the free of a possibly sampled object.
  * @prof: the profile.
- * @addr: the object being freed.
+ * @addr: the object being freed; the prefilter could not rule it out.
  *
- * Called on every free: the common case, an object never sampled, reads
- * one word of the prefilter and returns.
+ * The slow half of kmprof_record_free() (record.h).
  *
  * Context: any context; never sleeps, never allocates. Takes objects.lock
- * and ring.lock only if the prefilter cannot rule @addr out.
+ * and ring.lock.
  */
-void kmprof_record_free(struct kmprof_profile *prof, unsigned long addr)
+void kmprof_record_free_mapped(struct kmprof_profile *prof, unsigned long addr)
 {
-	if (likely(!kmprof_objmap_may_contain(&prof->objects, addr)))
-		return;
 	if (kmprof_retire(prof, addr))
 		kmprof_stat_inc(prof, KMPROF_STAT_FREES);
 }
-EXPORT_SYMBOL_IF_KUNIT(kmprof_record_free);
+EXPORT_SYMBOL_IF_KUNIT(kmprof_record_free_mapped);
 
 /**
  * kmprof_record_reuse() - note an unsampled allocation at @addr.

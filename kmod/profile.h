@@ -99,11 +99,11 @@ struct kmprof_cycle_info {
 /*
  * Counters of a profile, printed by the "stats" file in this order. The
  * first ones count events; the ones after KMPROF_STAT_BUCKETS are levels
- * read from the profile's state when asked.
+ * read from the profile's state when asked. Allocations seen are counted
+ * by the backend, per entry point (its hits), not here: once per event.
  */
 enum kmprof_stat {
-	KMPROF_STAT_EVENTS,		/* allocations seen by the sampler */
-	KMPROF_STAT_SAMPLES,		/* of which were sampled */
+	KMPROF_STAT_SAMPLES,		/* allocations sampled */
 	KMPROF_STAT_FREES,		/* frees of sampled objects recorded */
 	KMPROF_STAT_DROPS_BUCKET,	/* samples lost: bucket pool full */
 	KMPROF_STAT_DROPS_OBJECT,	/* samples lost: object map full */
@@ -132,13 +132,12 @@ unsigned int kmprof_profile_max_buckets(const struct kmprof_profile *prof);
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
 			 const unsigned long *stack, unsigned int depth);
-void kmprof_record_free(struct kmprof_profile *prof, unsigned long addr);
 void kmprof_record_reuse(struct kmprof_profile *prof, unsigned long addr);
 int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 			void *arg);
 
 /* sampler.c: which allocations to sample */
-bool kmprof_sample(struct kmprof_profile *prof, size_t size);
+/* kmprof_sample() and kmprof_record_free() are inline: see record.h */
 void kmprof_sampler_set_rate(struct kmprof_profile *prof, unsigned long rate);
 unsigned long kmprof_sampler_rate(const struct kmprof_profile *prof);
 void kmprof_sampler_seed(struct kmprof_profile *prof, u64 seed);

@@ -18,7 +18,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 
-#include "core.h"
+#include "record.h"
 
 /* Bits of randomness in one draw: u = q / 2^26, q in [1, 2^26] (as Go). */
 #define KMPROF_DRAW_BITS	26
@@ -73,41 +73,32 @@ unsigned long kmprof_sample_interval(struct rnd_state *rnd, unsigned long rate)
 EXPORT_SYMBOL_IF_KUNIT(kmprof_sample_interval);
 
 /**
- * kmprof_sample() - decide whether to sample an allocation.
+ * kmprof_sample_draw() - sample an allocation, and draw the next interval.
  * @prof: the profile.
- * @size: bytes allocated.
+ * @rate: the rate kmprof_sample_due() read, not 0.
  *
- * The fast path is one per-CPU subtraction, atomic against interrupts on
- * this CPU. When it crosses zero the allocation is sampled and a new
- * interval is drawn with interrupts off, so that an interrupt on this CPU
- * cannot use the generator halfway through a draw.
+ * The slow half of kmprof_sample() (record.h), once kmprof_sample_due()
+ * said a sample is due. The draw runs with interrupts off, so that an
+ * interrupt on this CPU cannot use the generator halfway through it.
  *
- * Context: any context with preemption disabled (a kprobe handler).
- * Return: true if the allocation is to be recorded.
+ * Context: any context with preemption disabled (a probe handler).
+ * Return: true.
  */
-bool kmprof_sample(struct kmprof_profile *prof, size_t size)
+bool kmprof_sample_draw(struct kmprof_profile *prof, unsigned long rate)
 {
-	struct kmprof_sampler *sampler = &prof->sampler;
-	unsigned long rate = READ_ONCE(sampler->rate);	/* pairs: set_rate */
 	struct kmprof_sampler_cpu *cpu;
 	unsigned long flags;
 
-	kmprof_stat_inc(prof, KMPROF_STAT_EVENTS);
-	if (!rate)
-		return false;
-	if (rate > 1 && likely(this_cpu_sub_return(sampler->cpu->countdown,
-						   size) > 0))
-		return false;
 	if (rate > 1) {
 		local_irq_save(flags);
-		cpu = this_cpu_ptr(sampler->cpu);
+		cpu = this_cpu_ptr(prof->sampler.cpu);
 		cpu->countdown = kmprof_sample_interval(&cpu->rnd, rate);
 		local_irq_restore(flags);
 	}
 	kmprof_stat_inc(prof, KMPROF_STAT_SAMPLES);
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(kmprof_sample);
+EXPORT_SYMBOL_IF_KUNIT(kmprof_sample_draw);
 
 /**
  * kmprof_sampler_set_rate() - change the mean sampling interval.

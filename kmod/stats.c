@@ -13,7 +13,6 @@
 #include "core.h"
 
 const char *const kmprof_stat_names[KMPROF_STAT_COUNT] = {
-	[KMPROF_STAT_EVENTS]		= "events",
 	[KMPROF_STAT_SAMPLES]		= "samples",
 	[KMPROF_STAT_FREES]		= "sampled_frees",
 	[KMPROF_STAT_DROPS_BUCKET]	= "drops_bucket_pool",

@@ -42,6 +42,7 @@
 #include <trace/events/kmem.h>
 
 #include "kmprof_internal.h"
+#include "record.h"
 
 /* Frames of the profiler and of the tracepoint iterator above the stack. */
 #define KMPROF_TP_STACK_SLACK	8
@@ -154,24 +155,50 @@ static unsigned int kmprof_tp_save_stack(enum kmprof_tp_id id,
 	return min(n - i, kmprof_tp_depth);
 }
 
-static void kmprof_tp_alloc(enum kmprof_tp_id id, const void *ptr,
-			    size_t req_size, size_t alloc_size)
+/* A sampled allocation: its stack, into the profile. Rare: out of line. */
+static noinline void kmprof_tp_record(struct kmprof_profile *prof,
+				      enum kmprof_tp_id id, const void *ptr,
+				      size_t req_size, size_t alloc_size,
+				      unsigned long rate)
 {
-	struct kmprof_profile *prof = kmprof_live_profile();
 	unsigned long *stack;
 	unsigned int depth;
 
-	if (!prof)
-		return;
-	kmprof_tp_hit(id);
+	kmprof_sample_draw(prof, rate);
 	/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
 	if (ZERO_OR_NULL_PTR(ptr) || IS_ERR(ptr))
-		return;
-	if (!kmprof_sample(prof, alloc_size))
 		return;
 	depth = kmprof_tp_save_stack(id, &stack);
 	kmprof_record_alloc(prof, (unsigned long)ptr, req_size, alloc_size,
 			    stack, depth);
+}
+
+/*
+ * Every allocation: inline in its probe, a few instructions when unsampled
+ * (the sampled path is one tail call, so the fast path saves no register).
+ */
+static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
+					    const void *ptr, size_t req_size,
+					    size_t alloc_size)
+{
+	struct kmprof_profile *prof = kmprof_live_profile();
+	unsigned long rate;
+
+	if (!prof)
+		return;
+	kmprof_tp_hit(id);
+	/* Failed allocations count down too, as with kprobes: they are rare. */
+	if (likely(!kmprof_sample_due(prof, alloc_size, &rate)))
+		return;
+	kmprof_tp_record(prof, id, ptr, req_size, alloc_size, rate);
+}
+
+/* A kmalloc whose request is not a size class: ask for the class. */
+static noinline void kmprof_tp_kmalloc_rounded(const void *ptr,
+					       size_t bytes_req)
+{
+	kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req,
+			kmalloc_size_roundup(bytes_req));
 }
 
 static void kmprof_tp_kmalloc(void *data, unsigned long call_site,
@@ -182,11 +209,15 @@ static void kmprof_tp_kmalloc(void *data, unsigned long call_site,
 	    kmprof_tp_nested(call_site))
 		return;
 	/*
-	 * bytes_alloc is the cache's slot, debug metadata included; the
-	 * kprobe backend and the callers know the size class.
+	 * Record the size class, as the kprobe backend does. bytes_alloc is
+	 * the slot, debug metadata included: the class lies between the
+	 * request and the slot, so it is known at no cost when they are
+	 * equal, and asked for otherwise.
 	 */
-	kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req,
-			kmalloc_size_roundup(bytes_req));
+	if (bytes_alloc != bytes_req)
+		kmprof_tp_kmalloc_rounded(ptr, bytes_req);
+	else
+		kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req, bytes_req);
 }
 
 static void kmprof_tp_cache_alloc(void *data, unsigned long call_site,
@@ -198,7 +229,8 @@ static void kmprof_tp_cache_alloc(void *data, unsigned long call_site,
 	kmprof_tp_alloc(KMPROF_TP_CACHE_ALLOC, ptr, size, size);
 }
 
-static void kmprof_tp_free(enum kmprof_tp_id id, const void *ptr)
+static __always_inline void kmprof_tp_free(enum kmprof_tp_id id,
+					   const void *ptr)
 {
 	struct kmprof_profile *prof = kmprof_live_profile();
 
@@ -329,7 +361,8 @@ static int kmprof_tp_arm(unsigned int max_depth, bool floor)
 			continue;
 		if (tpd->tp->iterator)
 			kmprof_function_extent((unsigned long)tpd->tp->iterator,
-					 &tpd->iter_start, &tpd->iter_end);
+					       &tpd->iter_start,
+					       &tpd->iter_end);
 		ret = tracepoint_probe_register(tpd->tp, floor ?
 						tpd->floor_probe : tpd->probe,
 						NULL);
@@ -375,6 +408,13 @@ static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
 	return sum;
 }
 
+static unsigned long kmprof_tp_alloc_hits(void)
+{
+	return kmprof_tp_hits_sum(KMPROF_TP_KMALLOC) +
+	       kmprof_tp_hits_sum(KMPROF_TP_CACHE_ALLOC) +
+	       kmprof_kprobes_alloc_hits();
+}
+
 static void kmprof_tp_show(struct seq_file *m)
 {
 	const struct kmprof_tp *tpd;
@@ -394,4 +434,5 @@ const struct kmprof_backend kmprof_tracepoint_backend = {
 	.show = kmprof_tp_show,
 	/* Tracepoints drop nothing; the bulk kprobes may. */
 	.missed = kmprof_kprobes_missed,
+	.alloc_hits = kmprof_tp_alloc_hits,
 };

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 
 #include "../kmod/profile.h"
+#include "../kmod/record.h"
 
 /* Depth of the fake stacks of kmprof_test_stack(). */
 #define KMPROF_TEST_DEPTH	4

@@ -33,7 +33,6 @@ static void kmprof_sampler_test_rate_one_samples_all(struct kunit *test)
 	for (i = 0; i < 1000; i++)
 		sampled += kmprof_sampler_decide(prof, 1 + i % 300);
 	KUNIT_EXPECT_EQ(test, sampled, 1000);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_EVENTS), 1000);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 1000);
 }
 
@@ -45,7 +44,6 @@ static void kmprof_sampler_test_rate_zero_samples_none(struct kunit *test)
 	for (i = 0; i < 1000; i++)
 		sampled += kmprof_sampler_decide(prof, 4096);
 	KUNIT_EXPECT_EQ(test, sampled, 0);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_EVENTS), 1000);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 0);
 
 	/* Turning it on takes effect on the next allocation. */
@@ -158,6 +156,52 @@ static void kmprof_sampler_test_seed_repeats(struct kunit *test)
 	KUNIT_EXPECT_GT(test, bitmap_weight(first, 512), 0);
 }
 
+/* One 16-object bulk call of 64-byte objects, decided one by one. */
+static bool kmprof_sampler_bulk_one_by_one(struct kmprof_profile *prof)
+{
+	unsigned int obj;
+	bool any = false;
+
+	for (obj = 0; obj < 16; obj++)
+		any |= kmprof_sample(prof, 64);
+	return any;
+}
+
+/*
+ * Counting a bulk allocation down at once decides as sampling its objects
+ * one by one does: two profiles with the same seed see the same stream of
+ * 16-object calls, one asking kmprof_sample_any_due() first (and deciding
+ * one by one only when it says a sample may be due, as the bulk handler
+ * does), the other always one by one. Their countdowns stay equal, so
+ * every call samples in both or in neither.
+ */
+static void kmprof_sampler_test_any_due_matches(struct kunit *test)
+{
+	struct kmprof_profile *bulk = kmprof_test_create(test, 4096, 4, 4);
+	struct kmprof_profile *each = kmprof_test_create(test, 4096, 4, 4);
+	unsigned int call, sampled_calls = 0;
+	bool in_bulk, in_each;
+
+	preempt_disable();	/* the same CPU's countdowns throughout */
+	kmprof_sampler_seed(bulk, 5);
+	kmprof_sampler_seed(each, 5);
+	for (call = 0; call < 200; call++) {
+		in_bulk = kmprof_sample_any_due(bulk, 16 * 64) &&
+			  kmprof_sampler_bulk_one_by_one(bulk);
+		in_each = kmprof_sampler_bulk_one_by_one(each);
+		if (in_bulk != in_each)
+			break;
+		sampled_calls += in_each;
+	}
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, call, 200);
+	/* 1 KiB per call at a 4 KiB rate: 1 - e^-0.25, 22% of the calls */
+	KUNIT_EXPECT_GT(test, sampled_calls, 20);
+	KUNIT_EXPECT_LT(test, sampled_calls, 80);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(bulk, KMPROF_STAT_SAMPLES),
+			kmprof_test_stat(each, KMPROF_STAT_SAMPLES));
+}
+
 static struct kunit_case kmprof_sampler_cases[] = {
 	KUNIT_CASE(kmprof_sampler_test_rate_one_samples_all),
 	KUNIT_CASE(kmprof_sampler_test_rate_zero_samples_none),
@@ -166,6 +210,7 @@ static struct kunit_case kmprof_sampler_cases[] = {
 	KUNIT_CASE(kmprof_sampler_test_decision_rate),
 	KUNIT_CASE(kmprof_sampler_test_large_allocations),
 	KUNIT_CASE(kmprof_sampler_test_seed_repeats),
+	KUNIT_CASE(kmprof_sampler_test_any_due_matches),
 	{}
 };
 

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - the record path's two checks that run on every slab event,
+ * inline in the backends' handlers: the sampler's countdown and the object
+ * map's prefilter. Their rare outcomes (a sample, a possibly sampled free)
+ * call into the core out of line.
+ *
+ * For the backends and the KUnit suites; the layouts come from core.h.
+ */
+#ifndef KMPROF_RECORD_H
+#define KMPROF_RECORD_H
+
+#include <linux/bitops.h>
+#include <linux/compiler.h>
+#include <linux/hash.h>
+#include <linux/percpu.h>
+
+#include "core.h"
+
+/* sampler.c */
+bool kmprof_sample_draw(struct kmprof_profile *prof, unsigned long rate);
+
+/**
+ * kmprof_sample_due() - count an allocation down; is a sample due?
+ * @prof: the profile.
+ * @size: bytes allocated.
+ * @rate: set to the rate in force.
+ *
+ * The fast path is one per-CPU subtraction, atomic against interrupts on
+ * this CPU. A caller that gets true must call kmprof_sample_draw() with
+ * @rate before recording the sample.
+ *
+ * Context: any context with preemption disabled (a probe handler).
+ * Return: true if the allocation is to be sampled.
+ */
+static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size,
+				     unsigned long *rate)
+{
+	struct kmprof_sampler *sampler = &prof->sampler;
+
+	*rate = READ_ONCE(sampler->rate);	/* pairs: set_rate */
+	if (unlikely(*rate <= 1))	/* 1: every allocation, 0: none */
+		return *rate;
+	return unlikely(this_cpu_sub_return(sampler->cpu->countdown, size) <= 0);
+}
+
+/**
+ * kmprof_sample_any_due() - may one of several allocations be sampled?
+ * @prof: the profile.
+ * @bytes: their bytes, summed.
+ *
+ * When the countdown does not cross zero over @bytes, none of them would
+ * be sampled one by one: they are counted down at once. Otherwise the
+ * countdown is left as it was, for kmprof_sample() on each.
+ *
+ * Context: any context with preemption disabled (a probe handler).
+ * Return: false if none of them is to be sampled.
+ */
+static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
+					 size_t bytes)
+{
+	struct kmprof_sampler *sampler = &prof->sampler;
+	unsigned long rate = READ_ONCE(sampler->rate);	/* pairs: set_rate */
+
+	if (unlikely(rate <= 1))	/* 1: every allocation, 0: none */
+		return rate;
+	if (likely(this_cpu_sub_return(sampler->cpu->countdown, bytes) > 0))
+		return false;
+	this_cpu_add(sampler->cpu->countdown, bytes);
+	return true;
+}
+
+/**
+ * kmprof_sample() - decide whether to sample an allocation.
+ * @prof: the profile.
+ * @size: bytes allocated.
+ *
+ * kmprof_sample_due(), then, when a sample is due, kmprof_sample_draw().
+ *
+ * Context: any context with preemption disabled (a probe handler).
+ * Return: true if the allocation is to be recorded.
+ */
+static inline bool kmprof_sample(struct kmprof_profile *prof, size_t size)
+{
+	unsigned long rate;
+
+	return kmprof_sample_due(prof, size, &rate) &&
+	       kmprof_sample_draw(prof, rate);
+}
+
+/* objmap.c */
+static inline u32 kmprof_objmap_hash(const struct kmprof_objmap *map,
+				     unsigned long addr)
+{
+	return hash_long(addr, map->filter_bits);
+}
+
+/**
+ * kmprof_objmap_may_contain() - the prefilter: may @addr be mapped?
+ * @map: the object map.
+ * @addr: an object being freed.
+ *
+ * Reads one bitmap word and nothing else. A false answer is exact for
+ * every object whose insertion finished before this call; an object being
+ * inserted is not yet returned to its caller, so nobody can free it.
+ *
+ * Context: any; no lock.
+ * Return: false if @addr is certainly not mapped.
+ */
+static inline bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
+					     unsigned long addr)
+{
+	return test_bit(kmprof_objmap_hash(map, addr), map->prefilter);
+}
+
+/* profile.c */
+void kmprof_record_free_mapped(struct kmprof_profile *prof,
+			       unsigned long addr);
+
+/**
+ * kmprof_record_free() - record the free of any slab object.
+ * @prof: the profile.
+ * @addr: the object being freed.
+ *
+ * Called on every free: the common case, an object never sampled, reads
+ * one word of the prefilter and returns.
+ *
+ * Context: any context; never sleeps, never allocates. Takes objects.lock
+ * and ring.lock only if the prefilter cannot rule @addr out.
+ */
+static inline void kmprof_record_free(struct kmprof_profile *prof,
+				      unsigned long addr)
+{
+	if (likely(!kmprof_objmap_may_contain(&prof->objects, addr)))
+		return;
+	kmprof_record_free_mapped(prof, addr);
+}
+
+#endif /* KMPROF_RECORD_H */
