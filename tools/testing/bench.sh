@@ -19,10 +19,10 @@ smoke=0
 out=$KMPROF_ROOT/build/bench
 mkdir -p "$out"
 if [ "$smoke" -eq 1 ]; then
-	export KMPROF_BENCH=200,3
+	export KMPROF_BENCH=200,3,1
 	json=$out/smoke.json
 else
-	export KMPROF_BENCH=${KMPROF_BENCH:-10000,7}
+	export KMPROF_BENCH=${KMPROF_BENCH:-10000,5,3}
 	json=$out/results.json
 fi
 
@@ -51,7 +51,8 @@ import json, sys, time
 
 path, sizing, smoke = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 args = sys.argv[4:]
-CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1"]
+CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1",
+           "tp-floor", "tp-default", "tp-rate1"]
 # Every slab event traced with its stack (tracefs), for comparison.
 EXTRA = ["tracefs"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
@@ -73,7 +74,14 @@ for i in range(0, len(args), 3):
                 problems.append(line.strip())
                 continue
             # The CPUs' medians, averaged; the workload is one figure in ms.
-            ns.setdefault(f[0], {})[f[1]] = sum(v) / len(v)
+            # One line per pass: the least disturbed pass is kept below.
+            ns.setdefault(f[0], {}).setdefault(f[1], []).append(
+                sum(v) / len(v))
+    for c in ns:
+        for k in ns[c]:
+            # The host's other work only ever adds time: the fastest pass
+            # is the one it disturbed least.
+            ns[c][k] = min(ns[c][k])
     for c in CONFIGS:
         for k in CASES:
             if k not in ns.get(c, {}):
@@ -104,8 +112,10 @@ for i in range(0, len(args), 3):
             cell = "%.1f" % v
             if c != "notloaded":
                 cell += " %.2fx" % (v / base[k] if base[k] else 0)
-            if c in ("default", "rate1"):
-                cell += " %.2ff" % (v / floor[k] if floor[k] else 0)
+            # kprobe rows against the kprobe floor, tp- rows against theirs
+            fl = ns["tp-floor"] if c.startswith("tp-") else floor
+            if c in ("default", "rate1", "tp-default", "tp-rate1"):
+                cell += " %.2ff" % (v / fl[k] if fl[k] else 0)
             row += "%24s" % cell
         print(row)
     print("reserved bytes: default params %s, maximum params %s" %

@@ -2,20 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # What `make bench` runs inside the VM: the slab microbenchmark and a small
 # real workload in each configuration of kmprof, one after the other in
-# this one boot, then with full tracing instead of kmprof, and the memory kmprof reserves. The raw results go to the
-# host as the artifact bench.txt, one line each:
+# this one boot, then with full tracing instead of kmprof, and the memory
+# kmprof reserves. The sequence of configurations is repeated in passes,
+# so that a slow spell of the host falls on one pass, not on one
+# configuration. The raw results go to the host as the artifact bench.txt,
+# one line each (a configuration has one line per pass):
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
 #   <config> workload <ms>                             tmpfs and pipes
 #   reserved <params> <bytes>                          from stats
 #
-# KMPROF_BENCH="ITERS,ROUNDS" sizes the microbenchmark; the workload is
-# scaled with ITERS.
+# KMPROF_BENCH="ITERS,ROUNDS,PASSES" sizes the microbenchmark; the
+# workload is scaled with ITERS.
 . "$KMPROF_GUEST/selftests/kmprof_lib.sh"
 BENCH_KO=$KMPROF_GUEST/kmprof_bench.ko
 out=/tmp/bench.txt
-iters=${KMPROF_BENCH%,*}
-rounds=${KMPROF_BENCH#*,}
+IFS=, read -r iters rounds passes <<EOF
+$KMPROF_BENCH
+EOF
 files=$((iters / 20))
 
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
@@ -55,30 +59,42 @@ reserved() { awk -v p="$1" '$1 == "reserved_bytes" { print "reserved", p, $2 }' 
 
 : >$out
 insmod "$BENCH_KO" iters="$iters" rounds="$rounds" || exit 1
-measure notloaded
-kmprof_load && echo 0 >"$D/enable" && measure disabled
-reserved default
+kmprof_load && reserved default
 kmprof_unload
-kmprof_load floor=1 && measure floor
-kmprof_unload
-kmprof_load && measure default
-kmprof_unload
-kmprof_load rate=1 && measure rate1
-kmprof_unload
-# Full tracing, for comparison: every slab event recorded with its stack
-# by the kernel's own kmem tracepoints, without kmprof.
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
-if [ -e $T/events/kmem/kmalloc/enable ]; then
-	echo 1 >$T/options/stacktrace
-	for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
-		echo 1 >$T/events/kmem/$e/enable
-	done
-	measure tracefs
-	echo 0 >$T/events/kmem/enable
-	echo 0 >$T/options/stacktrace
-	echo >$T/trace
-fi
+pass=0
+while [ $pass -lt "${passes:-1}" ]; do
+	pass=$((pass + 1))
+	measure notloaded
+	kmprof_load && echo 0 >"$D/enable" && measure disabled
+	kmprof_unload
+	kmprof_load floor=1 && measure floor
+	kmprof_unload
+	kmprof_load && measure default
+	kmprof_unload
+	kmprof_load rate=1 && measure rate1
+	kmprof_unload
+	# The same with the kernel's kmem tracepoints feeding kmprof.
+	KMPROF_BACKEND=tracepoint kmprof_load floor=1 && measure tp-floor
+	kmprof_unload
+	KMPROF_BACKEND=tracepoint kmprof_load && measure tp-default
+	kmprof_unload
+	KMPROF_BACKEND=tracepoint kmprof_load rate=1 && measure tp-rate1
+	kmprof_unload
+	# Full tracing, for comparison: every slab event recorded with its
+	# stack by the kernel's own kmem tracepoints, without kmprof.
+	if [ -e $T/events/kmem/kmalloc/enable ]; then
+		echo 1 >$T/options/stacktrace
+		for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
+			echo 1 >$T/events/kmem/$e/enable
+		done
+		measure tracefs
+		echo 0 >$T/events/kmem/enable
+		echo 0 >$T/options/stacktrace
+		echo >$T/trace
+	fi
+done
 rmmod kmprof_bench
 # The largest pools the parameters allow; the VM may not have the memory.
 if kmprof_load max_buckets=1048576 max_objects=4194304 max_depth=64; then

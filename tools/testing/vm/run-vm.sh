@@ -12,7 +12,7 @@
 # non-zero when anything failed. MODE demo prints the guest's output instead.
 # KMPROF_TESTS="NAME..." runs only those selftests (NAME_test.sh), and
 # KMPROF_BACKENDS="kprobe,tracepoint" against those backends. MODE
-# bench runs the benchmarks (KMPROF_BENCH="ITERS,ROUNDS" sizes them) and,
+# bench runs the benchmarks (KMPROF_BENCH="ITERS,ROUNDS,PASSES" sizes them) and,
 # like demo, prints the guest's output; see tools/testing/bench.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -101,7 +101,7 @@ status=0
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off -m 2G -smp 2 \
 	-nographic -no-reboot -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" \
-	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-10000,7}" \
+	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-10000,5,3}" \
 	</dev/null >"$log" 2>&1 || status=$?
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
