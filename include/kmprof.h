@@ -24,8 +24,9 @@
  *           the counters, in ns: advance_last_ns and advance_max_ns (how
  *           long the last and the longest advance held the ring's lock,
  *           IRQs off), flush_last_ns (the last flush, start to end, in
- *           process context) and flush_batch_max_ns (the longest one batch
- *           of a flush held the lock with IRQs off).
+ *           process context), flush_last_batch_ns (the longest one batch
+ *           of that flush held the lock with IRQs off) and
+ *           flush_batch_max_ns (the longest batch since load).
  *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
  *           not yet published. Write "1": advance (returns after the
  *           advance; the flush is queued).

@@ -151,6 +151,7 @@ struct kmprof_ring {
 	u64 advance_max_ns;	/* the longest such hold; under @lock */
 	u64 batch_max_ns;	/* longest hold of @lock by one batch; under @lock */
 	u64 flush_last_ns;	/* the last flush, whole; under @flush_mutex */
+	u64 flush_last_batch_ns; /* its longest batch; under @flush_mutex */
 };
 
 void kmprof_ring_init(struct kmprof_ring *ring);

@@ -177,9 +177,10 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance);
  * Fold one slot of every bucket into active, KMPROF_FLUSH_BATCH buckets per
  * hold of ring.lock. The bucket count is read again for every batch: a
  * bucket created meanwhile may hold events of @slot if it was open then.
+ * *@batch_max is raised to the longest hold.
  */
 static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
-				  unsigned int slot)
+				  unsigned int slot, u64 *batch_max)
 {
 	struct kmprof_ring *ring = &prof->ring;
 	struct kmprof_bucket *bucket;
@@ -187,7 +188,7 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 	unsigned int index = 0, end;
 	unsigned long flags;
 	bool published;
-	u64 start;
+	u64 start, held;
 
 	lockdep_assert_held(&ring->flush_mutex);
 	while (index < kmprof_buckets_count(&prof->buckets)) {
@@ -207,21 +208,24 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 		}
 		if (published)
 			ring->published = true;
-		kmprof_ring_held_locked(ring, start, &ring->batch_max_ns);
+		held = kmprof_ring_held_locked(ring, start, &ring->batch_max_ns);
 		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		*batch_max = max(*batch_max, held);
 		cond_resched();
 	}
 }
 
 /*
  * Publish every closed cycle, oldest first. A flush that found a closed
- * cycle records how long it took, from its start to its end.
+ * cycle records how long it took, from its start to its end, and its
+ * longest batch.
  */
 static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 {
 	struct kmprof_ring *ring = &prof->ring;
 	u64 start = ktime_get_ns();
 	bool flushed = false;
+	u64 batch_max = 0;
 	unsigned long flags;
 	unsigned int slot;
 
@@ -241,7 +245,7 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 		       KMPROF_RING_SLOTS;
 		raw_spin_unlock_irqrestore(&ring->lock, flags);
 
-		kmprof_ring_fold_slot(prof, slot);
+		kmprof_ring_fold_slot(prof, slot, &batch_max);
 
 		raw_spin_lock_irqsave(&ring->lock, flags);
 		ring->pending--;
@@ -249,9 +253,11 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 		kmprof_stat_inc(prof, KMPROF_STAT_FLUSHES);
 		flushed = true;
 	}
-	/* Pairs with READ_ONCE in kmprof_stats_read(). */
-	if (flushed)
-		WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
+	if (!flushed)
+		return;
+	/* Both pair with READ_ONCE in kmprof_stats_read(). */
+	WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
+	WRITE_ONCE(ring->flush_last_batch_ns, batch_max);
 }
 
 /**
@@ -261,7 +267,8 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
  * Walks the buckets in batches of KMPROF_FLUSH_BATCH, dropping ring.lock
  * and calling cond_resched() between batches. Events keep being recorded
  * meanwhile; advances too, up to the ring's capacity. The stats file shows
- * how long the last flush took and the longest batch.
+ * how long the last flush and its longest batch took, and the longest
+ * batch of all.
  *
  * Context: process context; may sleep (takes ring.flush_mutex).
  */
@@ -335,6 +342,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	unsigned int index, count;
 	unsigned long flags;
 	unsigned int slot;
+	u64 batch_max = 0;
 	int ret = 0;
 
 	mutex_lock(&ring->flush_mutex);
@@ -350,7 +358,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	 * advance opens.
 	 */
 	if (slot < KMPROF_RING_SLOTS)
-		kmprof_ring_fold_slot(prof, slot);
+		kmprof_ring_fold_slot(prof, slot, &batch_max);
 
 	count = kmprof_buckets_count(&prof->buckets);
 	for (index = 0; index < count && !ret; index++) {
@@ -412,4 +420,5 @@ void kmprof_ring_init(struct kmprof_ring *ring)
 	ring->advance_max_ns = 0;
 	ring->batch_max_ns = 0;
 	ring->flush_last_ns = 0;
+	ring->flush_last_batch_ns = 0;
 }

@@ -29,6 +29,7 @@ const char *const kmprof_stat_names[KMPROF_STAT_COUNT] = {
 	[KMPROF_STAT_ADVANCE_LAST_NS]	= "advance_last_ns",
 	[KMPROF_STAT_ADVANCE_MAX_NS]	= "advance_max_ns",
 	[KMPROF_STAT_FLUSH_LAST_NS]	= "flush_last_ns",
+	[KMPROF_STAT_FLUSH_LAST_BATCH_NS] = "flush_last_batch_ns",
 	[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = "flush_batch_max_ns",
 };
 EXPORT_SYMBOL_IF_KUNIT(kmprof_stat_names);
@@ -68,6 +69,8 @@ void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 	values[KMPROF_STAT_ADVANCE_LAST_NS] = READ_ONCE(ring->advance_last_ns);
 	values[KMPROF_STAT_ADVANCE_MAX_NS] = READ_ONCE(ring->advance_max_ns);
 	values[KMPROF_STAT_FLUSH_LAST_NS] = READ_ONCE(ring->flush_last_ns);
+	values[KMPROF_STAT_FLUSH_LAST_BATCH_NS] =
+		READ_ONCE(ring->flush_last_batch_ns);
 	values[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = READ_ONCE(ring->batch_max_ns);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_stats_read);
