@@ -60,8 +60,10 @@ CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1"]
 EXTRA = ["tracefs"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
          "kmalloc-4096", "cache-64", "bulk-64", "workload"]
-# Bucket counts of the flush runs (guest-bench.sh).
+# Bucket counts of the flush runs (guest-bench.sh), and the buckets a
+# flush folds per hold of the lock (KMPROF_FLUSH_BATCH, kmod/cycle.c).
 FLUSH_SIZES = [256, 1024] if smoke else [1024, 16384, 65536]
+FLUSH_BATCH = 64
 # The workload module's sites, and the size class krealloc() grows from
 # (WORKLOAD_REALLOC_FROM): that object is freed inside.
 SITES = ["kmalloc", "kmalloc_const", "kmalloc_node", "cache_alloc",
@@ -201,22 +203,31 @@ for i in range(0, len(args), 4):
         print("reserved bytes: default params %s, maximum params %s" %
               (reserved["default"], reserved["max"]))
         print()
-        print("%s (%s): one advance and its flush at rate 1" % (name, kver))
-        print("%8s %8s %11s %9s %16s" % ("buckets", "in use", "advance ns",
-                                         "flush ms", "IRQ-off batch us"))
+        print("%s (%s): one advance and its flush at rate 1; IRQ-off "
+              "batches of %d buckets, the longest and the mean (the flush "
+              "over its batches)" % (name, kver, FLUSH_BATCH))
+        print("%8s %8s %11s %9s %14s %14s" % (
+            "buckets", "in use", "advance ns", "flush ms", "max batch us",
+            "mean batch us"))
         for n in sorted(flush):
             r = flush[n]
-            print("%8d %8d %11d %9.1f %16.1f" %
+            batches = -(-r["in_use"] // FLUSH_BATCH)
+            print("%8d %8d %11d %9.1f %14.1f %14.1f" %
                   (n, r["in_use"], r["advance_ns"], r["flush_ns"] / 1e6,
-                   r["batch_max_ns"] / 1e3))
+                   r["batch_max_ns"] / 1e3,
+                   r["flush_ns"] / batches / 1e3 if batches else 0))
         print()
     print("%s (%s): in-use bytes of the workload's sites, estimated at rate "
-          "%d against the truth" % (name, kver, rate))
+          "%d against the truth; error in sigma (s) and in %%" %
+          (name, kver, rate))
+    if kind == "debug":
+        print("ai = /proc/allocinfo, exact (its bytes at the slab's full "
+              "object size); est objs = kmprof's estimated objects")
     head = "%-16s %8s %10s %8s %10s %9s %8s %8s" % (
         "site", "objects", "bytes", "samples", "estimate", "sigma",
         "error", "error%")
     if kind == "debug":
-        head += " %8s %10s" % ("ai calls", "ai bytes")
+        head += " %8s %8s %10s" % ("ai calls", "est objs", "ai bytes")
     print(head)
     for s in SITES:
         e = sites[s]
@@ -226,8 +237,9 @@ for i in range(0, len(args), 4):
             "-" if e["error_sigma"] is None else "%+.2fs" % e["error_sigma"],
             "-" if e["error_pct"] is None else "%+.1f%%" % e["error_pct"])
         if kind == "debug":
-            row += " %8d %10d" % (e["allocinfo"]["calls"],
-                                  e["allocinfo"]["bytes"])
+            row += " %8d %8d %10d" % (e["allocinfo"]["calls"],
+                                      e["est_objects"],
+                                      e["allocinfo"]["bytes"])
         print(row)
     print()
 with open(path, "w") as f:
