@@ -20,7 +20,13 @@
  *   stats   read: "kmprof stats v<KMPROF_STATS_VERSION>", then "<name> <value>"
  *           lines, one per counter, the backend's dropped events
  *           ("alloc_probe_nmissed", "free_probe_nmissed") and last
- *           "backend <name>".
+ *           "backend <name>". Readers skip names they do not know. Among
+ *           the counters, in ns: advance_last_ns and advance_max_ns (how
+ *           long the last and the longest advance held the ring's lock,
+ *           IRQs off), flush_last_ns (the last flush, start to end, in
+ *           process context), flush_last_batch_ns (the longest one batch
+ *           of that flush held the lock with IRQs off) and
+ *           flush_batch_max_ns (the longest batch since load).
  *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
  *           not yet published. Write "1": advance (returns after the
  *           advance; the flush is queued).

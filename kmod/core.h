@@ -141,6 +141,15 @@ struct kmprof_ring {
 	unsigned int cycle;	/* WRITE_ONCE under @lock; READ_ONCE in stats */
 	unsigned int pending;	/* closed, unpublished cycles: 0..2 */
 	bool published;		/* some active record is non-zero */
+	/*
+	 * How long the ring's work takes, in ns, for the stats file: each
+	 * WRITE_ONCE, paired with READ_ONCE in kmprof_stats_read().
+	 */
+	u64 advance_last_ns;	/* @lock held by the last advance; under @lock */
+	u64 advance_max_ns;	/* the longest such hold; under @lock */
+	u64 batch_max_ns;	/* longest hold of @lock by one batch; under @lock */
+	u64 flush_last_ns;	/* the last flush, whole; under @flush_mutex */
+	u64 flush_last_batch_ns; /* its longest batch; under @flush_mutex */
 };
 
 void kmprof_ring_init(struct kmprof_ring *ring);

@@ -50,6 +50,7 @@
  *      multiple of 3).
  */
 
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -107,13 +108,33 @@ void kmprof_ring_add_locked(struct kmprof_ring *ring,
 	}
 }
 
+/*
+ * How long a section of ring.lock has held it, with IRQs off, since @start;
+ * raises *@max to it. Advances and flush batches time themselves for the
+ * stats file, the record path does not. The clock is the NMI-safe one:
+ * an advance may come from any context.
+ */
+static u64 kmprof_ring_held_locked(struct kmprof_ring *ring, u64 start,
+				   u64 *max)
+{
+	u64 held = ktime_get_mono_fast_ns() - start;
+
+	lockdep_assert_held(&ring->lock);
+	/* Pairs with READ_ONCE in kmprof_stats_read(). */
+	if (held > *max)
+		WRITE_ONCE(*max, held);
+	return held;
+}
+
 static int __kmprof_cycle_advance(struct kmprof_profile *prof)
 {
 	struct kmprof_ring *ring = &prof->ring;
 	unsigned long flags;
 	int ret = 0;
+	u64 start;
 
 	raw_spin_lock_irqsave(&ring->lock, flags);
+	start = ktime_get_mono_fast_ns();
 	/* Invariant (a): the next open slot would still hold cycle C - 1. */
 	if (ring->pending == KMPROF_RING_SLOTS - 1) {
 		ret = -EBUSY;
@@ -121,6 +142,10 @@ static int __kmprof_cycle_advance(struct kmprof_profile *prof)
 		/* Invariant (d). Pairs with READ_ONCE in kmprof_stats_read(). */
 		WRITE_ONCE(ring->cycle, (ring->cycle + 1) % KMPROF_CYCLE_WRAP);
 		ring->pending++;
+		/* Pairs with READ_ONCE in kmprof_stats_read(). */
+		WRITE_ONCE(ring->advance_last_ns,
+			   kmprof_ring_held_locked(ring, start,
+						   &ring->advance_max_ns));
 	}
 	raw_spin_unlock_irqrestore(&ring->lock, flags);
 	return ret;
@@ -152,9 +177,10 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance);
  * Fold one slot of every bucket into active, KMPROF_FLUSH_BATCH buckets per
  * hold of ring.lock. The bucket count is read again for every batch: a
  * bucket created meanwhile may hold events of @slot if it was open then.
+ * *@batch_max is raised to the longest hold.
  */
 static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
-				  unsigned int slot)
+				  unsigned int slot, u64 *batch_max)
 {
 	struct kmprof_ring *ring = &prof->ring;
 	struct kmprof_bucket *bucket;
@@ -162,6 +188,7 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 	unsigned int index = 0, end;
 	unsigned long flags;
 	bool published;
+	u64 start, held;
 
 	lockdep_assert_held(&ring->flush_mutex);
 	while (index < kmprof_buckets_count(&prof->buckets)) {
@@ -169,6 +196,7 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 		end = min(index + KMPROF_FLUSH_BATCH,
 			  kmprof_buckets_count(&prof->buckets));
 		raw_spin_lock_irqsave(&ring->lock, flags);
+		start = ktime_get_mono_fast_ns();
 		for (; index < end; index++) {
 			bucket = kmprof_bucket_at(&prof->buckets, index);
 			from = &bucket->future[slot];
@@ -180,15 +208,24 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 		}
 		if (published)
 			ring->published = true;
+		held = kmprof_ring_held_locked(ring, start, &ring->batch_max_ns);
 		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		*batch_max = max(*batch_max, held);
 		cond_resched();
 	}
 }
 
-/* Publish every closed cycle, oldest first. */
+/*
+ * Publish every closed cycle, oldest first. A flush that found a closed
+ * cycle records how long it took, from its start to its end, and its
+ * longest batch.
+ */
 static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 {
 	struct kmprof_ring *ring = &prof->ring;
+	u64 start = ktime_get_ns();
+	bool flushed = false;
+	u64 batch_max = 0;
 	unsigned long flags;
 	unsigned int slot;
 
@@ -197,7 +234,7 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 		raw_spin_lock_irqsave(&ring->lock, flags);
 		if (!ring->pending) {
 			raw_spin_unlock_irqrestore(&ring->lock, flags);
-			return;
+			break;
 		}
 		/*
 		 * Invariant (a): the oldest closed slot is C - pending + 1.
@@ -208,13 +245,19 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 		       KMPROF_RING_SLOTS;
 		raw_spin_unlock_irqrestore(&ring->lock, flags);
 
-		kmprof_ring_fold_slot(prof, slot);
+		kmprof_ring_fold_slot(prof, slot, &batch_max);
 
 		raw_spin_lock_irqsave(&ring->lock, flags);
 		ring->pending--;
 		raw_spin_unlock_irqrestore(&ring->lock, flags);
 		kmprof_stat_inc(prof, KMPROF_STAT_FLUSHES);
+		flushed = true;
 	}
+	if (!flushed)
+		return;
+	/* Both pair with READ_ONCE in kmprof_stats_read(). */
+	WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
+	WRITE_ONCE(ring->flush_last_batch_ns, batch_max);
 }
 
 /**
@@ -223,7 +266,9 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
  *
  * Walks the buckets in batches of KMPROF_FLUSH_BATCH, dropping ring.lock
  * and calling cond_resched() between batches. Events keep being recorded
- * meanwhile; advances too, up to the ring's capacity.
+ * meanwhile; advances too, up to the ring's capacity. The stats file shows
+ * how long the last flush and its longest batch took, and the longest
+ * batch of all.
  *
  * Context: process context; may sleep (takes ring.flush_mutex).
  */
@@ -297,6 +342,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	unsigned int index, count;
 	unsigned long flags;
 	unsigned int slot;
+	u64 batch_max = 0;
 	int ret = 0;
 
 	mutex_lock(&ring->flush_mutex);
@@ -312,7 +358,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	 * advance opens.
 	 */
 	if (slot < KMPROF_RING_SLOTS)
-		kmprof_ring_fold_slot(prof, slot);
+		kmprof_ring_fold_slot(prof, slot, &batch_max);
 
 	count = kmprof_buckets_count(&prof->buckets);
 	for (index = 0; index < count && !ret; index++) {
@@ -370,4 +416,9 @@ void kmprof_ring_init(struct kmprof_ring *ring)
 	ring->cycle = 0;
 	ring->pending = 0;
 	ring->published = false;
+	ring->advance_last_ns = 0;
+	ring->advance_max_ns = 0;
+	ring->batch_max_ns = 0;
+	ring->flush_last_ns = 0;
+	ring->flush_last_batch_ns = 0;
 }

@@ -114,6 +114,11 @@ enum kmprof_stat {
 	KMPROF_STAT_OBJECTS,		/* objects in the object map */
 	KMPROF_STAT_CYCLE,		/* the cycle counter */
 	KMPROF_STAT_RESERVED_BYTES,	/* memory reserved for the pools */
+	KMPROF_STAT_ADVANCE_LAST_NS,	/* ring.lock held by the last advance */
+	KMPROF_STAT_ADVANCE_MAX_NS,	/* the longest advance so far */
+	KMPROF_STAT_FLUSH_LAST_NS,	/* the last flush, from start to end */
+	KMPROF_STAT_FLUSH_LAST_BATCH_NS, /* its longest batch, IRQs off */
+	KMPROF_STAT_FLUSH_BATCH_MAX_NS,	/* longest batch held with IRQs off */
 	KMPROF_STAT_COUNT
 };
 

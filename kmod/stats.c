@@ -4,7 +4,8 @@
  *
  * Event counters are per CPU (a probe handler bumps one without sharing a
  * cache line with other CPUs) and summed when read; levels (buckets and
- * objects in use, the cycle, memory reserved) are read from the state.
+ * objects in use, the cycle, memory reserved, how long advances and
+ * flushes took) are read from the state.
  */
 
 #include <linux/build_bug.h>
@@ -24,6 +25,11 @@ const char *const kmprof_stat_names[KMPROF_STAT_COUNT] = {
 	[KMPROF_STAT_OBJECTS]		= "objects_in_use",
 	[KMPROF_STAT_CYCLE]		= "cycle",
 	[KMPROF_STAT_RESERVED_BYTES]	= "reserved_bytes",
+	[KMPROF_STAT_ADVANCE_LAST_NS]	= "advance_last_ns",
+	[KMPROF_STAT_ADVANCE_MAX_NS]	= "advance_max_ns",
+	[KMPROF_STAT_FLUSH_LAST_NS]	= "flush_last_ns",
+	[KMPROF_STAT_FLUSH_LAST_BATCH_NS] = "flush_last_batch_ns",
+	[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = "flush_batch_max_ns",
 };
 EXPORT_SYMBOL_IF_KUNIT(kmprof_stat_names);
 static_assert(ARRAY_SIZE(kmprof_stat_names) == KMPROF_STAT_COUNT);
@@ -39,6 +45,7 @@ static_assert(ARRAY_SIZE(kmprof_stat_names) == KMPROF_STAT_COUNT);
  */
 void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 {
+	const struct kmprof_ring *ring = &prof->ring;
 	int item, cpu;
 
 	for (item = 0; item < KMPROF_STAT_FIRST_LEVEL; item++) {
@@ -57,6 +64,13 @@ void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 		 sizeof(struct kmprof_sampler_cpu)) * num_possible_cpus() +
 		kmprof_buckets_reserved(&prof->buckets) +
 		kmprof_objmap_reserved(&prof->objects);
+	/* Each pairs with a WRITE_ONCE() in cycle.c. */
+	values[KMPROF_STAT_ADVANCE_LAST_NS] = READ_ONCE(ring->advance_last_ns);
+	values[KMPROF_STAT_ADVANCE_MAX_NS] = READ_ONCE(ring->advance_max_ns);
+	values[KMPROF_STAT_FLUSH_LAST_NS] = READ_ONCE(ring->flush_last_ns);
+	values[KMPROF_STAT_FLUSH_LAST_BATCH_NS] =
+		READ_ONCE(ring->flush_last_batch_ns);
+	values[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = READ_ONCE(ring->batch_max_ns);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_stats_read);
 

@@ -11,7 +11,8 @@
  *     kmprof_ring_test_events_across_advance, ..._two_advances_one_pending,
  *     ..._wrap, ..._every_interleaving;
  *  3. advance O(1) and atomic-safe: kmprof_ring_test_advance_in_hardirq;
- *     flush in batches: kmprof_ring_test_flush_many_buckets.
+ *     flush in batches: kmprof_ring_test_flush_many_buckets; their
+ *     timing for the stats file: kmprof_ring_test_times.
  */
 
 #include <kunit/test.h>
@@ -276,6 +277,35 @@ static void kmprof_ring_test_flush_many_buckets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, nr);
 }
 
+/*
+ * Advances and flushes time themselves for the stats file: a batch is part
+ * of its flush, the last advance or flush no longer than the longest.
+ * Durations are not checked, only how they relate: the clock may be coarse.
+ */
+static void kmprof_ring_test_times(struct kunit *test)
+{
+	const unsigned int nr = 200;
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, nr, nr);
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FLUSH_LAST_NS),
+			0);
+	for (i = 0; i < nr; i++)
+		kmprof_test_alloc(prof, OBJ(i), 16, 100 + i);
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	KUNIT_EXPECT_LE(test,
+			kmprof_test_stat(prof, KMPROF_STAT_ADVANCE_LAST_NS),
+			kmprof_test_stat(prof, KMPROF_STAT_ADVANCE_MAX_NS));
+	kmprof_cycle_flush(prof);
+	KUNIT_EXPECT_LE(test,
+			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_LAST_BATCH_NS),
+			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_LAST_NS));
+	KUNIT_EXPECT_LE(test,
+			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_LAST_BATCH_NS),
+			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_BATCH_MAX_NS));
+	kmprof_ring_expect(test, prof, nr, 0);
+}
+
 struct kmprof_ring_irq {
 	struct hrtimer timer;
 	struct kmprof_profile *prof;
@@ -338,6 +368,7 @@ static struct kunit_case kmprof_ring_cases[] = {
 	KUNIT_CASE(kmprof_ring_test_every_interleaving),
 	KUNIT_CASE(kmprof_ring_test_lost_free_cycle),
 	KUNIT_CASE(kmprof_ring_test_flush_many_buckets),
+	KUNIT_CASE(kmprof_ring_test_times),
 	KUNIT_CASE(kmprof_ring_test_advance_in_hardirq),
 	{}
 };

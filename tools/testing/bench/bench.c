@@ -14,6 +14,12 @@
  * a private cache's alloc/free pair, and a bulk alloc/free of
  * BENCH_BULK objects (per object). Loading kmprof between two reads is what
  * the numbers compare; this module knows nothing of it.
+ *
+ * Writing N, a power of two up to 2^BENCH_TREE_MAX_LEVELS, to
+ * debugfs/kmprof_bench/buckets makes N kmalloc()/kfree() pairs from N
+ * distinct stacks: the leaves of a binary tree of calls. At rate 1 each
+ * pair fills its own kmprof bucket, so that the cost of a flush can be
+ * measured against the number of buckets.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,14 +28,18 @@
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #define BENCH_MAX_ROUNDS	31
 #define BENCH_BULK		16
+#define BENCH_TREE_MAX_LEVELS	17
+#define BENCH_TREE_SIZE		32
 
 static unsigned int iters = 10000;
 module_param(iters, uint, 0444);
@@ -98,6 +108,59 @@ static int bench_bulk(unsigned int count)
 	}
 	return 0;
 }
+
+/*
+ * One level of the tree of calls: each call reaches the leaves below it
+ * through two call sites of its own, so every leaf has a stack of return
+ * addresses no other leaf has. Hiding each result from the optimizer keeps
+ * both calls out of tail position: a tail call (or a loop made of one)
+ * would drop this frame from the leaves' stacks and merge them.
+ */
+static noinline int bench_tree(unsigned int levels)
+{
+	void *p;
+	int ret;
+
+	if (!levels) {
+		p = kmalloc(BENCH_TREE_SIZE, GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		WRITE_ONCE(bench_sink, p);
+		kfree(p);
+		cond_resched();
+		return 0;
+	}
+	ret = bench_tree(levels - 1);
+	OPTIMIZER_HIDE_VAR(ret);
+	if (ret)
+		return ret;
+	ret = bench_tree(levels - 1);
+	OPTIMIZER_HIDE_VAR(ret);
+	return ret;
+}
+
+static ssize_t bench_buckets_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &n);
+	if (ret)
+		return ret;
+	if (!is_power_of_2(n) || n > (1U << BENCH_TREE_MAX_LEVELS))
+		return -EINVAL;
+	mutex_lock(&bench_mutex);
+	ret = bench_tree(ilog2(n));
+	mutex_unlock(&bench_mutex);
+	return ret ? ret : count;
+}
+
+static const struct file_operations bench_buckets_fops = {
+	.owner = THIS_MODULE,
+	.write = bench_buckets_write,
+	.llseek = noop_llseek,
+};
 
 struct bench_case {
 	const char *name;
@@ -196,6 +259,8 @@ static int __init bench_init(void)
 	bench_dir = debugfs_create_dir("kmprof_bench", NULL);
 	debugfs_create_file("results", 0400, bench_dir, NULL,
 			    &bench_results_fops);
+	debugfs_create_file("buckets", 0200, bench_dir, NULL,
+			    &bench_buckets_fops);
 	return 0;
 }
 

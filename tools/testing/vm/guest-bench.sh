@@ -1,26 +1,50 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# What `make bench` runs inside the VM: the slab microbenchmark and a small
-# real workload in each configuration of kmprof, one after the other in
-# this one boot, then with full tracing instead of kmprof, and the memory
-# kmprof reserves. The sequence of configurations is repeated in passes,
-# so that a slow spell of the host falls on one pass, not on one
-# configuration. The raw results go to the host as the artifact bench.txt,
-# one line each (a configuration has one line per pass):
+# What `make bench` runs inside the VM. On a stock kernel: the slab
+# microbenchmark and a small real workload in each configuration of
+# kmprof, one after the other in this one boot, then with full tracing
+# instead of kmprof; the memory kmprof reserves; what an advance and a flush
+# cost with 1k to 64k buckets; and how close the estimates are to the
+# workload module's truth. On the debug kernel only the last, beside the
+# exact numbers of /proc/allocinfo (its slab costs would mean nothing). The
+# sequence of configurations is repeated in passes, so that a slow spell of
+# the host falls on one pass, not on one configuration. The raw results go
+# to the host as the artifact bench.txt, one line each (a configuration has
+# one line per pass):
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
 #   <config> workload <ms>                             tmpfs and pipes
 #   reserved <params> <bytes>                          from stats
+#   flush <n> <buckets> <advance ns> <flush ns> <batch ns> <drops>
+#   rate <bytes>                                       of the estimates
+#   truth <function> <allocs> <req> <bytes> <frees>    the workload's own
+#   sampled <function> <inuse objs> <inuse bytes> <alloc objs> <alloc bytes>
+#                                                      one heap bucket
+#   allocinfo <function> <bytes> <calls>               /proc/allocinfo
 #
-# KMPROF_BENCH="ITERS,ROUNDS,PASSES" sizes the microbenchmark; the
-# workload is scaled with ITERS.
+# KMPROF_BENCH="ITERS,ROUNDS,PASSES[,smoke]" sizes the microbenchmark; the
+# workload is scaled with ITERS; "smoke" shrinks the flush and estimate
+# runs to a few buckets and objects.
 . "$KMPROF_GUEST/selftests/kmprof_lib.sh"
 BENCH_KO=$KMPROF_GUEST/kmprof_bench.ko
+BENCH_D=/sys/kernel/debug/kmprof_bench
 out=/tmp/bench.txt
-IFS=, read -r iters rounds passes <<EOF
+IFS=, read -r iters rounds passes size <<EOF
 $KMPROF_BENCH
 EOF
 files=$((iters / 20))
+
+# Buckets to flush, and the divisor of the estimate workload's counts.
+if [ "$size" = smoke ]; then
+	flush_sizes="256 1024"
+	divisor=64
+elif [ "$SCALE" = 1 ]; then
+	flush_sizes=""
+	divisor=4
+else
+	flush_sizes="1024 16384 65536"
+	divisor=1
+fi
 
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
@@ -51,13 +75,145 @@ storm()
 measure()
 {
 	echo "kmprof-bench: $1" >/dev/kmsg
-	sed "s/^/$1 /" /sys/kernel/debug/kmprof_bench/results >>$out
+	sed "s/^/$1 /" $BENCH_D/results >>$out
 	echo "$1 workload $(storm)" >>$out
 }
 
 reserved() { awk -v p="$1" '$1 == "reserved_bytes" { print "reserved", p, $2 }' "$D/stats" >>$out; }
 
+# wait_flush: until the cycle file says no flush is pending (60 s at most).
+wait_flush()
+{
+	local i=0
+
+	while ! grep -q ' pending 0$' "$D/cycle"; do
+		i=$((i + 1))
+		[ $i -le 600 ] || return 1
+		sleep 0.1 2>/dev/null || sleep 1
+	done
+}
+
+# fill N: N allocations from N stacks of the bench module's tree of calls,
+# then an advance and its flush.
+fill() { echo "$1" >$BENCH_D/buckets && advance && wait_flush; }
+
+# flush_cost N...: for each N, kmprof at rate 1 with N more buckets filled
+# by the bench module's tree of calls; then one advance and its flush, and
+# the times stats reports for them. The first round creates the buckets
+# and runs the code cold (under TCG, translating it); the second, timed,
+# puts one event in each of the same buckets again.
+flush_cost()
+{
+	local n
+
+	for n in "$@"; do
+		echo "kmprof-bench: flush $n" >/dev/kmsg
+		if ! kmprof_load rate=1 max_buckets=$((n + 16384)); then
+			echo "flush $n failed to load" >>$out
+			continue
+		fi
+		if fill "$n" && fill "$n"; then
+			awk -v n="$n" '{ v[$1] = $2 }
+			END {
+				print "flush", n, v["buckets_in_use"],
+					v["advance_last_ns"], v["flush_last_ns"],
+					v["flush_last_batch_ns"], v["drops_bucket_pool"]
+			}' "$D/stats" >>$out
+		else
+			echo "flush $n failed" >>$out
+		fi
+		kmprof_unload
+	done
+}
+
+# site_buckets FILE: the buckets of a heap file that the workload's
+# functions allocated (the rule of heap_site in kmprof_lib.sh), raw counts.
+site_buckets()
+{
+	awk -v funcs="$(awk '{ print $1 }' "$W")" '
+	BEGIN { n = split(funcs, fn, "\n") }
+	function flush() {
+		if (site != "")
+			print "sampled", site, i_objs, i_bytes, a_objs, a_bytes
+		site = ""
+	}
+	/^heap profile:/ { next }
+	/^[0-9]/ {
+		flush()
+		frame = 0
+		line = $0
+		gsub(/:|\[|\]|@/, " ", line)
+		split(line, f1, " ")
+		i_objs = f1[1]; i_bytes = f1[2]; a_objs = f1[3]; a_bytes = f1[4]
+		next
+	}
+	/^#\t/ {
+		for (j = 1; frame <= 2 && site == "" && j <= n; j++)
+			if (index($3, fn[j] "+") == 1)
+				site = fn[j]
+		frame++
+	}
+	END { flush() }' "$1"
+}
+
+# allocinfo_diff BEFORE AFTER: the workload module's lines of
+# /proc/allocinfo, AFTER minus BEFORE, summed per function.
+allocinfo_diff()
+{
+	awk '
+	$4 != "[kmprof_workload]" { next }
+	{ f = $5; sub(/^func:/, "", f) }
+	FNR == NR { bytes[f] -= $1; calls[f] -= $2; next }
+	{ bytes[f] += $1; calls[f] += $2 }
+	END { for (f in bytes) print "allocinfo", f, bytes[f], calls[f] }' "$1" "$2"
+}
+
+# estimates: at the default rate, every site of the workload module
+# allocates and holds its objects; the truth, the profile's buckets of
+# those sites and, where the kernel keeps it, /proc/allocinfo over the
+# same interval.
+estimates()
+{
+	local allocinfo=0 site count bytes
+
+	echo "kmprof-bench: estimates" >/dev/kmsg
+	[ -r /proc/allocinfo ] && [ "$(cat /proc/sys/vm/mem_profiling 2>/dev/null)" = 1 ] &&
+		allocinfo=1
+	kmprof_load || { echo "estimates failed to load" >>$out; return; }
+	workload_load || { echo "estimates failed: no workload" >>$out; kmprof_unload; return; }
+	[ $allocinfo = 1 ] && cat /proc/allocinfo >/tmp/allocinfo.0
+	while read -r site count bytes; do
+		workload "$site $((count / divisor)) $bytes" ||
+			echo "estimates failed at $site" >>$out
+	done <<-PLAN
+	kmalloc 8192 4096
+	kmalloc_node 8192 2048
+	kmalloc_const 8192
+	cache 8192
+	cache_lru 8192
+	bulk 8192
+	krealloc 8192 1024
+	kvmalloc 8192 2048
+	PLAN
+	[ $allocinfo = 1 ] && cat /proc/allocinfo >/tmp/allocinfo.1
+	advance && wait_flush
+	echo "rate $(cat "$D/rate")" >>$out
+	sed 's/^/truth /' "$W" >>$out
+	cat "$D/heap" >/tmp/estimates.heap
+	site_buckets /tmp/estimates.heap >>$out
+	[ $allocinfo = 1 ] && allocinfo_diff /tmp/allocinfo.0 /tmp/allocinfo.1 >>$out
+	workload free
+	workload_unload
+	kmprof_unload
+}
+
 : >$out
+if [ "$SCALE" = 1 ]; then
+	estimates
+	cat $out
+	artifact bench.txt $out
+	exit 0
+fi
 insmod "$BENCH_KO" iters="$iters" rounds="$rounds" || exit 1
 kmprof_load && reserved default
 kmprof_unload
@@ -95,7 +251,9 @@ while [ $pass -lt "${passes:-1}" ]; do
 		echo >$T/trace
 	fi
 done
+flush_cost $flush_sizes
 rmmod kmprof_bench
+estimates
 # The largest pools the parameters allow; the VM may not have the memory.
 if kmprof_load max_buckets=1048576 max_objects=4194304 max_depth=64; then
 	reserved max

@@ -106,12 +106,13 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
 # Files the guest printed between "kmprof-vm: artifact-begin NAME" and
-# "...-end NAME", base64 encoded, land in build/NAME/artifacts/.
+# "...-end NAME", base64 encoded, land in build/NAME/artifacts/. A name
+# handed over twice (a selftest run once per backend) keeps the last copy.
 rm -rf "$work/artifacts"
 mkdir -p "$work/artifacts"
 awk -v dir="$work/artifacts" '
 	/kmprof-vm: artifact-begin / { name = $NF; sub(/\r$/, "", name); next }
-	/kmprof-vm: artifact-end / { name = ""; next }
+	/kmprof-vm: artifact-end / { close(dir "/" name ".b64"); name = ""; next }
 	name != "" { line = $0; sub(/^\[[ 0-9.]*\] /, "", line); sub(/\r$/, "", line)
 		print line > (dir "/" name ".b64") }' "$log"
 for b64 in "$work"/artifacts/*.b64; do
