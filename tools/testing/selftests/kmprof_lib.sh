@@ -32,22 +32,24 @@ advance() { echo 1 >"$D/cycle"; }
 # workload made under FUNCTION.
 truth() { awk -v f="$1" '$1 == f { print $2, $3, $4, $5 }' "$W"; }
 
-# heap_site FUNCTION [FILE]: sums over the heap's buckets allocated by
-# FUNCTION: "<allocs> <req_bytes> <alloc_bytes> <frees> <inuse_objs>
-# <inuse_bytes>". Reads FILE, or the heap file itself. FUNCTION must be the
-# caller of the allocator's entry point (frame 1), or its caller's caller
-# when that is krealloc or kvmalloc (frame 2): allocations the allocator
-# makes for itself under FUNCTION (kmemleak's metadata, in the debug
-# kernel) have FUNCTION deeper in their stack and are not FUNCTION's.
-heap_site()
+# heap_buckets FILE FUNCTION...: one line per bucket of the heap file FILE
+# that one of the FUNCTIONs allocated: "<function> <inuse_objs>
+# <inuse_bytes> <alloc_objs> <alloc_bytes> <alloc_req_bytes>", raw sampled
+# counts. A bucket is FUNCTION's when FUNCTION is the caller of the
+# allocator's entry point (frame 1), or its caller's caller when that is
+# krealloc or kvmalloc (frame 2): allocations the allocator makes for
+# itself under FUNCTION (kmemleak's metadata, in the debug kernel) have
+# FUNCTION deeper in their stack and are not FUNCTION's.
+heap_buckets()
 {
-	awk -v f="$1" '
+	file=$1
+	shift
+	awk -v funcs="$*" '
+	BEGIN { n = split(funcs, fn, " ") }
 	function flush() {
-		if (hit) {
-			allocs += a_objs; abytes += a_bytes; req += a_req
-			inuse += i_objs; ibytes += i_bytes
-		}
-		hit = 0
+		if (site != "")
+			print site, i_objs, i_bytes, a_objs, a_bytes, a_req
+		site = ""
 	}
 	/^heap profile:/ { next }
 	/^[0-9]/ {
@@ -61,15 +63,25 @@ heap_site()
 	}
 	/^# size=/ { sub(/.*alloc_req=/, ""); a_req = $1; next }
 	/^#\t/ {
-		if (frame <= 2 && index($3, f "+") == 1)
-			hit = 1
+		for (j = 1; frame <= 2 && site == "" && j <= n; j++)
+			if (index($3, fn[j] "+") == 1)
+				site = fn[j]
 		frame++
 	}
+	END { flush() }' "$file"
+}
+
+# heap_site FUNCTION [FILE]: sums over the buckets of FUNCTION (see
+# heap_buckets) in FILE, or the heap file itself: "<allocs> <req_bytes>
+# <alloc_bytes> <frees> <inuse_objs> <inuse_bytes>".
+heap_site()
+{
+	heap_buckets "${2:-$D/heap}" "$1" | awk '
+	{ inuse += $2; ibytes += $3; allocs += $4; abytes += $5; req += $6 }
 	END {
-		flush()
 		printf "%d %d %d %d %d %d\n", allocs, req, abytes,
 			allocs - inuse, inuse, ibytes
-	}' "${2:-$D/heap}"
+	}'
 }
 
 # expect_eq WHAT GOT WANT: ok if equal, else a diagnostic.

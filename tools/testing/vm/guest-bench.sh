@@ -127,33 +127,11 @@ flush_cost()
 }
 
 # site_buckets FILE: the buckets of a heap file that the workload's
-# functions allocated (the rule of heap_site in kmprof_lib.sh), raw counts.
+# functions allocated (heap_buckets in kmprof_lib.sh), raw counts.
 site_buckets()
 {
-	awk -v funcs="$(awk '{ print $1 }' "$W")" '
-	BEGIN { n = split(funcs, fn, "\n") }
-	function flush() {
-		if (site != "")
-			print "sampled", site, i_objs, i_bytes, a_objs, a_bytes
-		site = ""
-	}
-	/^heap profile:/ { next }
-	/^[0-9]/ {
-		flush()
-		frame = 0
-		line = $0
-		gsub(/:|\[|\]|@/, " ", line)
-		split(line, f1, " ")
-		i_objs = f1[1]; i_bytes = f1[2]; a_objs = f1[3]; a_bytes = f1[4]
-		next
-	}
-	/^#\t/ {
-		for (j = 1; frame <= 2 && site == "" && j <= n; j++)
-			if (index($3, fn[j] "+") == 1)
-				site = fn[j]
-		frame++
-	}
-	END { flush() }' "$1"
+	heap_buckets "$1" $(awk '{ print $1 }' "$W") |
+		awk '{ print "sampled", $1, $2, $3, $4, $5 }'
 }
 
 # allocinfo_diff BEFORE AFTER: the workload module's lines of
