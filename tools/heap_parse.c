@@ -30,7 +30,6 @@ struct parser {
 	unsigned int line;
 	struct heap_bucket *cur;	/* the record comments belong to */
 	unsigned int nsyms;		/* symbol lines of cur so far */
-	bool seen_rate, seen_cycle, seen_pending, seen_buckets;
 };
 
 static int fail(struct parser *ps, enum heap_error_kind kind,
@@ -209,12 +208,66 @@ static int value_end(struct parser *ps, struct cursor *c, const char *key)
 		    "expected a single space and the next key=value");
 }
 
+#define NFIELDS(fields) (sizeof(fields) / sizeof((fields)[0]))
+
+/* One key=value of a comment line: where its number goes. */
+struct key_field {
+	const char *key;
+	uint64_t *dst;
+	bool seen;
+};
+
+/*
+ * The key=value pairs up to the end of the line, into @fields: an unknown
+ * key is skipped (a later format may add some), a key given twice or one
+ * of @fields missing is an error. @what names the line in errors.
+ */
+static int key_values(struct parser *ps, struct cursor *c, const char *what,
+		      struct key_field *fields, size_t nfields)
+{
+	struct key_field *f;
+	char key[32];
+	size_t i;
+
+	while (c->p != c->end) {
+		if (!next_key(c, key, sizeof(key)))
+			return fail(ps, HEAP_ERR_SYNTAX, what,
+				    "expected key=value");
+		f = NULL;
+		for (i = 0; i < nfields && !f; i++)
+			if (!strcmp(key, fields[i].key))
+				f = &fields[i];
+		if (!f) {
+			skip_value(c);
+		} else {
+			if (f->seen)
+				return fail(ps, HEAP_ERR_SYNTAX, key,
+					    "given twice");
+			f->seen = true;
+			if (number(ps, c, key, f->dst, NULL))
+				return -1;
+		}
+		if (value_end(ps, c, key))
+			return -1;
+	}
+	for (i = 0; i < nfields; i++)
+		if (!fields[i].seen)
+			return fail(ps, HEAP_ERR_SYNTAX, fields[i].key,
+				    "missing");
+	return 0;
+}
+
 /* Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>" */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
 	struct heap_profile *p = ps->prof;
-	uint64_t version, v;
-	char key[32];
+	uint64_t version, rate;
+	struct key_field fields[] = {
+		{ "rate", &rate, false },
+		{ "cycle", &p->cycle, false },
+		{ "pending", &p->pending, false },
+		{ "buckets", &p->declared_buckets, false },
+	};
 
 	if (!eat(c, KMPROF_HEAP_MAGIC))
 		return fail(ps, HEAP_ERR_SYNTAX, "magic",
@@ -232,48 +285,12 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 	if (c->p != c->end && !eat(c, " "))
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a space after the version");
-	while (c->p != c->end) {
-		bool *seen = NULL;
-		uint64_t *dst = NULL;
-
-		if (!next_key(c, key, sizeof(key)))
-			return fail(ps, HEAP_ERR_SYNTAX, "magic",
-				    "expected key=value");
-		if (!strcmp(key, "rate")) {
-			seen = &ps->seen_rate;
-			dst = &v;
-		} else if (!strcmp(key, "cycle")) {
-			seen = &ps->seen_cycle;
-			dst = &p->cycle;
-		} else if (!strcmp(key, "pending")) {
-			seen = &ps->seen_pending;
-			dst = &p->pending;
-		} else if (!strcmp(key, "buckets")) {
-			seen = &ps->seen_buckets;
-			dst = &p->declared_buckets;
-		}
-		if (!seen) {
-			skip_value(c);
-		} else {
-			if (*seen)
-				return fail(ps, HEAP_ERR_SYNTAX, key,
-					    "given twice");
-			*seen = true;
-			if (number(ps, c, key, dst, NULL))
-				return -1;
-			if (dst == &v && v != p->rate)
-				return fail(ps, HEAP_ERR_SYNTAX, "rate",
-					    "%" PRIu64 " but line 1 says %" PRIu64,
-					    v, p->rate);
-		}
-		if (value_end(ps, c, key))
-			return -1;
-	}
-	if (!ps->seen_rate || !ps->seen_cycle || !ps->seen_pending ||
-	    !ps->seen_buckets)
-		return fail(ps, HEAP_ERR_SYNTAX,
-			    !ps->seen_rate ? "rate" : !ps->seen_cycle ? "cycle" :
-			    !ps->seen_pending ? "pending" : "buckets", "missing");
+	if (key_values(ps, c, "magic", fields, NFIELDS(fields)))
+		return -1;
+	if (rate != p->rate)
+		return fail(ps, HEAP_ERR_SYNTAX, "rate",
+			    "%" PRIu64 " but line 1 says %" PRIu64, rate,
+			    p->rate);
 	if (p->rate > KMPROF_RATE_MAX)
 		return fail(ps, HEAP_ERR_SYNTAX, "rate",
 			    "%" PRIu64 " exceeds the maximum %lu", p->rate,
@@ -345,8 +362,10 @@ static int parse_record(struct parser *ps, struct cursor *c)
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
 	struct heap_bucket *b = ps->cur;
-	bool seen_inuse = false, seen_alloc = false;
-	char key[32];
+	struct key_field fields[] = {
+		{ "inuse_req", b ? &b->inuse_req : NULL, false },
+		{ "alloc_req", b ? &b->alloc_req : NULL, false },
+	};
 
 	if (!b)
 		return fail(ps, HEAP_ERR_SYNTAX, "size",
@@ -358,36 +377,8 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 	if (number(ps, c, "size", &b->size, NULL) ||
 	    value_end(ps, c, "size"))
 		return -1;
-	while (c->p != c->end) {
-		uint64_t *dst = NULL;
-		bool *seen = NULL;
-
-		if (!next_key(c, key, sizeof(key)))
-			return fail(ps, HEAP_ERR_SYNTAX, "size",
-				    "expected key=value");
-		if (!strcmp(key, "inuse_req")) {
-			dst = &b->inuse_req;
-			seen = &seen_inuse;
-		} else if (!strcmp(key, "alloc_req")) {
-			dst = &b->alloc_req;
-			seen = &seen_alloc;
-		}
-		if (!seen) {
-			skip_value(c);
-		} else {
-			if (*seen)
-				return fail(ps, HEAP_ERR_SYNTAX, key,
-					    "given twice");
-			*seen = true;
-			if (number(ps, c, key, dst, NULL))
-				return -1;
-		}
-		if (value_end(ps, c, key))
-			return -1;
-	}
-	if (!seen_inuse || !seen_alloc)
-		return fail(ps, HEAP_ERR_SYNTAX,
-			    seen_inuse ? "alloc_req" : "inuse_req", "missing");
+	if (key_values(ps, c, "size", fields, NFIELDS(fields)))
+		return -1;
 	if (b->inuse_req > b->alloc_req)
 		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
 			    "%" PRIu64 " in use but %" PRIu64 " allocated",
