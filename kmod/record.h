@@ -18,30 +18,24 @@
 #include "core.h"
 
 /* sampler.c */
-bool kmprof_sample_draw(struct kmprof_profile *prof, unsigned long rate);
+bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 
 /**
- * kmprof_sample_due() - count an allocation down; is a sample due?
+ * kmprof_sample_due() - count an allocation down; has the countdown run out?
  * @prof: the profile.
  * @size: bytes allocated.
- * @rate: set to the rate in force.
  *
- * The fast path is one per-CPU subtraction, atomic against interrupts on
- * this CPU. A caller that gets true must call kmprof_sample_draw() with
- * @rate before recording the sample.
+ * One per-CPU subtraction, atomic against interrupts on this CPU; the rate
+ * is not read (the countdown carries rates 0 and 1, see sampler.c). A
+ * caller that gets true must call kmprof_sample_draw(), which decides.
  *
  * Context: any context with preemption disabled (a probe handler).
- * Return: true if the allocation is to be sampled.
+ * Return: true if kmprof_sample_draw() is to decide.
  */
-static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size,
-				     unsigned long *rate)
+static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size)
 {
-	struct kmprof_sampler *sampler = &prof->sampler;
-
-	*rate = READ_ONCE(sampler->rate);	/* pairs: set_rate */
-	if (unlikely(*rate <= 1))	/* 1: every allocation, 0: none */
-		return *rate;
-	return unlikely(this_cpu_sub_return(sampler->cpu->countdown, size) <= 0);
+	return unlikely(this_cpu_sub_return(prof->sampler.cpu->countdown,
+					    size) <= 0);
 }
 
 /**
@@ -49,8 +43,8 @@ static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size,
  * @prof: the profile.
  * @bytes: their bytes, summed.
  *
- * When the countdown does not cross zero over @bytes, none of them would
- * be sampled one by one: they are counted down at once. Otherwise the
+ * When the countdown does not run out over @bytes, none of them would be
+ * sampled one by one: they are counted down at once. Otherwise the
  * countdown is left as it was, for kmprof_sample() on each.
  *
  * Context: any context with preemption disabled (a probe handler).
@@ -60,10 +54,7 @@ static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
 					 size_t bytes)
 {
 	struct kmprof_sampler *sampler = &prof->sampler;
-	unsigned long rate = READ_ONCE(sampler->rate);	/* pairs: set_rate */
 
-	if (unlikely(rate <= 1))	/* 1: every allocation, 0: none */
-		return rate;
 	if (likely(this_cpu_sub_return(sampler->cpu->countdown, bytes) > 0))
 		return false;
 	this_cpu_add(sampler->cpu->countdown, bytes);
@@ -75,17 +66,15 @@ static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
  * @prof: the profile.
  * @size: bytes allocated.
  *
- * kmprof_sample_due(), then, when a sample is due, kmprof_sample_draw().
+ * kmprof_sample_due(), then, when the countdown ran out,
+ * kmprof_sample_draw().
  *
  * Context: any context with preemption disabled (a probe handler).
  * Return: true if the allocation is to be recorded.
  */
 static inline bool kmprof_sample(struct kmprof_profile *prof, size_t size)
 {
-	unsigned long rate;
-
-	return kmprof_sample_due(prof, size, &rate) &&
-	       kmprof_sample_draw(prof, rate);
+	return kmprof_sample_due(prof, size) && kmprof_sample_draw(prof, size);
 }
 
 /* objmap.c */

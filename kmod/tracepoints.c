@@ -158,13 +158,13 @@ static unsigned int kmprof_tp_save_stack(enum kmprof_tp_id id,
 /* A sampled allocation: its stack, into the profile. Rare: out of line. */
 static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 				      enum kmprof_tp_id id, const void *ptr,
-				      size_t req_size, size_t alloc_size,
-				      unsigned long rate)
+				      size_t req_size, size_t alloc_size)
 {
 	unsigned long *stack;
 	unsigned int depth;
 
-	kmprof_sample_draw(prof, rate);
+	if (!kmprof_sample_draw(prof, alloc_size))
+		return;
 	/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
 	if (ZERO_OR_NULL_PTR(ptr) || IS_ERR(ptr))
 		return;
@@ -182,15 +182,14 @@ static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 					    size_t alloc_size)
 {
 	struct kmprof_profile *prof = kmprof_live_profile();
-	unsigned long rate;
 
 	if (!prof)
 		return;
 	kmprof_tp_hit(id);
 	/* Failed allocations count down too, as with kprobes: they are rare. */
-	if (likely(!kmprof_sample_due(prof, alloc_size, &rate)))
+	if (likely(!kmprof_sample_due(prof, alloc_size)))
 		return;
-	kmprof_tp_record(prof, id, ptr, req_size, alloc_size, rate);
+	kmprof_tp_record(prof, id, ptr, req_size, alloc_size);
 }
 
 /* A kmalloc whose request is not a size class: ask for the class. */

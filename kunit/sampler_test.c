@@ -156,6 +156,33 @@ static void kmprof_sampler_test_seed_repeats(struct kunit *test)
 	KUNIT_EXPECT_GT(test, bitmap_weight(first, 512), 0);
 }
 
+/*
+ * A new rate applies from each CPU's next allocation: turning sampling off
+ * stops it at once, and a countdown left from another rate does not carry
+ * over (rate 1 left every countdown at zero).
+ */
+static void kmprof_sampler_test_set_rate_at_once(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 4);
+	unsigned int i, sampled = 0;
+
+	KUNIT_EXPECT_TRUE(test, kmprof_sampler_decide(prof, 64));
+	kmprof_sampler_set_rate(prof, 0);
+	for (i = 0; i < 100; i++)
+		sampled += kmprof_sampler_decide(prof, 64);
+	KUNIT_EXPECT_EQ(test, sampled, 0);
+
+	kmprof_sampler_set_rate(prof, 1);
+	KUNIT_EXPECT_TRUE(test, kmprof_sampler_decide(prof, 64));
+
+	/* P(a 1 GiB-mean interval below the 1 KiB allocated) = 2^-20 */
+	kmprof_sampler_set_rate(prof, KMPROF_RATE_MAX);
+	for (i = 0; i < 16; i++)
+		sampled += kmprof_sampler_decide(prof, 64);
+	KUNIT_EXPECT_EQ(test, sampled, 0);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 2);
+}
+
 /* One 16-object bulk call of 64-byte objects, decided one by one. */
 static bool kmprof_sampler_bulk_one_by_one(struct kmprof_profile *prof)
 {
@@ -211,6 +238,7 @@ static struct kunit_case kmprof_sampler_cases[] = {
 	KUNIT_CASE(kmprof_sampler_test_large_allocations),
 	KUNIT_CASE(kmprof_sampler_test_seed_repeats),
 	KUNIT_CASE(kmprof_sampler_test_any_due_matches),
+	KUNIT_CASE(kmprof_sampler_test_set_rate_at_once),
 	{}
 };
 
