@@ -350,13 +350,18 @@ void kmprof_control_show_events(struct seq_file *m)
  * kmprof_control_show_backend() - the backend's lines of the "stats" file.
  * @m: where to print.
  *
- * Context: any process context.
+ * Under kmprof_control_mutex: enabling re-arms the backend, which resets
+ * the probes whose misses are read here.
+ *
+ * Context: process context; may sleep.
  */
 void kmprof_control_show_backend(struct seq_file *m)
 {
 	unsigned long alloc_missed, free_missed;
 
+	mutex_lock(&kmprof_control_mutex);
 	kmprof_backend->missed(&alloc_missed, &free_missed);
+	mutex_unlock(&kmprof_control_mutex);
 	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
 	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
 	seq_printf(m, "backend %s\n", kmprof_backend->name);

@@ -25,7 +25,7 @@ struct seq_file;
  * @show: print one line per entry point to the "probes" file, as
  *	include/kmprof.h describes it. Process context.
  * @missed: the events the mechanism dropped since the module was loaded.
- *	Any context.
+ *	Process context, under kmprof_control_mutex.
  * @alloc_hits: the allocation calls its handlers saw since the module was
  *	loaded, each counted once (the "events" of the stats file). Any
  *	context.

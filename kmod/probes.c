@@ -486,6 +486,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 	return -ENOENT;
 }
 
+/* Hits dropped by the probe as armed now: reset by the next arm. */
 static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
 {
 	if (!probe->state || strcmp(probe->state, "armed"))
@@ -521,6 +522,12 @@ void kmprof_kprobes_disarm(void)
 	}
 }
 
+/* Hits dropped by the probe since the load, over every arm. */
+static unsigned long kmprof_probe_missed(const struct kmprof_probe *probe)
+{
+	return probe->missed + kmprof_probe_nmissed(probe);
+}
+
 static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
 {
 	unsigned long sum = 0;
@@ -548,7 +555,7 @@ void kmprof_kprobes_show(struct seq_file *m)
 		seq_printf(m, "%s %s %s %lu %lu\n", probe->def->symbol,
 			   kmprof_is_alloc(probe->def) ? "alloc" : "free",
 			   probe->state, kmprof_probe_hits_sum(probe),
-			   probe->missed + kmprof_probe_nmissed(probe));
+			   kmprof_probe_missed(probe));
 	}
 }
 
@@ -560,13 +567,12 @@ void kmprof_kprobes_show(struct seq_file *m)
  * A missed free leaves its object in the object map until its address is
  * allocated again (counted as a lost free then).
  *
- * Context: process context.
+ * Context: process context, under kmprof_control_mutex.
  */
 void kmprof_kprobes_missed(unsigned long *alloc_missed,
 			   unsigned long *free_missed)
 {
 	const struct kmprof_probe *probe;
-	unsigned long missed;
 
 	*alloc_missed = 0;
 	*free_missed = 0;
@@ -574,11 +580,10 @@ void kmprof_kprobes_missed(unsigned long *alloc_missed,
 	     probe++) {
 		if (!probe->def)
 			continue;
-		missed = probe->missed + kmprof_probe_nmissed(probe);
 		if (kmprof_is_alloc(probe->def))
-			*alloc_missed += missed;
+			*alloc_missed += kmprof_probe_missed(probe);
 		else
-			*free_missed += missed;
+			*free_missed += kmprof_probe_missed(probe);
 	}
 }
 

@@ -53,11 +53,9 @@ static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size)
 static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
 					 size_t bytes)
 {
-	struct kmprof_sampler *sampler = &prof->sampler;
-
-	if (likely(this_cpu_sub_return(sampler->cpu->countdown, bytes) > 0))
+	if (!kmprof_sample_due(prof, bytes))
 		return false;
-	this_cpu_add(sampler->cpu->countdown, bytes);
+	this_cpu_add(prof->sampler.cpu->countdown, bytes);
 	return true;
 }
 

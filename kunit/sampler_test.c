@@ -200,23 +200,25 @@ static bool kmprof_sampler_bulk_one_by_one(struct kmprof_profile *prof)
  * 16-object calls, one asking kmprof_sample_any_due() first (and deciding
  * one by one only when it says a sample may be due, as the bulk handler
  * does), the other always one by one. Their countdowns stay equal, so
- * every call samples in both or in neither.
+ * every call samples in both or in neither, and kmprof_sample_any_due()
+ * says a sample may be due exactly for the calls that sample.
  */
 static void kmprof_sampler_test_any_due_matches(struct kunit *test)
 {
 	struct kmprof_profile *bulk = kmprof_test_create(test, 4096, 4, 4);
 	struct kmprof_profile *each = kmprof_test_create(test, 4096, 4, 4);
 	unsigned int call, sampled_calls = 0;
-	bool in_bulk, in_each;
+	bool due, in_bulk, in_each;
 
 	preempt_disable();	/* the same CPU's countdowns throughout */
 	kmprof_sampler_seed(bulk, 5);
 	kmprof_sampler_seed(each, 5);
 	for (call = 0; call < 200; call++) {
-		in_bulk = kmprof_sample_any_due(bulk, 16 * 64) &&
-			  kmprof_sampler_bulk_one_by_one(bulk);
+		due = kmprof_sample_any_due(bulk, 16 * 64);
+		in_bulk = due && kmprof_sampler_bulk_one_by_one(bulk);
 		in_each = kmprof_sampler_bulk_one_by_one(each);
-		if (in_bulk != in_each)
+		/* due exactly when a sample is: no stack saved for nothing */
+		if (due != in_each || in_bulk != in_each)
 			break;
 		sampled_calls += in_each;
 	}
