@@ -13,11 +13,12 @@
  *   which takes the profile's ring.flush_mutex inside it, and may arm or
  *   disarm the backend.
  * - kmprof_live: the profile the probe handlers and the periodic advance
- *   record into, or NULL while profiling is off. Written under
- *   kmprof_control_mutex with rcu_assign_pointer(); read with
- *   rcu_dereference_sched() from kprobe handlers (preemption off) and the
- *   timer (softirq). A profile taken out of kmprof_live is destroyed only
- *   after synchronize_rcu(), which waits for both kinds of reader.
+ *   record into, or NULL while profiling is off; never NULL while the
+ *   backend is armed. Written under kmprof_control_mutex with
+ *   rcu_assign_pointer(); read with rcu_dereference_sched() from probe
+ *   handlers (preemption off) and the timer (softirq). A profile taken out
+ *   of kmprof_live is destroyed only after synchronize_rcu(), which waits
+ *   for both kinds of reader.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -85,8 +86,10 @@ static void kmprof_set_live_locked(bool enabled)
 }
 
 /*
- * Profiling on arms the backend, then publishes the profile; off unpublishes
- * it, then disarms: a disabled kmprof costs the allocator nothing.
+ * Profiling on publishes the profile, then arms the backend; off disarms it,
+ * then unpublishes the profile: a disabled kmprof costs the allocator
+ * nothing, and a handler never finds kmprof_live NULL (see struct
+ * kmprof_backend), so it does not test it.
  */
 static int kmprof_set_enabled_locked(bool enabled)
 {
@@ -98,13 +101,15 @@ static int kmprof_set_enabled_locked(bool enabled)
 	if (enabled && kmprof_stopped)	/* the module is going away */
 		return -ENODEV;
 	if (enabled) {
-		ret = kmprof_backend->arm(kmprof_params.max_depth, kmprof_floor);
-		if (ret)
-			return ret;
 		kmprof_set_live_locked(true);
+		ret = kmprof_backend->arm(kmprof_params.max_depth, kmprof_floor);
+		if (ret) {
+			kmprof_set_live_locked(false);
+			return ret;
+		}
 	} else {
-		kmprof_set_live_locked(false);
 		kmprof_backend->disarm();
+		kmprof_set_live_locked(false);
 	}
 	return 0;
 }

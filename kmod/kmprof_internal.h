@@ -17,11 +17,14 @@ struct seq_file;
  * struct kmprof_backend - a mechanism that feeds slab events to the profile.
  * @name: its name, as the backend= parameter spells it.
  * @arm: start calling the handlers. @max_depth is the deepest stack they
- *	save; with @floor they return at once (a measurement aid). Handlers
- *	record into kmprof_live_profile() and do nothing while it is NULL.
- *	Process context. Returns 0, or a negative errno with nothing armed.
- * @disarm: stop calling the handlers; on return none is running. Process
- *	context, and only when armed.
+ *	save; with @floor they return at once (a measurement aid). Called
+ *	once the profile is published: from the first call of a handler to
+ *	the return of @disarm, kmprof_live_profile() is never NULL, and the
+ *	handlers record into it without testing. A handler runs only once
+ *	everything it reads of the backend's own state is set. Process
+ *	context. Returns 0, or a negative errno with nothing armed.
+ * @disarm: stop calling the handlers; on return none is running (then the
+ *	profile is unpublished). Process context, and only when armed.
  * @show: print one line per entry point to the "probes" file, as
  *	include/kmprof.h describes it. Process context.
  * @missed: the events the mechanism dropped since the module was loaded.
@@ -51,7 +54,7 @@ extern struct kmprof_profile __rcu *kmprof_live;
  *
  * Context: preemption disabled (probe handlers, timers); the profile stays
  * valid until the caller enables preemption again.
- * Return: the profile, or NULL.
+ * Return: the profile, or NULL; never NULL in an armed backend's handler.
  */
 static inline struct kmprof_profile *kmprof_live_profile(void)
 {

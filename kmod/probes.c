@@ -255,8 +255,6 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 	if (kmprof_probe_floor)
 		return 1;
 	prof = kmprof_live_profile();
-	if (!prof)
-		return 1;
 	if (def->may_nest &&
 	    kmprof_called_from_alloc(*(unsigned long *)kernel_stack_pointer(regs)))
 		return 1;
@@ -313,8 +311,6 @@ static int __kprobes kmprof_alloc_return(struct kretprobe_instance *ri,
 	void *obj;
 
 	prof = kmprof_live_profile();
-	if (!prof)
-		return 0;
 	if (probe->def->kind != KMPROF_ALLOC_BULK) {
 		obj = (void *)ret;
 		/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
@@ -346,8 +342,6 @@ static int __kprobes kmprof_free_entry(struct kprobe *kp,
 	if (kmprof_probe_floor)
 		return 0;
 	prof = kmprof_live_profile();
-	if (!prof)
-		return 0;
 	kmprof_probe_hit(probe);
 	if (def->kind == KMPROF_FREE) {
 		kmprof_record_free(prof, kmprof_arg(regs, def->ptr_arg));
@@ -404,17 +398,40 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
 			sizeof(unsigned long);
 		/* Calls in flight at once: may sleep inside the allocator. */
 		probe->krp.maxactive = 16 * num_possible_cpus();
+		probe->krp.kp.flags = KPROBE_FLAG_DISABLED;
 		ret = register_kretprobe(&probe->krp);
 		if (!ret)
 			probe->addr = (unsigned long)probe->krp.kp.addr;
 	} else {
 		probe->kp.symbol_name = def->symbol;
 		probe->kp.pre_handler = kmprof_free_entry;
+		probe->kp.flags = KPROBE_FLAG_DISABLED;
 		ret = register_kprobe(&probe->kp);
 		if (!ret)
 			probe->addr = (unsigned long)probe->kp.addr;
 	}
 	return ret;
+}
+
+/*
+ * Start calling a probe's handlers: it was registered disabled, so that
+ * they never run before its extent is known. Arming a kprobe patches text
+ * and syncs every CPU, which orders the extent before any handler.
+ */
+static int kmprof_probe_enable(struct kmprof_probe *probe)
+{
+	kmprof_function_extent(probe->addr, &probe->start, &probe->end);
+	if (kmprof_is_alloc(probe->def))
+		return enable_kretprobe(&probe->krp);
+	return enable_kprobe(&probe->kp);
+}
+
+static void kmprof_probe_unregister(struct kmprof_probe *probe)
+{
+	if (kmprof_is_alloc(probe->def))
+		unregister_kretprobe(&probe->krp);
+	else
+		unregister_kprobe(&probe->kp);
 }
 
 /**
@@ -426,8 +443,7 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
  *
  * An entry point this kernel lacks is reported "absent" in the probes
  * file; one that fails to register for another reason "failed", with a
- * warning. Handlers do nothing until kmprof_live_profile() returns a
- * profile.
+ * warning.
  *
  * Context: process context, under kmprof_control_mutex.
  * Return: 0 if at least one allocation and one free entry point are armed,
@@ -458,6 +474,11 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 			probe->state = "absent";
 			continue;
 		}
+		if (!ret) {
+			ret = kmprof_probe_enable(probe);
+			if (ret)
+				kmprof_probe_unregister(probe);
+		}
 		if (ret) {
 			pr_warn("cannot probe %s: %d\n", probe->def->symbol, ret);
 			probe->state = "failed";
@@ -468,16 +489,6 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 			have_alloc = true;
 		else
 			have_free = true;
-	}
-	/*
-	 * The handlers read the extents only once kmprof_live_profile()
-	 * returns a profile, which is published after this (release).
-	 */
-	for (i = 0; i < KMPROF_NR_PROBES; i++) {
-		probe = &kmprof_probes[i];
-		if (probe->addr)
-			kmprof_function_extent(probe->addr, &probe->start,
-					       &probe->end);
 	}
 	if (have_alloc && have_free)
 		return 0;
@@ -513,10 +524,7 @@ void kmprof_kprobes_disarm(void)
 	     probe++) {
 		if (!probe->state || strcmp(probe->state, "armed"))
 			continue;
-		if (kmprof_is_alloc(probe->def))
-			unregister_kretprobe(&probe->krp);
-		else
-			unregister_kprobe(&probe->kp);
+		kmprof_probe_unregister(probe);
 		probe->missed += kmprof_probe_nmissed(probe);
 		probe->state = "disarmed";
 	}

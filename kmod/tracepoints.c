@@ -183,8 +183,6 @@ static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 {
 	struct kmprof_profile *prof = kmprof_live_profile();
 
-	if (!prof)
-		return;
 	kmprof_tp_hit(id);
 	/* Failed allocations count down too, as with kprobes: they are rare. */
 	if (likely(!kmprof_sample_due(prof, alloc_size)))
@@ -233,8 +231,6 @@ static __always_inline void kmprof_tp_free(enum kmprof_tp_id id,
 {
 	struct kmprof_profile *prof = kmprof_live_profile();
 
-	if (!prof)
-		return;
 	kmprof_tp_hit(id);
 	kmprof_record_free(prof, (unsigned long)ptr);
 }
