@@ -41,10 +41,12 @@
  *           then one line per entry point the backend uses:
  *           "<where> <alloc|free> <state> <hits> <nmissed>", where is a
  *           function (a kprobe) or "kmem:<event>" (a tracepoint), state
- *           one of armed, disarmed, absent (not in this kernel), failed.
+ *           one of armed, disarmed, absent (not in this kernel), failed,
+ *           and hits "-" unless counted (module parameter hits=1, which
+ *           also adds an "events" line to stats).
  */
 #define KMPROF_STATS_VERSION	1
-#define KMPROF_PROBES_VERSION	2
+#define KMPROF_PROBES_VERSION	3
 
 /*
  * Tunables: default values and the accepted range of the module parameters

@@ -332,12 +332,38 @@ void kmprof_control_show_probes(struct seq_file *m)
 }
 
 /**
+ * kmprof_show_entry_point() - one entry point's line of the "probes" file.
+ * @m: where to print.
+ * @system: printed before @name: "kmem:" for a tracepoint, else "".
+ * @name: the function or event.
+ * @is_alloc: it reports allocations (else frees).
+ * @state: armed, disarmed, absent or failed.
+ * @hits: its calls, printed as "-" unless counted (hits=1).
+ * @missed: the calls it dropped.
+ *
+ * Context: process context.
+ */
+void kmprof_show_entry_point(struct seq_file *m, const char *system,
+			     const char *name, bool is_alloc,
+			     const char *state, unsigned long hits,
+			     unsigned long missed)
+{
+	seq_printf(m, "%s%s %s %s ", system, name, is_alloc ? "alloc" : "free",
+		   state);
+	if (kmprof_hits_on())
+		seq_printf(m, "%lu", hits);
+	else
+		seq_putc(m, '-');
+	seq_printf(m, " %lu\n", missed);
+}
+
+/**
  * kmprof_control_show_events() - the "events" line of the "stats" file.
  * @m: where to print.
  *
  * The allocations the backend saw since the profile was created: its
  * hits, which count each allocation once, so that the record path keeps
- * no second counter.
+ * no second counter. No line unless the hits are counted (hits=1).
  *
  * Context: process context; may sleep.
  */
@@ -345,6 +371,8 @@ void kmprof_control_show_events(struct seq_file *m)
 {
 	unsigned long events;
 
+	if (!kmprof_hits_on())
+		return;
 	mutex_lock(&kmprof_control_mutex);
 	events = kmprof_backend->alloc_hits() - kmprof_events_base;
 	mutex_unlock(&kmprof_control_mutex);

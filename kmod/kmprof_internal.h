@@ -5,6 +5,7 @@
 #ifndef KMPROF_INTERNAL_H
 #define KMPROF_INTERNAL_H
 
+#include <linux/jump_label.h>
 #include <linux/rcupdate.h>
 
 #include <kmprof.h>
@@ -46,6 +47,24 @@ struct kmprof_backend {
 	unsigned long (*alloc_hits)(void);
 };
 
+/* main.c: enabled at load by hits=1 */
+DECLARE_STATIC_KEY_FALSE(kmprof_hits_counted);
+
+/**
+ * kmprof_hits_on() - do the handlers count their calls?
+ *
+ * Only with hits=1: a per-CPU increment on every slab event is a good part
+ * of what the tracepoint backend costs, so it is left out by default. The
+ * test patches to one jump.
+ *
+ * Context: any.
+ * Return: true if the handlers count their calls.
+ */
+static __always_inline bool kmprof_hits_on(void)
+{
+	return static_branch_unlikely(&kmprof_hits_counted);
+}
+
 /* control.c: the live profile and what controls it */
 extern struct kmprof_profile __rcu *kmprof_live;
 
@@ -75,6 +94,10 @@ int kmprof_control_set_enabled(bool enabled);
 int kmprof_control_set_rate(unsigned long rate);
 int kmprof_control_reset(void);
 void kmprof_control_show_probes(struct seq_file *m);
+void kmprof_show_entry_point(struct seq_file *m, const char *system,
+			     const char *name, bool is_alloc,
+			     const char *state, unsigned long hits,
+			     unsigned long missed);
 void kmprof_control_show_events(struct seq_file *m);
 void kmprof_control_show_backend(struct seq_file *m);
 

@@ -44,6 +44,13 @@ static const struct kmprof_backend *const kmprof_backends[] = {
 	&kmprof_tracepoint_backend,
 };
 
+static bool hits;
+module_param(hits, bool, 0444);
+MODULE_PARM_DESC(hits, "Count the calls of each entry point (the probes file's hits, the stats file's events)");
+
+/* hits=1: the handlers count their calls. Set at load, before arming. */
+DEFINE_STATIC_KEY_FALSE(kmprof_hits_counted);
+
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;
 module_param(floor, bool, 0444);
@@ -90,6 +97,8 @@ static int __init kmprof_init(void)
 	ret = kmprof_control_init(&params, autocycle_ms, feed, floor);
 	if (ret)
 		return ret;
+	if (hits)
+		static_branch_enable(&kmprof_hits_counted);
 	/* Arms the backend: its handlers record from here on. */
 	ret = kmprof_control_start();
 	if (ret)

@@ -199,7 +199,8 @@ static unsigned long kmprof_arg(struct pt_regs *regs, unsigned int n)
 
 static void kmprof_probe_hit(const struct kmprof_probe *probe)
 {
-	this_cpu_inc(kmprof_probe_hits[probe - kmprof_probes]);
+	if (kmprof_hits_on())
+		this_cpu_inc(kmprof_probe_hits[probe - kmprof_probes]);
 }
 
 /*
@@ -560,10 +561,11 @@ void kmprof_kprobes_show(struct seq_file *m)
 	     probe++) {
 		if (!probe->state)
 			continue;
-		seq_printf(m, "%s %s %s %lu %lu\n", probe->def->symbol,
-			   kmprof_is_alloc(probe->def) ? "alloc" : "free",
-			   probe->state, kmprof_probe_hits_sum(probe),
-			   kmprof_probe_missed(probe));
+		kmprof_show_entry_point(m, "", probe->def->symbol,
+					kmprof_is_alloc(probe->def),
+					probe->state,
+					kmprof_probe_hits_sum(probe),
+					kmprof_probe_missed(probe));
 	}
 }
 

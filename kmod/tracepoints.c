@@ -115,7 +115,8 @@ static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS];
 
 static void kmprof_tp_hit(enum kmprof_tp_id id)
 {
-	this_cpu_inc(kmprof_tp_hits[id]);
+	if (kmprof_hits_on())
+		this_cpu_inc(kmprof_tp_hits[id]);
 }
 
 /* Is @call_site inside a function that emits kmem:kmalloc itself? */
@@ -415,10 +416,10 @@ static void kmprof_tp_show(struct seq_file *m)
 	const struct kmprof_tp *tpd;
 
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++)
-		seq_printf(m, "kmem:%s %s %s %lu 0\n", tpd->event,
-			   tpd->is_alloc ? "alloc" : "free",
-			   tpd->state ?: "disarmed",
-			   kmprof_tp_hits_sum(tpd - kmprof_tps));
+		kmprof_show_entry_point(m, "kmem:", tpd->event, tpd->is_alloc,
+					tpd->state ?: "disarmed",
+					kmprof_tp_hits_sum(tpd - kmprof_tps),
+					0);
 	kmprof_kprobes_show(m);
 }
 

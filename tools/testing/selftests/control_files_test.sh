@@ -60,8 +60,8 @@ disabled_costs_nothing()
 	[ "$(hits)" -gt "$before" ] || { ktap_diag "no hits once enabled"; return 1; }
 }
 
-ktap_plan 19
-ktap_check load kmprof_load rate=4096
+ktap_plan 20
+ktap_check load kmprof_load rate=4096 hits=1
 ktap_check rate_reads_param expect_eq rate "$(cat $D/rate)" 4096
 ktap_check rate_refuses_bad refuses rate rate abc -1 1.5 " " 0x10 \
 	"12 13" 99999999999999999999999 1073741825
@@ -85,4 +85,5 @@ ktap_check empty_backend_param load_refused backend=
 ktap_check zero_buckets_param load_refused max_buckets=0
 ktap_check zero_objects_param load_refused max_objects=0
 ktap_check bad_autocycle_param load_refused autocycle_ms=5
+ktap_check bad_hits_param load_refused hits=2
 ktap_finish

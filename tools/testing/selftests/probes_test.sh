@@ -8,13 +8,15 @@
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 
-# armed ROLE NAME...: one of the names (6.1 or 6.10+ spelling) is armed.
+# armed ROLE NAME...: one of the names (6.1 or 6.10+ spelling) is armed;
+# its hits are counted or not.
 armed()
 {
 	role=$1
 	shift
 	for name in "$@"; do
-		grep -q "^$name $role armed [0-9]* [0-9]*$" "$D/probes" && return 0
+		grep -Eq "^$name $role armed (-|[0-9]+) [0-9]+$" "$D/probes" &&
+			return 0
 	done
 	ktap_diag "none of $* is armed"
 	return 1
@@ -46,9 +48,9 @@ traced()
 	! grep -q "^kmem:$2 " "$D/probes"
 }
 
-ktap_plan 24
+ktap_plan 28
 ktap_check load kmprof_load
-ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v2'"
+ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v3'"
 ktap_check backend_line sh -c "sed -n 2p $D/probes | grep -qx 'backend $KMPROF_BACKEND'"
 ktap_check backend_in_stats sh -c "grep -qx 'backend $KMPROF_BACKEND' $D/stats"
 ktap_check kmalloc kprobed alloc __kmalloc __kmalloc_noprof
@@ -76,8 +78,16 @@ ktap_check tp_kmem_cache_free traced free kmem_cache_free
 ktap_check kmem_cache_alloc_bulk armed alloc kmem_cache_alloc_bulk \
 	kmem_cache_alloc_bulk_noprof
 ktap_check kmem_cache_free_bulk armed free kmem_cache_free_bulk
+# Calls are counted only with hits=1: by default no hits, no events line.
+ls -R /sys >/dev/null 2>&1
+ktap_check hits_not_counted sh -c "awk 'NR > 2 && \$4 != \"-\" { bad = 1 }
+	END { exit bad }' $D/probes && ! grep -q '^events ' $D/stats"
+ktap_check unload kmprof_unload
+ktap_check load_counting_hits kmprof_load hits=1
 ls -R /sys >/dev/null 2>&1
 ktap_check hits_counted sh -c "awk '\$1 ~ /^(kmem:)?kfree\$/ && \$4 > 0 { ok = 1 }
 	END { exit !ok }' $D/probes"
-ktap_check unload kmprof_unload
+ktap_check events_counted sh -c "awk '\$1 == \"events\" && \$2 > 0 { ok = 1 }
+	END { exit !ok }' $D/stats"
+ktap_check unload_counting_hits kmprof_unload
 ktap_finish

@@ -7,7 +7,7 @@
 run() { echo "# $*"; "$@"; }
 
 # The first of KMPROF_BACKENDS (kernel command line) feeds the profile.
-run insmod "$KMPROF_KO" rate=4096 backend="${KMPROF_BACKENDS%%,*}"
+run insmod "$KMPROF_KO" rate=4096 hits=1 backend="${KMPROF_BACKENDS%%,*}"
 echo "# work: walk /sys and /proc; create, stat and delete files in tmpfs,"
 echo "#       keeping 300 of them; push data through pipes"
 ls -R /sys /proc >/dev/null 2>&1
