@@ -55,7 +55,7 @@ DECLARE_STATIC_KEY_FALSE(kmprof_hits_counted);
  *
  * Only with hits=1: a per-CPU increment on every slab event is a good part
  * of what the tracepoint backend costs, so it is left out by default. The
- * test patches to one jump.
+ * test is a no-op patched into a jump by hits=1.
  *
  * Context: any.
  * Return: true if the handlers count their calls.
