@@ -36,43 +36,49 @@
 
 #include "core.h"
 
-static u32 kmprof_bucket_hash(const struct kmprof_buckets *buckets,
-			      const unsigned long *stack, unsigned int depth,
-			      size_t size_class)
-{
-	u32 hash = jhash2((const u32 *)stack,
-			  depth * (sizeof(*stack) / sizeof(u32)),
-			  buckets->seed);
+/* What a bucket is looked up by, and the hash chain it belongs in. */
+struct kmprof_bucket_key {
+	const unsigned long *stack;
+	unsigned int depth;
+	size_t size_class;
+	u32 hash;
+	struct kmprof_bucket __rcu **head;
+};
 
-	return jhash_2words(hash, (u32)size_class, buckets->seed);
+/* Keep the first max_depth frames of @stack, hash them with @size_class. */
+static void kmprof_bucket_key_init(struct kmprof_bucket_key *key,
+				   struct kmprof_buckets *buckets,
+				   const unsigned long *stack,
+				   unsigned int depth, size_t size_class)
+{
+	u32 hash;
+
+	key->stack = stack;
+	key->depth = min(depth, buckets->max_depth);
+	key->size_class = size_class;
+	hash = jhash2((const u32 *)stack,
+		      key->depth * (sizeof(*stack) / sizeof(u32)),
+		      buckets->seed);
+	key->hash = jhash_2words(hash, (u32)size_class, buckets->seed);
+	key->head = &buckets->heads[key->hash &
+				    ((1U << buckets->hash_bits) - 1)];
 }
 
-static bool kmprof_bucket_match(const struct kmprof_bucket *bucket, u32 hash,
-				const unsigned long *stack, unsigned int depth,
-				size_t size_class)
-{
-	return bucket->hash == hash && bucket->size_class == size_class &&
-	       bucket->depth == depth &&
-	       !memcmp(bucket->stack, stack, depth * sizeof(*stack));
-}
-
-static struct kmprof_bucket __rcu **
-kmprof_bucket_head(struct kmprof_buckets *buckets, u32 hash)
-{
-	return &buckets->heads[hash & ((1U << buckets->hash_bits) - 1)];
-}
-
-static struct kmprof_bucket *kmprof_bucket_find(struct kmprof_bucket *chain,
-						u32 hash,
-						const unsigned long *stack,
-						unsigned int depth,
-						size_t size_class)
+/* The bucket of @key in its chain, or NULL. Under rcu_read_lock(). */
+static struct kmprof_bucket *
+kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 {
 	struct kmprof_bucket *bucket;
 
-	for (bucket = chain; bucket; bucket = rcu_dereference(bucket->next))
-		if (kmprof_bucket_match(bucket, hash, stack, depth, size_class))
+	for (bucket = rcu_dereference(*key->head); bucket;
+	     bucket = rcu_dereference(bucket->next)) {
+		if (bucket->hash == key->hash &&
+		    bucket->size_class == key->size_class &&
+		    bucket->depth == key->depth &&
+		    !memcmp(bucket->stack, key->stack,
+			    key->depth * sizeof(*key->stack)))
 			return bucket;
+	}
 	return NULL;
 }
 
@@ -90,35 +96,29 @@ struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 					const unsigned long *stack,
 					unsigned int depth, size_t size_class)
 {
-	struct kmprof_bucket __rcu **head;
+	struct kmprof_bucket_key key;
 	struct kmprof_bucket *bucket;
 	unsigned long flags;
-	u32 hash;
 
-	depth = min(depth, buckets->max_depth);
-	hash = kmprof_bucket_hash(buckets, stack, depth, size_class);
-	head = kmprof_bucket_head(buckets, hash);
-
+	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class);
 	rcu_read_lock();
-	bucket = kmprof_bucket_find(rcu_dereference(*head), hash, stack, depth,
-				    size_class);
+	bucket = kmprof_bucket_lookup(&key);
 	if (bucket)
 		goto out_rcu;
 
 	raw_spin_lock_irqsave(&buckets->insert_lock, flags);
 	/* Look again: another CPU may have inserted it meanwhile. */
-	bucket = kmprof_bucket_find(rcu_dereference(*head), hash, stack, depth,
-				    size_class);
+	bucket = kmprof_bucket_lookup(&key);
 	if (bucket || buckets->nr_used == buckets->capacity)
 		goto out;
 
 	bucket = buckets->pool + (size_t)buckets->nr_used * buckets->stride;
-	bucket->hash = hash;
-	bucket->depth = depth;
+	bucket->hash = key.hash;
+	bucket->depth = key.depth;
 	bucket->size_class = size_class;
-	memcpy(bucket->stack, stack, depth * sizeof(*stack));
-	RCU_INIT_POINTER(bucket->next, rcu_dereference(*head));
-	rcu_assign_pointer(*head, bucket);
+	memcpy(bucket->stack, stack, key.depth * sizeof(*stack));
+	RCU_INIT_POINTER(bucket->next, rcu_dereference(*key.head));
+	rcu_assign_pointer(*key.head, bucket);
 	/* Pairs with smp_load_acquire() in kmprof_buckets_count(). */
 	smp_store_release(&buckets->nr_used, buckets->nr_used + 1);
 out:
@@ -262,16 +262,12 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 			       size_t size_class, unsigned int *index)
 {
 	struct kmprof_buckets *buckets = &prof->buckets;
-	struct kmprof_bucket __rcu **head;
+	struct kmprof_bucket_key key;
 	struct kmprof_bucket *bucket;
-	u32 hash;
 
-	depth = min(depth, buckets->max_depth);
-	hash = kmprof_bucket_hash(buckets, stack, depth, size_class);
-	head = kmprof_bucket_head(buckets, hash);
+	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class);
 	rcu_read_lock();
-	bucket = kmprof_bucket_find(rcu_dereference(*head), hash, stack, depth,
-				    size_class);
+	bucket = kmprof_bucket_lookup(&key);
 	rcu_read_unlock();
 	if (bucket && index)
 		*index = ((void *)bucket - buckets->pool) / buckets->stride;

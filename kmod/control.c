@@ -26,6 +26,7 @@
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/timer.h>
@@ -329,6 +330,23 @@ void kmprof_control_show_probes(struct seq_file *m)
 	seq_printf(m, "backend %s\n", kmprof_backend->name);
 	kmprof_backend->show(m);
 	mutex_unlock(&kmprof_control_mutex);
+}
+
+/**
+ * kmprof_hits_sum() - an entry point's calls, summed over the CPUs.
+ * @hits: its per-CPU counter, incremented by its handler when hits=1.
+ *
+ * Context: any.
+ * Return: the sum; 0 unless the calls are counted.
+ */
+unsigned long kmprof_hits_sum(const unsigned long __percpu *hits)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(hits, cpu);
+	return sum;
 }
 
 /**

@@ -94,6 +94,7 @@ int kmprof_control_set_enabled(bool enabled);
 int kmprof_control_set_rate(unsigned long rate);
 int kmprof_control_reset(void);
 void kmprof_control_show_probes(struct seq_file *m);
+unsigned long kmprof_hits_sum(const unsigned long __percpu *hits);
 void kmprof_show_entry_point(struct seq_file *m, const char *system,
 			     const char *name, bool is_alloc,
 			     const char *state, unsigned long hits,

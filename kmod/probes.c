@@ -539,12 +539,7 @@ static unsigned long kmprof_probe_missed(const struct kmprof_probe *probe)
 
 static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
 {
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(kmprof_probe_hits, cpu)[probe - kmprof_probes];
-	return sum;
+	return kmprof_hits_sum(&kmprof_probe_hits[probe - kmprof_probes]);
 }
 
 /**

@@ -396,12 +396,7 @@ static void kmprof_tp_disarm(void)
 
 static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
 {
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(kmprof_tp_hits, cpu)[id];
-	return sum;
+	return kmprof_hits_sum(&kmprof_tp_hits[id]);
 }
 
 static unsigned long kmprof_tp_alloc_hits(void)
