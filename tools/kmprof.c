@@ -330,6 +330,49 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* === Commands that write a file === */
+
+/* What snapshot, pprof and folded accept besides the common options. */
+struct output_options {
+	const char *path;	/* -o FILE, "-" for standard output */
+	bool all_frames;	/* --all-frames */
+	bool alloc;		/* --alloc */
+};
+
+/*
+ * Parse the options of a command that writes a file: @shortopts and
+ * @longopts say which of struct output_options it takes. No argument may
+ * follow them. Return: -2 to go on, or an exit status.
+ */
+static int output_options(const struct command *cmd, int argc, char **argv,
+			  const char *shortopts, const struct option *longopts,
+			  struct output_options *opt)
+{
+	int c, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt->path = optarg;
+			break;
+		case OPT_ALL_FRAMES:
+			opt->all_frames = true;
+			break;
+		case OPT_ALLOC:
+			opt->alloc = true;
+			break;
+		default:
+			r = common_option(cmd, c);
+			if (r != -2)
+				return r;
+		}
+	}
+	if (optind != argc)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	return -2;
+}
+
 /* === snapshot === */
 
 static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
@@ -340,26 +383,19 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long before = 0, pending = 0;
-	const char *out_path = NULL, *name;
+	struct output_options opt = { 0 };
+	const char *out_path, *name;
 	char *buf, *cyc, path[4096];
 	bool have_before;
 	struct heap_profile p;
 	size_t len;
 	FILE *out;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+d:o:h", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out_path = optarg;
-			continue;
-		}
-		r = common_option(cmd, c);
-		if (r != -2)
-			return r;
-	}
-	if (optind != argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	r = output_options(cmd, argc, argv, "+d:o:h", longopts, &opt);
+	if (r != -2)
+		return r;
+	out_path = opt.path;
 	if (heap_file)
 		return bad_usage(cmd, "%s", "needs the live debugfs directory, not -f");
 
@@ -419,31 +455,19 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		{ "all-frames", no_argument, NULL, OPT_ALL_FRAMES },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out_path = NULL;
-	bool all_frames = false;
+	struct output_options opt = { 0 };
+	const char *out_path;
 	struct heap_profile p;
 	struct timespec now;
 	unsigned char *gz;
 	size_t len;
 	FILE *out;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+d:f:o:h", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out_path = optarg;
-			continue;
-		}
-		if (c == OPT_ALL_FRAMES) {
-			all_frames = true;
-			continue;
-		}
-		r = common_option(cmd, c);
-		if (r != -2)
-			return r;
-	}
-	if (optind != argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	r = output_options(cmd, argc, argv, "+d:f:o:h", longopts, &opt);
+	if (r != -2)
+		return r;
+	out_path = opt.path;
 	if (!out_path)
 		return bad_usage(cmd, "%s", "-o FILE is required (- for standard output)");
 	if (!strcmp(out_path, "-") && isatty(STDOUT_FILENO))
@@ -453,7 +477,7 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		return r;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (pprof_encode(&p, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec,
-			 all_frames, &gz, &len)) {
+			 opt.all_frames, &gz, &len)) {
 		fprintf(stderr, "kmprof: cannot compress the profile\n");
 		heap_free(&p);
 		return EXIT_FAIL;
@@ -478,39 +502,24 @@ static int cmd_folded(const struct command *cmd, int argc, char **argv)
 		{ "all-frames", no_argument, NULL, OPT_ALL_FRAMES },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct folded_options opt = { 0 };
-	const char *out_path = NULL;
+	struct output_options opt = { 0 };
+	struct folded_options fopt;
 	struct heap_profile p;
 	FILE *out;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+d:f:o:h", longopts, NULL)) != -1) {
-		if (c == 'o') {
-			out_path = optarg;
-			continue;
-		}
-		if (c == OPT_ALLOC) {
-			opt.alloc = true;
-			continue;
-		}
-		if (c == OPT_ALL_FRAMES) {
-			opt.all_frames = true;
-			continue;
-		}
-		r = common_option(cmd, c);
-		if (r != -2)
-			return r;
-	}
-	if (optind != argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	r = output_options(cmd, argc, argv, "+d:f:o:h", longopts, &opt);
+	if (r != -2)
+		return r;
+	fopt.alloc = opt.alloc;
+	fopt.all_frames = opt.all_frames;
 	r = load_profile(&p);
 	if (r)
 		return r;
-	out = open_output(out_path);
+	out = open_output(opt.path);
 	if (out) {
-		folded_print(out, &p, &opt);
-		r = close_output(out, out_path);
+		folded_print(out, &p, &fopt);
+		r = close_output(out, opt.path);
 	} else {
 		r = EXIT_FAIL;
 	}
