@@ -26,7 +26,7 @@ if [ "$smoke" -eq 1 ]; then
 	export KMPROF_BENCH=200,3,1,smoke
 	json=$out/smoke.json
 else
-	export KMPROF_BENCH=${KMPROF_BENCH:-10000,5,5}
+	export KMPROF_BENCH=${KMPROF_BENCH:-$KMPROF_BENCH_DEFAULT}
 	json=$out/results.json
 fi
 

@@ -10,6 +10,11 @@ KERNELS_CONF=$VM_DIR/kernels.conf
 # every entry is keyed by what produced it, so a stale one is never reused.
 KMPROF_CACHE=${KMPROF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmprof}
 
+# make bench's microbenchmark when KMPROF_BENCH is not set: iterations,
+# timed rounds (the median is kept) and passes (the fastest is kept); see
+# tools/testing/vm/guest-bench.sh.
+KMPROF_BENCH_DEFAULT=10000,5,5
+
 # Progress on stderr so that stdout stays a clean result channel.
 say()
 {

@@ -101,7 +101,7 @@ status=0
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off -m 2G -smp 2 \
 	-nographic -no-reboot -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" \
-	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-10000,5,5}" \
+	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-$KMPROF_BENCH_DEFAULT}" \
 	</dev/null >"$log" 2>&1 || status=$?
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
