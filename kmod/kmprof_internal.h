@@ -6,6 +6,7 @@
 #define KMPROF_INTERNAL_H
 
 #include <linux/jump_label.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 
 #include <kmprof.h>
@@ -63,6 +64,18 @@ DECLARE_STATIC_KEY_FALSE(kmprof_hits_counted);
 static __always_inline bool kmprof_hits_on(void)
 {
 	return static_branch_unlikely(&kmprof_hits_counted);
+}
+
+/**
+ * kmprof_hit() - count one call of an entry point, if calls are counted.
+ * @hits: the entry point's per-CPU counter (see kmprof_hits_sum()).
+ *
+ * Context: a probe handler (preemption disabled).
+ */
+static __always_inline void kmprof_hit(unsigned long __percpu *hits)
+{
+	if (kmprof_hits_on())
+		this_cpu_inc(*hits);
 }
 
 /* control.c: the live profile and what controls it */

@@ -199,8 +199,7 @@ static unsigned long kmprof_arg(struct pt_regs *regs, unsigned int n)
 
 static void kmprof_probe_hit(const struct kmprof_probe *probe)
 {
-	if (kmprof_hits_on())
-		this_cpu_inc(kmprof_probe_hits[probe - kmprof_probes]);
+	kmprof_hit(&kmprof_probe_hits[probe - kmprof_probes]);
 }
 
 /*

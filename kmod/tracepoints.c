@@ -115,8 +115,7 @@ static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS];
 
 static void kmprof_tp_hit(enum kmprof_tp_id id)
 {
-	if (kmprof_hits_on())
-		this_cpu_inc(kmprof_tp_hits[id]);
+	kmprof_hit(&kmprof_tp_hits[id]);
 }
 
 /* Is @call_site inside a function that emits kmem:kmalloc itself? */
