@@ -384,7 +384,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	};
 	unsigned long long before = 0, pending = 0;
 	struct output_options opt = { 0 };
-	const char *out_path, *name;
+	const char *name;
 	char *buf, *cyc, path[4096];
 	bool have_before;
 	struct heap_profile p;
@@ -395,7 +395,6 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	r = output_options(cmd, argc, argv, "+d:o:h", longopts, &opt);
 	if (r != -2)
 		return r;
-	out_path = opt.path;
 	if (heap_file)
 		return bad_usage(cmd, "%s", "needs the live debugfs directory, not -f");
 
@@ -424,21 +423,21 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		fprintf(stderr, "kmprof: warning: %" PRIu64 " cycles were not yet published\n",
 			p.pending);
 
-	out = open_output(out_path);
+	out = open_output(opt.path);
 	if (!out) {
 		r = EXIT_FAIL;
 	} else {
 		fwrite(buf, 1, len, out);
-		r = close_output(out, out_path);
+		r = close_output(out, opt.path);
 	}
-	if (!r && out_path && strcmp(out_path, "-")) {
+	if (!r && opt.path && strcmp(opt.path, "-")) {
 		uint64_t inuse = 0;
 
 		for (size_t i = 0; i < p.nr; i++)
 			inuse += p.est[i].inuse_bytes;
 		fprintf(stderr, "kmprof: cycle %" PRIu64 ", %zu buckets, %s in use (estimated): saved to %s\n",
 			p.cycle, p.nr, fmt_bytes(path, sizeof(path), inuse, false),
-			out_path);
+			opt.path);
 	}
 	heap_free(&p);
 	free(buf);
@@ -456,7 +455,6 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct output_options opt = { 0 };
-	const char *out_path;
 	struct heap_profile p;
 	struct timespec now;
 	unsigned char *gz;
@@ -467,10 +465,9 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	r = output_options(cmd, argc, argv, "+d:f:o:h", longopts, &opt);
 	if (r != -2)
 		return r;
-	out_path = opt.path;
-	if (!out_path)
+	if (!opt.path)
 		return bad_usage(cmd, "%s", "-o FILE is required (- for standard output)");
-	if (!strcmp(out_path, "-") && isatty(STDOUT_FILENO))
+	if (!strcmp(opt.path, "-") && isatty(STDOUT_FILENO))
 		return bad_usage(cmd, "%s", "will not write gzip data to a terminal");
 	r = load_profile(&p);
 	if (r)
@@ -483,14 +480,14 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	heap_free(&p);
-	out = open_output(out_path);
+	out = open_output(opt.path);
 	if (!out) {
 		free(gz);
 		return EXIT_FAIL;
 	}
 	fwrite(gz, 1, len, out);
 	free(gz);
-	return close_output(out, out_path);
+	return close_output(out, opt.path);
 }
 
 static int cmd_folded(const struct command *cmd, int argc, char **argv)
