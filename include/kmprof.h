@@ -26,27 +26,36 @@
  *           IRQs off), flush_last_ns (the last flush, start to end, in
  *           process context), flush_last_batch_ns (the longest one batch
  *           of that flush held the lock with IRQs off) and
- *           flush_batch_max_ns (the longest batch since load).
+ *           flush_batch_max_ns (the longest batch since load). Then
+ *           "disabled_by_warn 0|1": 1 while the backend is disarmed
+ *           because the profile found one of its invariants broken (it
+ *           warned once in the kernel log; reset or enable resume).
  *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
  *           not yet published. Write "1": advance (returns after the
  *           advance; the flush is queued).
  *   heap    read: the published profile, see kmprof_heap.h. A read flushes
  *           pending cycles first.
  *   rate    read/write: the sampling rate in bytes, 0..KMPROF_RATE_MAX.
+ *           Writing a new rate starts a new profile, as reset does: no
+ *           profile mixes counts sampled at two rates.
  *   enable  read/write: "1" profiling, "0" stopped: the backend is
  *           disarmed, so the allocator pays nothing. A write of "1" that
  *           cannot arm it fails with its error and stays "0".
- *   reset   write "1": forget every bucket and object.
+ *   reset   write "1": forget every bucket and object (and arm the
+ *           backend again if the fail-safe disarmed it).
  *   probes  read: "kmprof probes v<KMPROF_PROBES_VERSION>", "backend <name>",
  *           then one line per entry point the backend uses:
- *           "<where> <alloc|free> <state> <hits> <nmissed>", where is a
- *           function (a kprobe) or "kmem:<event>" (a tracepoint), state
- *           one of armed, disarmed, absent (not in this kernel), failed,
- *           and hits "-" unless counted (module parameter hits=1, which
- *           also adds an "events" line to stats).
+ *           "<where> <role> <state> <hits> <nmissed>", where is a
+ *           function (a kprobe) or "kmem:<event>" (a tracepoint), role
+ *           alloc or free (what it reports) or reuse (it only sees the
+ *           addresses of allocations, to retire the object map's entries
+ *           of sampled objects whose free was missed), state one of armed,
+ *           disarmed, absent (not in this kernel), failed, and hits "-"
+ *           unless counted (module parameter hits=1, which also adds an
+ *           "events" line to stats).
  */
 #define KMPROF_STATS_VERSION	1
-#define KMPROF_PROBES_VERSION	3
+#define KMPROF_PROBES_VERSION	4
 
 /*
  * Tunables: default values and the accepted range of the module parameters

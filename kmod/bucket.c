@@ -89,7 +89,8 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
  * @depth: entries in @stack.
  * @size_class: allocated size of the object.
  *
- * Context: any; takes buckets->insert_lock (raw, irqsave) on a miss.
+ * Context: any context but NMI; takes buckets->insert_lock (raw, irqsave)
+ * on a miss.
  * Return: the bucket, or NULL when it is new and the pool is full.
  */
 struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
@@ -218,6 +219,10 @@ void kmprof_buckets_free(struct kmprof_buckets *buckets)
 	buckets->pool = NULL;
 }
 
+#ifdef KMPROF_TEST
+
+/* === Test hooks (testing.h) === */
+
 /**
  * kmprof_bucket_test_set_hash_bits() - resize the chain table (tests).
  * @prof: a profile with no bucket yet.
@@ -274,3 +279,5 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 	return bucket;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_bucket_test_exists);
+
+#endif /* KMPROF_TEST */

@@ -8,10 +8,10 @@
  *
  * - kmprof_control_mutex: protects kmprof_profile (which profile the
  *   module owns), kmprof_enabled (which is also whether the backend is
- *   armed) and kmprof_params. Taken in process context only: debugfs file
- *   operations, the flush work, module init and exit. A holder may flush,
- *   which takes the profile's ring.flush_mutex inside it, and may arm or
- *   disarm the backend.
+ *   armed), kmprof_disabled_by_warn and kmprof_params. Taken in process
+ *   context only: debugfs file operations, the flush and fail-safe work,
+ *   module init and exit. A holder may flush, which takes the profile's
+ *   ring.flush_mutex inside it, and may arm or disarm the backend.
  * - kmprof_live: the profile the probe handlers and the periodic advance
  *   record into, or NULL while profiling is off; never NULL while the
  *   backend is armed. Written under kmprof_control_mutex with
@@ -39,6 +39,8 @@ static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
 static struct kmprof_params kmprof_params;	/* kmprof_control_mutex */
 static bool kmprof_enabled;			/* kmprof_control_mutex */
 static bool kmprof_stopped;			/* kmprof_control_mutex */
+/* The fail-safe disarmed the backend; enable or reset clear it. */
+static bool kmprof_disabled_by_warn;		/* kmprof_control_mutex */
 /* The backend's allocation hits when the profile was created. */
 static unsigned long kmprof_events_base;	/* kmprof_control_mutex */
 struct kmprof_profile __rcu *kmprof_live;
@@ -53,6 +55,10 @@ static struct timer_list kmprof_autocycle_timer;
 
 static void kmprof_flush_fn(struct work_struct *work);
 static DECLARE_WORK(kmprof_flush_work, kmprof_flush_fn);
+static void kmprof_broken_work_fn(struct work_struct *work);
+static DECLARE_WORK(kmprof_broken_work, kmprof_broken_work_fn);
+
+static int kmprof_set_enabled_locked(bool enabled);
 
 /* Publish the closed cycles: process context, in bounded batches. */
 static void kmprof_flush_fn(struct work_struct *work)
@@ -60,6 +66,29 @@ static void kmprof_flush_fn(struct work_struct *work)
 	mutex_lock(&kmprof_control_mutex);
 	kmprof_cycle_flush(kmprof_profile);
 	mutex_unlock(&kmprof_control_mutex);
+}
+
+/*
+ * The fail-safe: the live profile found one of its invariants broken and
+ * warned. Disarm the backend, here in process context, unless the profile
+ * was replaced meanwhile.
+ */
+static void kmprof_broken_work_fn(struct work_struct *work)
+{
+	mutex_lock(&kmprof_control_mutex);
+	if (kmprof_enabled && kmprof_profile_is_broken(kmprof_profile)) {
+		kmprof_set_enabled_locked(false);
+		kmprof_disabled_by_warn = true;
+		pr_err("the %s backend is disarmed; write 1 to reset or enable to resume\n",
+		       kmprof_backend->name);
+	}
+	mutex_unlock(&kmprof_control_mutex);
+}
+
+/* A profile's on_broken: any context but NMI, so only queue the work. */
+static void kmprof_profile_on_broken(struct kmprof_profile *prof)
+{
+	queue_work(system_unbound_wq, &kmprof_broken_work);
 }
 
 /*
@@ -97,6 +126,8 @@ static int kmprof_set_enabled_locked(bool enabled)
 	int ret;
 
 	lockdep_assert_held(&kmprof_control_mutex);
+	if (enabled)
+		kmprof_disabled_by_warn = false;
 	if (enabled == kmprof_enabled)
 		return 0;
 	if (enabled && kmprof_stopped)	/* the module is going away */
@@ -129,7 +160,8 @@ int kmprof_control_init(const struct kmprof_params *params,
 			unsigned int autocycle_ms,
 			const struct kmprof_backend *backend, bool floor)
 {
-	struct kmprof_profile *prof = kmprof_profile_create(params);
+	struct kmprof_profile *prof =
+		kmprof_profile_create(params, kmprof_profile_on_broken);
 
 	if (IS_ERR(prof)) {
 		pr_err("cannot reserve the profile's memory: %ld\n",
@@ -193,6 +225,7 @@ void kmprof_control_stop(void)
 void kmprof_control_exit(void)
 {
 	cancel_work_sync(&kmprof_flush_work);
+	cancel_work_sync(&kmprof_broken_work);
 	kmprof_profile_destroy(kmprof_profile);
 	kmprof_profile = NULL;
 }
@@ -224,13 +257,18 @@ void kmprof_control_unlock(void)
  * Returns after the advance, not after its flush.
  *
  * Context: process context; may sleep.
+ * Return: 0, or -EIO if the profile is broken (see the fail-safe).
  */
-void kmprof_control_advance(void)
+int kmprof_control_advance(void)
 {
+	int ret;
+
 	mutex_lock(&kmprof_control_mutex);
-	kmprof_cycle_advance_wait(kmprof_profile);
+	ret = kmprof_cycle_advance_wait(kmprof_profile);
 	mutex_unlock(&kmprof_control_mutex);
-	queue_work(system_unbound_wq, &kmprof_flush_work);
+	if (!ret)
+		queue_work(system_unbound_wq, &kmprof_flush_work);
+	return ret;
 }
 
 /**
@@ -254,7 +292,10 @@ bool kmprof_control_enabled(void)
  *
  * Off disarms the backend: on return no handler runs, and the allocator
  * pays nothing for kmprof. On arms it again; buckets and objects sampled
- * before are kept, frees made while off are not seen.
+ * before are kept, frees made while off are not seen (a sampled object's
+ * entry is retired when its address is allocated again). On after the
+ * fail-safe disarmed the backend resumes the same profile, which may warn
+ * again.
  *
  * Context: process context; may sleep.
  * Return: 0, or the backend's error when arming fails (still off).
@@ -264,57 +305,91 @@ int kmprof_control_set_enabled(bool enabled)
 	int ret;
 
 	mutex_lock(&kmprof_control_mutex);
+	if (enabled)
+		kmprof_profile_clear_broken(kmprof_profile);
 	ret = kmprof_set_enabled_locked(enabled);
 	mutex_unlock(&kmprof_control_mutex);
 	return ret;
 }
 
+/*
+ * Replace the live profile by a fresh one with kmprof_params; the old one
+ * is freed once no handler can be using it. A backend the fail-safe
+ * disarmed is armed again.
+ */
+static int kmprof_replace_profile_locked(void)
+{
+	struct kmprof_profile *fresh, *old;
+	bool enable = kmprof_enabled || kmprof_disabled_by_warn;
+	int ret;
+
+	lockdep_assert_held(&kmprof_control_mutex);
+	fresh = kmprof_profile_create(&kmprof_params, kmprof_profile_on_broken);
+	if (IS_ERR(fresh))
+		return PTR_ERR(fresh);
+	old = kmprof_profile;
+	kmprof_profile = fresh;
+	/* Waits for every handler that may still hold @old. */
+	kmprof_set_live_locked(kmprof_enabled);
+	kmprof_events_base = kmprof_backend->alloc_hits();
+	/* The flush work may run on @old no longer: it takes our mutex. */
+	kmprof_profile_destroy(old);
+	ret = kmprof_set_enabled_locked(enable);
+	if (ret)
+		pr_warn("cannot arm the %s backend again: %d\n",
+			kmprof_backend->name, ret);
+	return 0;
+}
+
 /**
- * kmprof_control_set_rate() - change the sampling rate.
+ * kmprof_control_set_rate() - change the sampling rate: a new profile.
  * @rate: bytes, at most KMPROF_RATE_MAX.
  *
- * Context: process context.
- * Return: 0, or -EINVAL (nothing changed).
+ * Counts sampled at two rates cannot be unbiased together, so a new rate
+ * starts a new profile, as kmprof_control_reset() does: everything
+ * recorded so far is dropped, and frees of objects sampled before are not
+ * counted. Writing the current rate changes nothing.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, -EINVAL (nothing changed) or -ENOMEM (nothing changed).
  */
 int kmprof_control_set_rate(unsigned long rate)
 {
+	unsigned long old_rate;
+	int ret = 0;
+
 	if (rate > KMPROF_RATE_MAX)
 		return -EINVAL;
 	mutex_lock(&kmprof_control_mutex);
-	kmprof_params.rate = rate;
-	kmprof_sampler_set_rate(kmprof_profile, rate);
+	old_rate = kmprof_params.rate;
+	if (rate != old_rate) {
+		kmprof_params.rate = rate;
+		ret = kmprof_replace_profile_locked();
+		if (ret)
+			kmprof_params.rate = old_rate;
+	}
 	mutex_unlock(&kmprof_control_mutex);
-	return 0;
+	return ret;
 }
 
 /**
  * kmprof_control_reset() - forget every bucket and object.
  *
- * A fresh profile with the same parameters replaces the live one; the old
- * one is freed once no handler can be using it. Frees of objects sampled
- * before the reset are not counted.
+ * A fresh profile with the same parameters replaces the live one. Frees of
+ * objects sampled before the reset are not counted. After the fail-safe
+ * disarmed the backend, a reset arms it again.
  *
  * Context: process context; may sleep.
  * Return: 0, or -ENOMEM (nothing changed).
  */
 int kmprof_control_reset(void)
 {
-	struct kmprof_profile *fresh, *old;
+	int ret;
 
 	mutex_lock(&kmprof_control_mutex);
-	fresh = kmprof_profile_create(&kmprof_params);
-	if (IS_ERR(fresh)) {
-		mutex_unlock(&kmprof_control_mutex);
-		return PTR_ERR(fresh);
-	}
-	old = kmprof_profile;
-	kmprof_profile = fresh;
-	/* Waits for every handler that may still hold @old. */
-	kmprof_set_live_locked(kmprof_enabled);
-	kmprof_events_base = kmprof_backend->alloc_hits();
+	ret = kmprof_replace_profile_locked();
 	mutex_unlock(&kmprof_control_mutex);
-	kmprof_profile_destroy(old);
-	return 0;
+	return ret;
 }
 
 /**
@@ -354,7 +429,8 @@ unsigned long kmprof_hits_sum(const unsigned long __percpu *hits)
  * @m: where to print.
  * @system: printed before @name: "kmem:" for a tracepoint, else "".
  * @name: the function or event.
- * @is_alloc: it reports allocations (else frees).
+ * @role: alloc or free (what it reports), or reuse (it retires the object
+ *	map's stale entries).
  * @state: armed, disarmed, absent or failed.
  * @hits: its calls, printed as "-" unless counted (hits=1).
  * @missed: the calls it dropped.
@@ -362,12 +438,11 @@ unsigned long kmprof_hits_sum(const unsigned long __percpu *hits)
  * Context: process context.
  */
 void kmprof_show_entry_point(struct seq_file *m, const char *system,
-			     const char *name, bool is_alloc,
+			     const char *name, const char *role,
 			     const char *state, unsigned long hits,
 			     unsigned long missed)
 {
-	seq_printf(m, "%s%s %s %s ", system, name, is_alloc ? "alloc" : "free",
-		   state);
+	seq_printf(m, "%s%s %s %s ", system, name, role, state);
 	if (kmprof_hits_on())
 		seq_printf(m, "%lu", hits);
 	else
@@ -409,11 +484,14 @@ void kmprof_control_show_events(struct seq_file *m)
 void kmprof_control_show_backend(struct seq_file *m)
 {
 	unsigned long alloc_missed, free_missed;
+	bool by_warn;
 
 	mutex_lock(&kmprof_control_mutex);
 	kmprof_backend->missed(&alloc_missed, &free_missed);
+	by_warn = kmprof_disabled_by_warn;
 	mutex_unlock(&kmprof_control_mutex);
 	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
 	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
+	seq_printf(m, "disabled_by_warn %d\n", by_warn);
 	seq_printf(m, "backend %s\n", kmprof_backend->name);
 }

@@ -9,6 +9,8 @@
 #ifndef KMPROF_CORE_H
 #define KMPROF_CORE_H
 
+#include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/prandom.h>
@@ -16,6 +18,7 @@
 #include <linux/types.h>
 
 #include "profile.h"
+#include "testing.h"
 
 /*
  * The core's entry points are exported to the KUnit module only, and only
@@ -44,8 +47,9 @@ struct kmprof_sampler_cpu {
 	struct rnd_state rnd;	/* draws the intervals */
 };
 
+/* @rate is fixed when the profile is created: no count mixes two rates. */
 struct kmprof_sampler {
-	unsigned long rate;	/* WRITE_ONCE in set_rate, READ_ONCE in sample */
+	unsigned long rate;
 	struct kmprof_sampler_cpu __percpu *cpu;
 };
 
@@ -120,18 +124,13 @@ struct kmprof_objmap {
 
 int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity);
 void kmprof_objmap_free(struct kmprof_objmap *map);
-int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				struct kmprof_bucket *bucket, size_t req_size,
-				size_t alloc_size, struct kmprof_object *old);
+bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map);
+void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_bucket *bucket, size_t req_size,
+				 size_t alloc_size);
 bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 				 struct kmprof_object *old);
-bool kmprof_objmap_lookup_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_object *found);
 size_t kmprof_objmap_reserved(const struct kmprof_objmap *map);
-
-/* kmprof_objmap_insert_locked() results besides -ENOSPC */
-#define KMPROF_OBJMAP_INSERTED	0
-#define KMPROF_OBJMAP_REPLACED	1
 
 /* === Cycle ring (cycle.c) === */
 
@@ -171,8 +170,16 @@ struct kmprof_profile {
 	struct kmprof_objmap objects;
 	struct kmprof_ring ring;
 	struct kmprof_stats_cpu __percpu *stats;
-	unsigned int max_depth;
+	struct kref ref;	/* the owner's, and each open heap file's */
+	/* Set once by the owner before the profile is used; see profile.c. */
+	kmprof_broken_fn on_broken;
+	atomic_t broken;	/* 1 once an invariant was found broken */
+#ifdef KMPROF_TEST
+	struct kmprof_test_hooks test;
+#endif
 };
+
+void kmprof_profile_broken(struct kmprof_profile *prof, const char *what);
 
 /* Count one event; any context. */
 static inline void kmprof_stat_inc(struct kmprof_profile *prof,

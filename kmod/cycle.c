@@ -87,7 +87,7 @@ static void kmprof_counts_add(struct kmprof_counts *to,
  * The caller holding ring->lock is what makes the event and an advance
  * ordered: the event belongs to the cycle the counter reads now.
  *
- * Context: any; caller holds ring->lock.
+ * Context: any context but NMI; caller holds ring->lock.
  */
 void kmprof_ring_add_locked(struct kmprof_ring *ring,
 			    struct kmprof_bucket *bucket, bool is_free,
@@ -136,7 +136,9 @@ static int __kmprof_cycle_advance(struct kmprof_profile *prof)
 	raw_spin_lock_irqsave(&ring->lock, flags);
 	start = ktime_get_mono_fast_ns();
 	/* Invariant (a): the next open slot would still hold cycle C - 1. */
-	if (ring->pending == KMPROF_RING_SLOTS - 1) {
+	if (ring->pending >= KMPROF_RING_SLOTS) {
+		ret = -EIO;
+	} else if (ring->pending == KMPROF_RING_SLOTS - 1) {
 		ret = -EBUSY;
 	} else {
 		/* Invariant (d). Pairs with READ_ONCE in kmprof_stats_read(). */
@@ -148,6 +150,8 @@ static int __kmprof_cycle_advance(struct kmprof_profile *prof)
 						   &ring->advance_max_ns));
 	}
 	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	if (ret == -EIO)
+		kmprof_profile_broken(prof, "more than 2 cycles pending");
 	return ret;
 }
 
@@ -159,29 +163,41 @@ static int __kmprof_cycle_advance(struct kmprof_profile *prof)
  * slot holds exactly the events recorded before it, and a flush will
  * publish them. O(1); does not flush.
  *
- * Context: any context (a timer, a probe, hardirq); takes ring.lock.
- * Return: 0, or -EBUSY (counted in KMPROF_STAT_SKIPPED_ADVANCES) if two
- * closed cycles still wait for their flush.
+ * Context: any context but NMI (a timer, a probe, hardirq); takes
+ * ring.lock.
+ * Return: 0, -EBUSY (counted in KMPROF_STAT_SKIPPED_ADVANCES) if two
+ * closed cycles still wait for their flush, or -EIO if the ring is broken.
  */
 int kmprof_cycle_advance(struct kmprof_profile *prof)
 {
 	int ret = __kmprof_cycle_advance(prof);
 
-	if (ret)
+	if (ret == -EBUSY)
 		kmprof_stat_inc(prof, KMPROF_STAT_SKIPPED_ADVANCES);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance);
 
+/* Invariant 1 of the design: published in-use is never negative. */
+static bool kmprof_counts_negative(const struct kmprof_counts *c)
+{
+	return c->frees > c->allocs || c->free_bytes > c->alloc_bytes ||
+	       c->free_req_bytes > c->alloc_req_bytes;
+}
+
 /*
  * Fold one slot of every bucket into active, KMPROF_FLUSH_BATCH buckets per
  * hold of ring.lock. The bucket count is read again for every batch: a
  * bucket created meanwhile may hold events of @slot if it was open then.
- * *@batch_max is raised to the longest hold.
+ * *@batch_max is raised to the longest hold. A bucket whose published
+ * in-use would go negative is left as it was, and the profile reported
+ * broken.
  */
 static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 				  unsigned int slot, u64 *batch_max)
 {
+	struct kmprof_counts sum;
+	bool negative = false;
 	struct kmprof_ring *ring = &prof->ring;
 	struct kmprof_bucket *bucket;
 	struct kmprof_counts *from;
@@ -202,8 +218,14 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 			from = &bucket->future[slot];
 			if (!from->allocs && !from->frees)
 				continue;
-			kmprof_counts_add(&bucket->active, from);
+			sum = bucket->active;
+			kmprof_counts_add(&sum, from);
 			memset(from, 0, sizeof(*from));
+			if (kmprof_counts_negative(&sum)) {
+				negative = true;
+				continue;
+			}
+			bucket->active = sum;
 			published = true;
 		}
 		if (published)
@@ -213,29 +235,37 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 		*batch_max = max(*batch_max, held);
 		cond_resched();
 	}
+	if (negative)
+		kmprof_profile_broken(prof, "published in-use below zero");
 }
 
 /*
  * Publish every closed cycle, oldest first. A flush that found a closed
  * cycle records how long it took, from its start to its end, and its
  * longest batch.
+ *
+ * With @info, for a read: fills it in and returns the slot the read must
+ * fold besides (the open slot, while nothing was ever published), or
+ * KMPROF_RING_SLOTS for none, both under the same hold of ring.lock that
+ * found no closed cycle left. Read apart, an advance in between would
+ * close that slot unflushed, and a fold of the next one alone could
+ * publish a free without its allocation.
  */
-static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
+static unsigned int kmprof_cycle_flush_locked(struct kmprof_profile *prof,
+					      struct kmprof_cycle_info *info)
 {
 	struct kmprof_ring *ring = &prof->ring;
+	unsigned int slot = KMPROF_RING_SLOTS;
 	u64 start = ktime_get_ns();
 	bool flushed = false;
 	u64 batch_max = 0;
 	unsigned long flags;
-	unsigned int slot;
 
 	lockdep_assert_held(&ring->flush_mutex);
 	for (;;) {
 		raw_spin_lock_irqsave(&ring->lock, flags);
-		if (!ring->pending) {
-			raw_spin_unlock_irqrestore(&ring->lock, flags);
+		if (!ring->pending || ring->pending >= KMPROF_RING_SLOTS)
 			break;
-		}
 		/*
 		 * Invariant (a): the oldest closed slot is C - pending + 1.
 		 * An advance raises C and pending together, so it stays the
@@ -253,11 +283,26 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 		kmprof_stat_inc(prof, KMPROF_STAT_FLUSHES);
 		flushed = true;
 	}
-	if (!flushed)
-		return;
-	/* Both pair with READ_ONCE in kmprof_stats_read(). */
-	WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
-	WRITE_ONCE(ring->flush_last_batch_ns, batch_max);
+	slot = KMPROF_RING_SLOTS;
+	if (info) {
+		if (!ring->published)
+			slot = kmprof_ring_open_slot(ring);
+		info->cycle = ring->cycle;
+		info->pending = ring->pending;
+		info->time_ns = ktime_get_real_ns();
+	}
+	if (ring->pending >= KMPROF_RING_SLOTS) {
+		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		kmprof_profile_broken(prof, "more than 2 cycles pending");
+		return KMPROF_RING_SLOTS;
+	}
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	if (flushed) {
+		/* Both pair with READ_ONCE in kmprof_stats_read(). */
+		WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
+		WRITE_ONCE(ring->flush_last_batch_ns, batch_max);
+	}
+	return slot;
 }
 
 /**
@@ -275,7 +320,7 @@ static void kmprof_cycle_flush_locked(struct kmprof_profile *prof)
 void kmprof_cycle_flush(struct kmprof_profile *prof)
 {
 	mutex_lock(&prof->ring.flush_mutex);
-	kmprof_cycle_flush_locked(prof);
+	kmprof_cycle_flush_locked(prof, NULL);
 	mutex_unlock(&prof->ring.flush_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_flush);
@@ -288,12 +333,16 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_flush);
  * then advances. Does not flush the cycle it closes.
  *
  * Context: process context; may sleep.
+ * Return: 0, or -EIO if the ring is broken (nothing advanced).
  */
-void kmprof_cycle_advance_wait(struct kmprof_profile *prof)
+int kmprof_cycle_advance_wait(struct kmprof_profile *prof)
 {
+	int ret;
+
 	might_sleep();
-	while (__kmprof_cycle_advance(prof))
+	while ((ret = __kmprof_cycle_advance(prof)) == -EBUSY)
 		kmprof_cycle_flush(prof);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance_wait);
 
@@ -302,7 +351,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance_wait);
  * @prof: the profile.
  * @info: filled in.
  *
- * Context: any; takes ring.lock.
+ * Context: any context but NMI; takes ring.lock.
  */
 void kmprof_cycle_get(struct kmprof_profile *prof,
 		      struct kmprof_cycle_info *info)
@@ -312,6 +361,7 @@ void kmprof_cycle_get(struct kmprof_profile *prof,
 	raw_spin_lock_irqsave(&prof->ring.lock, flags);
 	info->cycle = prof->ring.cycle;
 	info->pending = prof->ring.pending;
+	info->time_ns = ktime_get_real_ns();
 	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
@@ -321,6 +371,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
  * @prof: the profile.
  * @fn: called for every bucket that has published counts.
  * @arg: passed to @fn.
+ * @info: filled with the cycle the walk shows and when it was fixed; may
+ *	be NULL.
  *
  * Flushes every closed cycle first, as Go's MemProfile does. If nothing was
  * ever published (no cycle closed yet, or only empty ones), the open slot is
@@ -328,29 +380,27 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
  * snapshot was taken: this read then acts as the first snapshot.
  *
  * The walk holds ring.flush_mutex, so `active` cannot change under it
- * (invariant (c)): @fn sees all buckets as of the same cycle.
+ * (invariant (c)): @fn sees all buckets as of the same cycle, the one
+ * @info names.
  *
  * Context: process context; may sleep, and so may @fn.
  * Return: 0, or the first non-zero value returned by @fn.
  */
 int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
-			void *arg)
+			void *arg, struct kmprof_cycle_info *info)
 {
 	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_cycle_info fixed;
 	struct kmprof_bucket_view view;
 	struct kmprof_bucket *bucket;
 	unsigned int index, count;
-	unsigned long flags;
 	unsigned int slot;
 	u64 batch_max = 0;
 	int ret = 0;
 
 	mutex_lock(&ring->flush_mutex);
-	kmprof_cycle_flush_locked(prof);
-
-	raw_spin_lock_irqsave(&ring->lock, flags);
-	slot = ring->published ? KMPROF_RING_SLOTS : kmprof_ring_open_slot(ring);
-	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	slot = kmprof_cycle_flush_locked(prof, &fixed);
+	kmprof_test_point(prof, KMPROF_TEST_READ_FLUSHED);
 	/*
 	 * An advance racing with this fold turns @slot into a closed slot:
 	 * what is folded now are events from before that advance, and its
@@ -374,9 +424,35 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 		cond_resched();
 	}
 	mutex_unlock(&ring->flush_mutex);
+	if (info)
+		*info = fixed;
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_read);
+
+/**
+ * kmprof_ring_init() - an empty ring at cycle 0.
+ * @ring: the ring to set up.
+ *
+ * Context: any.
+ */
+void kmprof_ring_init(struct kmprof_ring *ring)
+{
+	raw_spin_lock_init(&ring->lock);
+	mutex_init(&ring->flush_mutex);
+	ring->cycle = 0;
+	ring->pending = 0;
+	ring->published = false;
+	ring->advance_last_ns = 0;
+	ring->advance_max_ns = 0;
+	ring->batch_max_ns = 0;
+	ring->flush_last_ns = 0;
+	ring->flush_last_batch_ns = 0;
+}
+
+#ifdef KMPROF_TEST
+
+/* === Test hooks (testing.h) === */
 
 /**
  * kmprof_cycle_test_set() - set the counter, to test the wrap.
@@ -403,22 +479,4 @@ int kmprof_cycle_test_set(struct kmprof_profile *prof, unsigned int cycle)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_test_set);
 
-/**
- * kmprof_ring_init() - an empty ring at cycle 0.
- * @ring: the ring to set up.
- *
- * Context: any.
- */
-void kmprof_ring_init(struct kmprof_ring *ring)
-{
-	raw_spin_lock_init(&ring->lock);
-	mutex_init(&ring->flush_mutex);
-	ring->cycle = 0;
-	ring->pending = 0;
-	ring->published = false;
-	ring->advance_last_ns = 0;
-	ring->advance_max_ns = 0;
-	ring->batch_max_ns = 0;
-	ring->flush_last_ns = 0;
-	ring->flush_last_batch_ns = 0;
-}
+#endif /* KMPROF_TEST */

@@ -93,26 +93,12 @@ DEFINE_SHOW_ATTRIBUTE(kmprof_probes_file);
 
 /* === heap === */
 
-static int kmprof_heap_file_show(struct seq_file *m, void *unused)
-{
-	int ret = kmprof_heap_show(m, kmprof_control_lock());
-
-	kmprof_control_unlock();
-	return ret;
-}
-
-static int kmprof_heap_open(struct inode *inode, struct file *file)
-{
-	/* A start; seq_file grows the buffer if the profile needs more. */
-	return single_open_size(file, kmprof_heap_file_show, NULL, 1 << 20);
-}
-
 static const struct file_operations kmprof_heap_fops = {
 	.owner = THIS_MODULE,
 	.open = kmprof_heap_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = single_release,
+	.release = kmprof_heap_release,
 };
 
 /* === cycle === */
@@ -139,8 +125,8 @@ static ssize_t kmprof_cycle_write(struct file *file, const char __user *ubuf,
 
 	if (ret)
 		return ret;
-	kmprof_control_advance();
-	return count;
+	ret = kmprof_control_advance();
+	return ret ? ret : count;
 }
 
 static const struct file_operations kmprof_cycle_fops = {
@@ -277,6 +263,7 @@ int kmprof_debugfs_init(void)
 	debugfs_create_file("rate", 0600, dir, NULL, &kmprof_rate_fops);
 	debugfs_create_file("enable", 0600, dir, NULL, &kmprof_enable_fops);
 	debugfs_create_file("reset", 0200, dir, NULL, &kmprof_reset_fops);
+	kmprof_testing_debugfs_init(dir);
 	kmprof_debugfs_dir = dir;
 	return 0;
 }

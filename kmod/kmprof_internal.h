@@ -12,6 +12,7 @@
 #include <kmprof.h>
 
 #include "profile.h"
+#include "testing.h"
 
 struct seq_file;
 
@@ -101,7 +102,7 @@ void kmprof_control_stop(void);
 void kmprof_control_exit(void);
 struct kmprof_profile *kmprof_control_lock(void);
 void kmprof_control_unlock(void);
-void kmprof_control_advance(void);
+int kmprof_control_advance(void);
 bool kmprof_control_enabled(void);
 int kmprof_control_set_enabled(bool enabled);
 int kmprof_control_set_rate(unsigned long rate);
@@ -109,7 +110,7 @@ int kmprof_control_reset(void);
 void kmprof_control_show_probes(struct seq_file *m);
 unsigned long kmprof_hits_sum(const unsigned long __percpu *hits);
 void kmprof_show_entry_point(struct seq_file *m, const char *system,
-			     const char *name, bool is_alloc,
+			     const char *name, const char *role,
 			     const char *state, unsigned long hits,
 			     unsigned long missed);
 void kmprof_control_show_events(struct seq_file *m);
@@ -127,10 +128,30 @@ void kmprof_function_extent(unsigned long addr, unsigned long *start,
 			    unsigned long *end);
 
 /* tracepoints.c: the kernel's kmem tracepoints */
+/**
+ * enum kmprof_tp_mode - what the probes attached to the tracepoints do.
+ * @KMPROF_TP_RECORD: the tracepoint backend: sample and record.
+ * @KMPROF_TP_REUSE: the kprobe backend: on allocations, only retire the
+ *	stale entry of a sampled object whose free was missed.
+ * @KMPROF_TP_MODES: the number of modes.
+ */
+enum kmprof_tp_mode {
+	KMPROF_TP_RECORD,
+	KMPROF_TP_REUSE,
+	KMPROF_TP_MODES
+};
+
 extern const struct kmprof_backend kmprof_tracepoint_backend;
+int kmprof_tracepoints_arm(unsigned int max_depth, enum kmprof_tp_mode mode,
+			   bool floor, bool required);
+void kmprof_tracepoints_disarm(void);
+void kmprof_tracepoints_show(struct seq_file *m);
 
 /* heap.c: the "heap" file */
-int kmprof_heap_show(struct seq_file *m, struct kmprof_profile *prof);
+struct file;
+struct inode;
+int kmprof_heap_open(struct inode *inode, struct file *file);
+int kmprof_heap_release(struct inode *inode, struct file *file);
 
 /* debugfs.c: /sys/kernel/debug/kmprof */
 int kmprof_debugfs_init(void);

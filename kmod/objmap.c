@@ -34,63 +34,74 @@ static u32 kmprof_objmap_chain(const struct kmprof_objmap *map, u32 hash)
 	return hash >> (map->filter_bits - map->chain_bits);
 }
 
+/*
+ * The link that points at @addr's entry, or at the end of its chain when
+ * it is not mapped; NULL when the chain is corrupt (a link out of the pool
+ * or a loop), which is reported once and then read as "not mapped".
+ */
 static u32 *kmprof_objmap_find_locked(struct kmprof_objmap *map,
 				      unsigned long addr, u32 hash)
 {
 	u32 *link = &map->chains[kmprof_objmap_chain(map, hash)];
+	u32 steps = 0;
 
-	while (*link != KMPROF_OBJECT_NONE && map->pool[*link].addr != addr)
+	while (*link != KMPROF_OBJECT_NONE) {
+		if (*link >= map->capacity || steps++ == map->capacity) {
+			kmprof_profile_broken(container_of(map,
+							   struct kmprof_profile,
+							   objects),
+					      "object map chain corrupt");
+			return NULL;
+		}
+		if (map->pool[*link].addr == addr)
+			break;
 		link = &map->pool[*link].next;
+	}
 	return link;
 }
 
 /**
- * kmprof_objmap_insert_locked() - map a sampled object.
+ * kmprof_objmap_has_room_locked() - can one more object be mapped?
  * @map: the object map.
- * @addr: the object's address.
+ *
+ * Context: any context but NMI; caller holds map->lock.
+ * Return: true if kmprof_objmap_insert_locked() has an entry to take.
+ */
+bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map)
+{
+	lockdep_assert_held(&map->lock);
+	return map->free_head != KMPROF_OBJECT_NONE;
+}
+
+/**
+ * kmprof_objmap_insert_locked() - map a sampled object.
+ * @map: the object map, with room (kmprof_objmap_has_room_locked()).
+ * @addr: the object's address, not mapped.
  * @bucket: its bucket.
  * @req_size: bytes requested.
  * @alloc_size: bytes allocated.
- * @old: filled with the previous entry when @addr was already mapped.
  *
- * An address already mapped means its free went unseen: the entry is
- * reused for the new object and the old one handed back in @old.
- *
- * Context: any; caller holds map->lock.
- * Return: KMPROF_OBJMAP_INSERTED, KMPROF_OBJMAP_REPLACED, or -ENOSPC when
- * the pool is empty.
+ * Context: any context but NMI; caller holds map->lock.
  */
-int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				struct kmprof_bucket *bucket, size_t req_size,
-				size_t alloc_size, struct kmprof_object *old)
+void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
+				 struct kmprof_bucket *bucket, size_t req_size,
+				 size_t alloc_size)
 {
 	u32 hash = kmprof_objmap_hash(map, addr);
-	u32 *link = kmprof_objmap_find_locked(map, addr, hash);
-	struct kmprof_object *obj;
-	int ret = KMPROF_OBJMAP_INSERTED;
-	u32 index;
+	u32 *head = &map->chains[kmprof_objmap_chain(map, hash)];
+	u32 index = map->free_head;
+	struct kmprof_object *obj = &map->pool[index];
 
 	lockdep_assert_held(&map->lock);
-	if (*link != KMPROF_OBJECT_NONE) {
-		obj = &map->pool[*link];
-		*old = *obj;
-		ret = KMPROF_OBJMAP_REPLACED;
-	} else {
-		index = map->free_head;
-		if (index == KMPROF_OBJECT_NONE)
-			return -ENOSPC;
-		obj = &map->pool[index];
-		map->free_head = obj->next;
-		obj->addr = addr;
-		obj->next = map->chains[kmprof_objmap_chain(map, hash)];
-		map->chains[kmprof_objmap_chain(map, hash)] = index;
-		set_bit(hash, map->prefilter);
-		WRITE_ONCE(map->nr_used, map->nr_used + 1);
-	}
+	map->free_head = obj->next;
+	obj->addr = addr;
 	obj->bucket = bucket;
 	obj->req_size = min_t(size_t, req_size, U32_MAX);
 	obj->alloc_size = min_t(size_t, alloc_size, U32_MAX);
-	return ret;
+	obj->next = *head;
+	*head = index;
+	set_bit(hash, map->prefilter);
+	WRITE_ONCE(map->nr_used, map->nr_used + 1);
 }
 
 /**
@@ -99,7 +110,7 @@ int kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
  * @addr: the object's address.
  * @old: filled with the entry removed.
  *
- * Context: any; caller holds map->lock.
+ * Context: any context but NMI; caller holds map->lock.
  * Return: true if @addr was mapped.
  */
 bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
@@ -107,12 +118,12 @@ bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 {
 	u32 hash = kmprof_objmap_hash(map, addr);
 	u32 *link = kmprof_objmap_find_locked(map, addr, hash);
-	u32 index = *link;
-	u32 other;
+	u32 index, other, steps;
 
 	lockdep_assert_held(&map->lock);
-	if (index == KMPROF_OBJECT_NONE)
+	if (!link || *link == KMPROF_OBJECT_NONE)
 		return false;
+	index = *link;
 	*old = map->pool[index];
 	*link = map->pool[index].next;
 	map->pool[index].next = map->free_head;
@@ -120,34 +131,17 @@ bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 	map->free_head = index;
 	WRITE_ONCE(map->nr_used, map->nr_used - 1);
 
-	/* Keep the bit if another object of the chain shares it. */
+	/*
+	 * Keep the bit if another object of the chain shares it. The walk is
+	 * bounded as kmprof_objmap_find_locked()'s, which reported a corrupt
+	 * chain already.
+	 */
 	other = map->chains[kmprof_objmap_chain(map, hash)];
-	for (; other != KMPROF_OBJECT_NONE; other = map->pool[other].next)
+	for (steps = 0; other < map->capacity && steps < map->capacity;
+	     other = map->pool[other].next, steps++)
 		if (kmprof_objmap_hash(map, map->pool[other].addr) == hash)
 			return true;
 	clear_bit(hash, map->prefilter);
-	return true;
-}
-
-/**
- * kmprof_objmap_lookup_locked() - read an entry.
- * @map: the object map.
- * @addr: the object's address.
- * @found: filled with the entry.
- *
- * Context: any; caller holds map->lock.
- * Return: true if @addr is mapped.
- */
-bool kmprof_objmap_lookup_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_object *found)
-{
-	u32 *link = kmprof_objmap_find_locked(map, addr,
-					      kmprof_objmap_hash(map, addr));
-
-	lockdep_assert_held(&map->lock);
-	if (*link == KMPROF_OBJECT_NONE)
-		return false;
-	*found = map->pool[*link];
 	return true;
 }
 
@@ -217,6 +211,10 @@ void kmprof_objmap_free(struct kmprof_objmap *map)
 	map->pool = NULL;
 }
 
+#ifdef KMPROF_TEST
+
+/* === Test hooks (testing.h) === */
+
 /**
  * kmprof_objmap_test_prefilter() - the prefilter's answer (tests).
  * @prof: the profile.
@@ -252,23 +250,28 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_objmap_test_filter_bits);
  * @req_size: set to the requested size if mapped.
  * @alloc_size: set to the allocated size if mapped.
  *
- * Context: any; takes objects.lock.
+ * Context: any context but NMI; takes objects.lock.
  * Return: true if @addr is mapped.
  */
 bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,
 			       size_t *req_size, size_t *alloc_size)
 {
-	struct kmprof_object found;
+	struct kmprof_objmap *map = &prof->objects;
 	unsigned long flags;
 	bool mapped;
+	u32 *link;
 
-	raw_spin_lock_irqsave(&prof->objects.lock, flags);
-	mapped = kmprof_objmap_lookup_locked(&prof->objects, addr, &found);
-	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
+	raw_spin_lock_irqsave(&map->lock, flags);
+	link = kmprof_objmap_find_locked(map, addr,
+					 kmprof_objmap_hash(map, addr));
+	mapped = link && *link != KMPROF_OBJECT_NONE;
 	if (mapped) {
-		*req_size = found.req_size;
-		*alloc_size = found.alloc_size;
+		*req_size = map->pool[*link].req_size;
+		*alloc_size = map->pool[*link].alloc_size;
 	}
+	raw_spin_unlock_irqrestore(&map->lock, flags);
 	return mapped;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_objmap_test_lookup);
+
+#endif /* KMPROF_TEST */

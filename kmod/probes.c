@@ -415,12 +415,12 @@ static int kmprof_probe_register(struct kmprof_probe *probe)
 
 /*
  * Start calling a probe's handlers: it was registered disabled, so that
- * they never run before its extent is known. Arming a kprobe patches text
- * and syncs every CPU, which orders the extent before any handler.
+ * they never run before the extents of every probe are known (a handler
+ * reads all of them). Arming a kprobe patches text and syncs every CPU,
+ * which orders the extents before any handler.
  */
 static int kmprof_probe_enable(struct kmprof_probe *probe)
 {
-	kmprof_function_extent(probe->addr, &probe->start, &probe->end);
 	if (kmprof_is_alloc(probe->def))
 		return enable_kretprobe(&probe->krp);
 	return enable_kprobe(&probe->kp);
@@ -432,6 +432,12 @@ static void kmprof_probe_unregister(struct kmprof_probe *probe)
 		unregister_kretprobe(&probe->krp);
 	else
 		unregister_kprobe(&probe->kp);
+}
+
+static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
+{
+	pr_warn("cannot probe %s: %d\n", probe->def->symbol, ret);
+	probe->state = "failed";
 }
 
 /**
@@ -458,6 +464,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 
 	kmprof_probe_depth = max_depth;
 	kmprof_probe_floor = floor;
+	/* Register every probe disabled, and learn every extent... */
 	for (i = 0; i < KMPROF_NR_PROBES; i++) {
 		probe = &kmprof_probes[i];
 		probe->def = &kmprof_probe_defs[i];
@@ -474,14 +481,22 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 			probe->state = "absent";
 			continue;
 		}
-		if (!ret) {
-			ret = kmprof_probe_enable(probe);
-			if (ret)
-				kmprof_probe_unregister(probe);
-		}
 		if (ret) {
-			pr_warn("cannot probe %s: %d\n", probe->def->symbol, ret);
-			probe->state = "failed";
+			kmprof_probe_failed(probe, ret);
+			continue;
+		}
+		kmprof_function_extent(probe->addr, &probe->start, &probe->end);
+		probe->state = "registered";
+	}
+	/* ... then let the handlers run. */
+	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
+	     probe++) {
+		if (!probe->state || strcmp(probe->state, "registered"))
+			continue;
+		ret = kmprof_probe_enable(probe);
+		if (ret) {
+			kmprof_probe_unregister(probe);
+			kmprof_probe_failed(probe, ret);
 			continue;
 		}
 		probe->state = "armed";
@@ -556,8 +571,8 @@ void kmprof_kprobes_show(struct seq_file *m)
 		if (!probe->state)
 			continue;
 		kmprof_show_entry_point(m, "", probe->def->symbol,
-					kmprof_is_alloc(probe->def),
-					probe->state,
+					kmprof_is_alloc(probe->def) ?
+					"alloc" : "free", probe->state,
 					kmprof_probe_hits_sum(probe),
 					kmprof_probe_missed(probe));
 	}
@@ -610,16 +625,43 @@ unsigned long kmprof_kprobes_alloc_hits(void)
 	return sum;
 }
 
+/*
+ * The kretprobes see the address of sampled allocations only: the kmem
+ * allocation tracepoints, where the kernel has them, show every address,
+ * so that a sampled object whose free was missed is retired when its
+ * address is allocated again (KMPROF_TP_REUSE). floor=1 attaches empty
+ * probes there too: the floor is the whole mechanism.
+ */
 static int kmprof_kprobe_backend_arm(unsigned int max_depth, bool floor)
 {
-	return kmprof_kprobes_arm(max_depth, floor, false);
+	int ret;
+
+	ret = kmprof_kprobes_arm(max_depth, floor, false);
+	if (ret)
+		return ret;
+	ret = kmprof_tracepoints_arm(max_depth, KMPROF_TP_REUSE, floor, false);
+	if (ret)
+		kmprof_kprobes_disarm();
+	return ret;
+}
+
+static void kmprof_kprobe_backend_disarm(void)
+{
+	kmprof_tracepoints_disarm();
+	kmprof_kprobes_disarm();
+}
+
+static void kmprof_kprobe_backend_show(struct seq_file *m)
+{
+	kmprof_kprobes_show(m);
+	kmprof_tracepoints_show(m);
 }
 
 const struct kmprof_backend kmprof_kprobe_backend = {
 	.name = "kprobe",
 	.arm = kmprof_kprobe_backend_arm,
-	.disarm = kmprof_kprobes_disarm,
-	.show = kmprof_kprobes_show,
+	.disarm = kmprof_kprobe_backend_disarm,
+	.show = kmprof_kprobe_backend_show,
 	.missed = kmprof_kprobes_missed,
 	.alloc_hits = kmprof_kprobes_alloc_hits,
 };

@@ -11,10 +11,10 @@
  * mutex:
  *
  * - buckets.insert_lock: protects the bucket chain heads and the pool
- *   cursor (nr_used). Taken by kmprof_record_alloc() on a bucket miss only.
- *   Lookups take no lock: they walk the chains under RCU, since a bucket's
- *   key and link never change once published. Innermost; never held with
- *   another lock.
+ *   cursor (nr_used). Taken by kmprof_record_alloc() on a bucket miss only,
+ *   inside objects.lock. Lookups take no lock: they walk the chains under
+ *   RCU, since a bucket's key and link never change once published.
+ *   Innermost.
  * - objects.lock: protects the object map (chains, entries, free list) and
  *   the writers of its prefilter bitmap. Taken by kmprof_record_alloc() and
  *   by kmprof_record_free() or kmprof_record_reuse() when the prefilter
@@ -27,8 +27,11 @@
  * - ring.flush_mutex: serialises flushes and reads, so that `active` only
  *   changes under it. Process context only; taken before ring.lock.
  *
- * Nesting order: objects.lock -> ring.lock, and ring.flush_mutex ->
- * ring.lock; buckets.insert_lock is taken alone.
+ * Nesting order: objects.lock -> buckets.insert_lock, objects.lock ->
+ * ring.lock, and ring.flush_mutex -> ring.lock.
+ *
+ * No lock is taken in NMI context: nothing allocates there, and an
+ * advance comes from process context or a timer.
  *
  * Why objects.lock is held across the ring update: an object's free is
  * accounted only after its entry is found in the map, and the entry is
@@ -46,6 +49,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kref.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 
@@ -91,6 +95,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_params_validate);
 /**
  * kmprof_profile_create() - make a profile with all its memory reserved.
  * @params: sizes and rate; must pass kmprof_params_validate().
+ * @on_broken: called once when the profile finds one of its invariants
+ *	broken (see kmprof_profile_broken()), or NULL.
  *
  * The pools are vmalloc()ed here, once: nothing on the record path ever
  * allocates.
@@ -98,7 +104,8 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_params_validate);
  * Context: process context; may sleep.
  * Return: the profile, or an ERR_PTR(): -EINVAL, -ENOMEM.
  */
-struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params)
+struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params,
+					     kmprof_broken_fn on_broken)
 {
 	struct kmprof_profile *prof;
 	int ret;
@@ -109,7 +116,8 @@ struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params)
 	prof = kzalloc(sizeof(*prof), GFP_KERNEL);
 	if (!prof)
 		return ERR_PTR(-ENOMEM);
-	prof->max_depth = params->max_depth;
+	kref_init(&prof->ref);
+	prof->on_broken = on_broken;
 	kmprof_ring_init(&prof->ring);
 	prof->stats = alloc_percpu(struct kmprof_stats_cpu);
 	if (!prof->stats)
@@ -129,17 +137,11 @@ nomem:
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_create);
 
-/**
- * kmprof_profile_destroy() - free a profile and everything it reserved.
- * @prof: the profile, or NULL.
- *
- * Context: process context. No call on @prof may be running or start: the
- * owner has removed every path to it (probes unregistered, files removed).
- */
-void kmprof_profile_destroy(struct kmprof_profile *prof)
+static void kmprof_profile_release(struct kref *ref)
 {
-	if (!prof)
-		return;
+	struct kmprof_profile *prof =
+		container_of(ref, struct kmprof_profile, ref);
+
 	kmprof_objmap_free(&prof->objects);
 	kmprof_buckets_free(&prof->buckets);
 	kmprof_sampler_free(&prof->sampler);
@@ -147,35 +149,110 @@ void kmprof_profile_destroy(struct kmprof_profile *prof)
 	mutex_destroy(&prof->ring.flush_mutex);
 	kfree(prof);
 }
+
+/**
+ * kmprof_profile_get() - keep a profile alive for a reader.
+ * @prof: the profile, held by the caller (see kmprof_control_lock()).
+ *
+ * Its stacks and counts stay valid until kmprof_profile_put(), even once
+ * its owner has destroyed it.
+ *
+ * Context: any.
+ */
+void kmprof_profile_get(struct kmprof_profile *prof)
+{
+	kref_get(&prof->ref);
+}
+
+/**
+ * kmprof_profile_put() - drop a reference taken by kmprof_profile_get().
+ * @prof: the profile.
+ *
+ * Context: process context (the last reference frees the pools).
+ */
+void kmprof_profile_put(struct kmprof_profile *prof)
+{
+	kref_put(&prof->ref, kmprof_profile_release);
+}
+
+/**
+ * kmprof_profile_destroy() - the owner is done with a profile.
+ * @prof: the profile, or NULL.
+ *
+ * Drops the creator's reference: everything the profile reserved is freed
+ * now, or when the last reader drops its own.
+ *
+ * Context: process context. No call on @prof may be running or start but
+ * from readers holding a reference: the owner has removed every path to
+ * it (probes unregistered, files removed or swapped).
+ */
+void kmprof_profile_destroy(struct kmprof_profile *prof)
+{
+	if (prof)
+		kmprof_profile_put(prof);
+}
 EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_destroy);
 
 /**
- * kmprof_profile_max_depth() - the deepest stack a bucket keeps.
+ * kmprof_profile_buckets() - how many buckets a profile holds.
  * @prof: the profile.
  *
+ * Buckets are never removed: no walk of the profile started now visits
+ * fewer, one started later may visit more.
+ *
  * Context: any.
- * Return: frames; a capture buffer of this size is enough.
+ * Return: buckets in use.
  */
-unsigned int kmprof_profile_max_depth(const struct kmprof_profile *prof)
+unsigned int kmprof_profile_buckets(struct kmprof_profile *prof)
 {
-	return prof->max_depth;
+	return kmprof_buckets_count(&prof->buckets);
 }
-EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_max_depth);
 
 /**
- * kmprof_profile_max_buckets() - the capacity of the bucket pool.
+ * kmprof_profile_broken() - an invariant of @prof does not hold: fail safe.
+ * @prof: the profile.
+ * @what: which one, for the log.
+ *
+ * Warns once per breakage and tells the owner (its on_broken function),
+ * which stops feeding the profile, as KFENCE switches itself off. The
+ * caller then goes on as if nothing were there to find, so that no loop
+ * runs forever and nothing is published from a corrupt state.
+ *
+ * Context: any context but NMI.
+ */
+void kmprof_profile_broken(struct kmprof_profile *prof, const char *what)
+{
+	if (atomic_xchg(&prof->broken, 1))
+		return;
+	WARN(1, KBUILD_MODNAME ": invariant broken: %s; profiling stops\n",
+	     what);
+	if (prof->on_broken)
+		prof->on_broken(prof);
+}
+
+/**
+ * kmprof_profile_is_broken() - did @prof find an invariant broken?
  * @prof: the profile.
  *
- * Buckets are never removed, so no walk of the profile visits more.
+ * Context: any.
+ * Return: true from the first kmprof_profile_broken() to
+ * kmprof_profile_clear_broken().
+ */
+bool kmprof_profile_is_broken(const struct kmprof_profile *prof)
+{
+	return atomic_read(&prof->broken);
+}
+
+/**
+ * kmprof_profile_clear_broken() - let @prof warn again.
+ * @prof: the profile, being fed again.
  *
  * Context: any.
- * Return: buckets.
  */
-unsigned int kmprof_profile_max_buckets(const struct kmprof_profile *prof)
+void kmprof_profile_clear_broken(struct kmprof_profile *prof)
 {
-	return prof->buckets.capacity;
+	atomic_set(&prof->broken, 0);
 }
-EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_max_buckets);
 
 /**
  * kmprof_record_alloc() - record a sampled allocation.
@@ -186,49 +263,51 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_max_buckets);
  * @stack: the allocation's stack, from kmprof_stack_capture().
  * @depth: entries in @stack; deeper stacks are cut to max_depth.
  *
- * The event goes to the cycle open now. If the bucket pool or the object
- * map is full, the sample is dropped and counted. If @addr is still mapped,
- * the free of the previous object there went unseen: that free is
- * accounted now, counted as a lost free, and the entry reused.
+ * The event goes to the cycle open now. If @addr is still mapped, the free
+ * of the previous object there went unseen: that free is accounted now
+ * and counted as a lost free. Then, if the object map has no room or the
+ * bucket pool is full, the sample is dropped and counted as such, having
+ * taken nothing; else it is counted in KMPROF_STAT_SAMPLES.
  *
- * Context: any context, preemption disabled or not; never sleeps, never
- * allocates. Takes buckets.insert_lock (on a new bucket), then objects.lock
- * and ring.lock.
+ * Context: any context but NMI, preemption disabled or not; never sleeps,
+ * never allocates. Takes objects.lock, buckets.insert_lock (on a new
+ * bucket) and ring.lock.
  */
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
 			 const unsigned long *stack, unsigned int depth)
 {
-	struct kmprof_bucket *bucket;
+	enum kmprof_stat result = KMPROF_STAT_SAMPLES;
+	struct kmprof_bucket *bucket = NULL;
 	struct kmprof_object old;
 	unsigned long flags;
-	int ret;
-
-	bucket = kmprof_bucket_get(&prof->buckets, stack, depth, alloc_size);
-	if (!bucket) {
-		kmprof_stat_inc(prof, KMPROF_STAT_DROPS_BUCKET);
-		return;
-	}
+	bool stale;
 
 	raw_spin_lock_irqsave(&prof->objects.lock, flags);
-	ret = kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
-					  req_size, alloc_size, &old);
-	if (ret < 0) {
-		raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
-		kmprof_stat_inc(prof, KMPROF_STAT_DROPS_OBJECT);
-		return;
-	}
+	stale = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
+	if (!kmprof_objmap_has_room_locked(&prof->objects))
+		result = KMPROF_STAT_DROPS_OBJECT;
+	else
+		bucket = kmprof_bucket_get(&prof->buckets, stack, depth,
+					   alloc_size);
+	if (bucket)
+		kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
+					    req_size, alloc_size);
+	else if (result == KMPROF_STAT_SAMPLES)
+		result = KMPROF_STAT_DROPS_BUCKET;
 	raw_spin_lock(&prof->ring.lock);
-	if (ret == KMPROF_OBJMAP_REPLACED)
+	if (stale)
 		kmprof_ring_add_locked(&prof->ring, old.bucket, true,
 				       old.req_size, old.alloc_size);
-	kmprof_ring_add_locked(&prof->ring, bucket, false, req_size,
-			       alloc_size);
+	if (bucket)
+		kmprof_ring_add_locked(&prof->ring, bucket, false, req_size,
+				       alloc_size);
 	raw_spin_unlock(&prof->ring.lock);
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
 
-	if (ret == KMPROF_OBJMAP_REPLACED)
+	if (stale)
 		kmprof_stat_inc(prof, KMPROF_STAT_LOST_FREES);
+	kmprof_stat_inc(prof, result);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_record_alloc);
 
@@ -258,8 +337,8 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
  *
  * The slow half of kmprof_record_free() (record.h).
  *
- * Context: any context; never sleeps, never allocates. Takes objects.lock
- * and ring.lock.
+ * Context: any context but NMI; never sleeps, never allocates. Takes
+ * objects.lock and ring.lock.
  */
 void kmprof_record_free_mapped(struct kmprof_profile *prof, unsigned long addr)
 {
@@ -269,21 +348,22 @@ void kmprof_record_free_mapped(struct kmprof_profile *prof, unsigned long addr)
 EXPORT_SYMBOL_IF_KUNIT(kmprof_record_free_mapped);
 
 /**
- * kmprof_record_reuse() - note an unsampled allocation at @addr.
+ * kmprof_record_reuse_mapped() - an unsampled object at a mapped address.
  * @prof: the profile.
- * @addr: an object just allocated and not sampled.
+ * @addr: an object just allocated and not sampled; the prefilter could
+ *	not rule it out.
  *
- * If @addr is still mapped, the free of the sampled object that lived
- * there was missed (a kprobe's nmissed): retire the entry, accounting its
- * free now, and count a lost free. Costs what a free costs.
+ * The slow half of kmprof_record_reuse() (record.h). If @addr is still
+ * mapped, the free of the sampled object that lived there was missed (a
+ * kprobe's nmissed, or a free while disabled): its entry is retired, its
+ * free accounted now, and a lost free counted.
  *
- * Context: any context; never sleeps, never allocates.
+ * Context: any context but NMI; never sleeps, never allocates. Takes
+ * objects.lock and ring.lock.
  */
-void kmprof_record_reuse(struct kmprof_profile *prof, unsigned long addr)
+void kmprof_record_reuse_mapped(struct kmprof_profile *prof, unsigned long addr)
 {
-	if (likely(!kmprof_objmap_may_contain(&prof->objects, addr)))
-		return;
 	if (kmprof_retire(prof, addr))
 		kmprof_stat_inc(prof, KMPROF_STAT_LOST_FREES);
 }
-EXPORT_SYMBOL_IF_KUNIT(kmprof_record_reuse);
+EXPORT_SYMBOL_IF_KUNIT(kmprof_record_reuse_mapped);

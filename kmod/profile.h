@@ -28,8 +28,8 @@ struct rnd_state;
 /**
  * struct kmprof_params - sizes and rate of a profile, fixed at creation.
  * @rate: mean number of bytes allocated between two samples; 1 samples
- *	every allocation, 0 samples none. Can be changed later with
- *	kmprof_sampler_set_rate().
+ *	every allocation, 0 samples none. Fixed for the profile's life, so
+ *	that every count of a profile was sampled at its one rate.
  * @max_buckets: capacity of the bucket pool (distinct stack + size class).
  * @max_objects: capacity of the object map (sampled objects not yet freed).
  * @max_depth: deepest stack kept, in frames.
@@ -90,10 +90,12 @@ typedef int (*kmprof_read_fn)(void *arg, const struct kmprof_bucket_view *view);
  * struct kmprof_cycle_info - state of the cycle ring.
  * @cycle: the counter; events now go to the slot of cycle + 1.
  * @pending: closed cycles not yet published (0 to 2).
+ * @time_ns: when it was read, CLOCK_REALTIME in ns.
  */
 struct kmprof_cycle_info {
 	unsigned int cycle;
 	unsigned int pending;
+	u64 time_ns;
 };
 
 /*
@@ -103,10 +105,10 @@ struct kmprof_cycle_info {
  * by the backend, per entry point (its hits), not here: once per event.
  */
 enum kmprof_stat {
-	KMPROF_STAT_SAMPLES,		/* allocations sampled */
+	KMPROF_STAT_SAMPLES,		/* sampled allocations recorded */
 	KMPROF_STAT_FREES,		/* frees of sampled objects recorded */
-	KMPROF_STAT_DROPS_BUCKET,	/* samples lost: bucket pool full */
-	KMPROF_STAT_DROPS_OBJECT,	/* samples lost: object map full */
+	KMPROF_STAT_DROPS_BUCKET,	/* samples not recorded: bucket pool full */
+	KMPROF_STAT_DROPS_OBJECT,	/* samples not recorded: object map full */
 	KMPROF_STAT_LOST_FREES,		/* sampled objects whose free went unseen */
 	KMPROF_STAT_FLUSHES,		/* cycles published */
 	KMPROF_STAT_SKIPPED_ADVANCES,	/* advances refused: slot unflushed */
@@ -128,22 +130,32 @@ enum kmprof_stat {
 #define KMPROF_RING_SLOTS	3
 #define KMPROF_CYCLE_WRAP	(KMPROF_RING_SLOTS * (1U << 30))
 
+/**
+ * typedef kmprof_broken_fn - told that a profile broke an invariant.
+ * @prof: the profile, which has warned once and must stop being fed.
+ *
+ * Context: any context but NMI, with the profile's raw spinlocks possibly
+ * held: queue work, do nothing else.
+ */
+typedef void (*kmprof_broken_fn)(struct kmprof_profile *prof);
+
 /* profile.c: life cycle and the record path */
 int kmprof_params_validate(const struct kmprof_params *params);
-struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params);
+struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params,
+					     kmprof_broken_fn on_broken);
 void kmprof_profile_destroy(struct kmprof_profile *prof);
-unsigned int kmprof_profile_max_depth(const struct kmprof_profile *prof);
-unsigned int kmprof_profile_max_buckets(const struct kmprof_profile *prof);
+void kmprof_profile_get(struct kmprof_profile *prof);
+void kmprof_profile_put(struct kmprof_profile *prof);
+unsigned int kmprof_profile_buckets(struct kmprof_profile *prof);
+bool kmprof_profile_is_broken(const struct kmprof_profile *prof);
+void kmprof_profile_clear_broken(struct kmprof_profile *prof);
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
 			 const unsigned long *stack, unsigned int depth);
-void kmprof_record_reuse(struct kmprof_profile *prof, unsigned long addr);
-int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
-			void *arg);
+/* kmprof_record_free() and kmprof_record_reuse() are inline: see record.h */
 
 /* sampler.c: which allocations to sample */
-/* kmprof_sample() and kmprof_record_free() are inline: see record.h */
-void kmprof_sampler_set_rate(struct kmprof_profile *prof, unsigned long rate);
+/* kmprof_sample() is inline: see record.h */
 unsigned long kmprof_sampler_rate(const struct kmprof_profile *prof);
 void kmprof_sampler_seed(struct kmprof_profile *prof, u64 seed);
 unsigned long kmprof_sample_interval(struct rnd_state *rnd, unsigned long rate);
@@ -152,33 +164,19 @@ unsigned long kmprof_sample_interval(struct rnd_state *rnd, unsigned long rate);
 unsigned int kmprof_stack_capture(unsigned long *entries,
 				  unsigned int max_entries, unsigned int skip);
 
-/* cycle.c: the 3-slot ring */
+/* cycle.c: the 3-slot ring, and reading what it published */
 int kmprof_cycle_advance(struct kmprof_profile *prof);
-void kmprof_cycle_advance_wait(struct kmprof_profile *prof);
+int kmprof_cycle_advance_wait(struct kmprof_profile *prof);
 void kmprof_cycle_flush(struct kmprof_profile *prof);
 void kmprof_cycle_get(struct kmprof_profile *prof,
 		      struct kmprof_cycle_info *info);
+int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
+			void *arg, struct kmprof_cycle_info *info);
 
 /* stats.c: counters */
 extern const char *const kmprof_stat_names[KMPROF_STAT_COUNT];
 void kmprof_stats_read(struct kmprof_profile *prof, u64 *values);
 struct seq_file;
 void kmprof_stats_print(struct kmprof_profile *prof, struct seq_file *m);
-
-/*
- * Test hooks, for the KUnit suites only: they make rare states reachable in
- * a few steps. Each one documents the state it requires.
- */
-int kmprof_cycle_test_set(struct kmprof_profile *prof, unsigned int cycle);
-int kmprof_bucket_test_set_hash_bits(struct kmprof_profile *prof,
-				     unsigned int bits);
-bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
-			       const unsigned long *stack, unsigned int depth,
-			       size_t size_class, unsigned int *index);
-bool kmprof_objmap_test_prefilter(struct kmprof_profile *prof,
-				  unsigned long addr);
-bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,
-			       size_t *req_size, size_t *alloc_size);
-unsigned int kmprof_objmap_test_filter_bits(struct kmprof_profile *prof);
 
 #endif /* KMPROF_PROFILE_H */

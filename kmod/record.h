@@ -17,6 +17,13 @@
 
 #include "core.h"
 
+/*
+ * The most bytes one allocation counts down: more than any allocation can
+ * succeed with, little enough that four nested contexts (task, softirq,
+ * hardirq, NMI) each counting it down cannot overflow the countdown.
+ */
+#define KMPROF_SIZE_CLAMP	(LONG_MAX >> 4)
+
 /* sampler.c */
 bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 
@@ -28,14 +35,19 @@ bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
  * One per-CPU subtraction, atomic against interrupts on this CPU; the rate
  * is not read (the countdown carries rates 0 and 1, see sampler.c). A
  * caller that gets true must call kmprof_sample_draw(), which decides.
+ * A size above KMPROF_SIZE_CLAMP (a failed kmalloc() of a negative int)
+ * counts as KMPROF_SIZE_CLAMP: it must lower the signed countdown, never
+ * raise it.
  *
- * Context: any context with preemption disabled (a probe handler).
+ * Context: any context but NMI, with preemption disabled (a probe handler).
  * Return: true if kmprof_sample_draw() is to decide.
  */
 static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size)
 {
+	long bytes = min_t(size_t, size, KMPROF_SIZE_CLAMP);
+
 	return unlikely(this_cpu_sub_return(prof->sampler.cpu->countdown,
-					    size) <= 0);
+					    bytes) <= 0);
 }
 
 /**
@@ -47,7 +59,7 @@ static inline bool kmprof_sample_due(struct kmprof_profile *prof, size_t size)
  * sampled one by one: they are counted down at once. Otherwise the
  * countdown is left as it was, for kmprof_sample() on each.
  *
- * Context: any context with preemption disabled (a probe handler).
+ * Context: any context but NMI, with preemption disabled (a probe handler).
  * Return: false if none of them is to be sampled.
  */
 static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
@@ -55,7 +67,8 @@ static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
 {
 	if (!kmprof_sample_due(prof, bytes))
 		return false;
-	this_cpu_add(prof->sampler.cpu->countdown, bytes);
+	this_cpu_add(prof->sampler.cpu->countdown,
+		     min_t(size_t, bytes, KMPROF_SIZE_CLAMP));
 	return true;
 }
 
@@ -67,7 +80,7 @@ static inline bool kmprof_sample_any_due(struct kmprof_profile *prof,
  * kmprof_sample_due(), then, when the countdown ran out,
  * kmprof_sample_draw().
  *
- * Context: any context with preemption disabled (a probe handler).
+ * Context: any context but NMI, with preemption disabled (a probe handler).
  * Return: true if the allocation is to be recorded.
  */
 static inline bool kmprof_sample(struct kmprof_profile *prof, size_t size)
@@ -103,6 +116,8 @@ static inline bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
 /* profile.c */
 void kmprof_record_free_mapped(struct kmprof_profile *prof,
 			       unsigned long addr);
+void kmprof_record_reuse_mapped(struct kmprof_profile *prof,
+				unsigned long addr);
 
 /**
  * kmprof_record_free() - record the free of any slab object.
@@ -112,8 +127,8 @@ void kmprof_record_free_mapped(struct kmprof_profile *prof,
  * Called on every free: the common case, an object never sampled, reads
  * one word of the prefilter and returns.
  *
- * Context: any context; never sleeps, never allocates. Takes objects.lock
- * and ring.lock only if the prefilter cannot rule @addr out.
+ * Context: any context but NMI; never sleeps, never allocates. Takes
+ * objects.lock and ring.lock only if the prefilter cannot rule @addr out.
  */
 static inline void kmprof_record_free(struct kmprof_profile *prof,
 				      unsigned long addr)
@@ -121,6 +136,28 @@ static inline void kmprof_record_free(struct kmprof_profile *prof,
 	if (likely(!kmprof_objmap_may_contain(&prof->objects, addr)))
 		return;
 	kmprof_record_free_mapped(prof, addr);
+}
+
+/**
+ * kmprof_record_reuse() - note an allocation that was not sampled.
+ * @prof: the profile.
+ * @addr: the object just allocated, or NULL or an ERR_PTR() (never
+ *	mapped, so the prefilter rules them out or the map has no entry).
+ *
+ * An address still in the object map is one whose free was missed: every
+ * backend calls this for every allocation it sees the address of and does
+ * not sample, so that a stale entry is retired as soon as its address is
+ * handed out again. The common case reads one word of the prefilter.
+ *
+ * Context: any context but NMI; never sleeps, never allocates. Takes
+ * objects.lock and ring.lock only if the prefilter cannot rule @addr out.
+ */
+static inline void kmprof_record_reuse(struct kmprof_profile *prof,
+				       unsigned long addr)
+{
+	if (likely(!kmprof_objmap_may_contain(&prof->objects, addr)))
+		return;
+	kmprof_record_reuse_mapped(prof, addr);
 }
 
 #endif /* KMPROF_RECORD_H */

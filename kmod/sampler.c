@@ -13,12 +13,10 @@
  * in (0, 1], is computed in fixed point from an integer log2.
  */
 
-#include <linux/cpu.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
-#include <linux/smp.h>
 
 #include "record.h"
 
@@ -78,13 +76,9 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_sample_interval);
  * The countdown also carries the rate's two special values, so that the
  * fast path is one subtraction and no test of the rate:
  *  - rate 0 (off): a countdown no allocation brings down to zero;
- *  - rate 1 (every allocation): a countdown left at zero;
- *  - a rate just changed: a countdown far below any an allocation leaves,
- *    which the next allocation on that CPU replaces with one of the new
- *    rate, without sampling unless that one runs out at once.
+ *  - rate 1 (every allocation): a countdown left at zero.
  */
 #define KMPROF_COUNTDOWN_OFF	LONG_MAX
-#define KMPROF_COUNTDOWN_RESET	(LONG_MIN / 2)
 
 /* The countdown a CPU starts with, or redraws, at @rate. */
 static long kmprof_countdown_new(struct rnd_state *rnd, unsigned long rate)
@@ -99,75 +93,29 @@ static long kmprof_countdown_new(struct rnd_state *rnd, unsigned long rate)
  * @prof: the profile.
  * @size: bytes of the allocation whose countdown ran out.
  *
- * Called once kmprof_sample_due() found the countdown run out: sample the
- * allocation and draw the next interval (see KMPROF_COUNTDOWN_RESET for
- * the one case that does not sample). The draw runs with interrupts off,
- * so that an interrupt on this CPU cannot use the generator halfway
- * through it.
+ * Called once kmprof_sample_due() found the countdown run out: the
+ * allocation is sampled (unless the rate is 0) and the next interval
+ * drawn. The rate is the profile's for life, so no rate change can land
+ * between reading it and installing a countdown. The draw runs with
+ * interrupts off, so that an interrupt on this CPU cannot use the
+ * generator halfway through it.
  *
- * Context: any context with preemption disabled (a probe handler).
+ * Context: any context but NMI, with preemption disabled (a probe handler).
  * Return: true if the allocation is to be recorded.
  */
 bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size)
 {
-	unsigned long rate = READ_ONCE(prof->sampler.rate); /* pairs: set_rate */
+	unsigned long rate = prof->sampler.rate;
 	struct kmprof_sampler_cpu *cpu;
 	unsigned long flags;
-	bool sampled = rate;
 
 	local_irq_save(flags);
 	cpu = this_cpu_ptr(prof->sampler.cpu);
-	if (cpu->countdown < KMPROF_COUNTDOWN_RESET / 2) {
-		/* The rate changed: this allocation starts the new countdown. */
-		cpu->countdown = kmprof_countdown_new(&cpu->rnd, rate);
-		if (cpu->countdown != KMPROF_COUNTDOWN_OFF)
-			cpu->countdown -= size;
-		sampled = rate && cpu->countdown <= 0;
-	}
-	if (sampled || !rate)
-		cpu->countdown = kmprof_countdown_new(&cpu->rnd, rate);
+	cpu->countdown = kmprof_countdown_new(&cpu->rnd, rate);
 	local_irq_restore(flags);
-	if (sampled)
-		kmprof_stat_inc(prof, KMPROF_STAT_SAMPLES);
-	return sampled;
+	return rate && !kmprof_test_skip_sample();
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_sample_draw);
-
-static void kmprof_sampler_reset_cpu(void *arg)
-{
-	struct kmprof_sampler *sampler = arg;
-
-	this_cpu_write(sampler->cpu->countdown, KMPROF_COUNTDOWN_RESET);
-}
-
-/**
- * kmprof_sampler_set_rate() - change the mean sampling interval.
- * @prof: the profile.
- * @rate: bytes, 0 to KMPROF_RATE_MAX.
- *
- * Each CPU draws a countdown of the new rate at its next allocation. The
- * reset runs on every online CPU (interrupts off there), so that it cannot
- * land in the middle of that CPU's countdown subtraction; an offline CPU's
- * countdown is reset in place.
- *
- * Context: process context; waits for every online CPU.
- */
-void kmprof_sampler_set_rate(struct kmprof_profile *prof, unsigned long rate)
-{
-	struct kmprof_sampler *sampler = &prof->sampler;
-	int cpu;
-
-	WRITE_ONCE(sampler->rate, min(rate, KMPROF_RATE_MAX));
-	cpus_read_lock();
-	for_each_possible_cpu(cpu) {
-		if (!cpu_online(cpu))
-			per_cpu_ptr(sampler->cpu, cpu)->countdown =
-				KMPROF_COUNTDOWN_RESET;
-	}
-	on_each_cpu(kmprof_sampler_reset_cpu, sampler, 1);
-	cpus_read_unlock();
-}
-EXPORT_SYMBOL_IF_KUNIT(kmprof_sampler_set_rate);
 
 /**
  * kmprof_sampler_rate() - the mean sampling interval.
@@ -178,7 +126,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_sampler_set_rate);
  */
 unsigned long kmprof_sampler_rate(const struct kmprof_profile *prof)
 {
-	return READ_ONCE(prof->sampler.rate);
+	return prof->sampler.rate;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_sampler_rate);
 

@@ -11,6 +11,11 @@
  * The module attaches to them with tracepoint_probe_register() after
  * finding them with for_each_kernel_tracepoint() (they are not exported).
  *
+ * The kprobe backend attaches to the two allocation events too, in mode
+ * KMPROF_TP_REUSE: its kretprobes see the address of sampled allocations
+ * only, and a sampled object whose free was missed must be retired when
+ * its address is handed out again, sampled or not (kmprof_record_reuse()).
+ *
  * What the tracepoints do not cover, kprobes do (probes.c, untraced_only):
  *  - kmem_cache_alloc_bulk() and kmem_cache_free_bulk() emit nothing; the
  *    kfree_rcu() batches free through kmem_cache_free_bulk();
@@ -61,22 +66,23 @@ enum kmprof_tp_id {
 /**
  * struct kmprof_tp - one kmem tracepoint.
  * @event: its name in the kmem system.
- * @probe: kmprof's probe, and @floor_probe the empty one of floor=1.
- * @floor_probe: see @probe.
+ * @probes: kmprof's probe in each mode; NULL where the mode leaves the
+ *	tracepoint alone.
+ * @floor_probe: the empty one that replaces it with floor=1.
  * @is_alloc: reports allocations (else frees).
  * @tp: the kernel's tracepoint, once found.
  * @iter_start: the extent of the tracepoint's iterator, which calls the
  *	probes when more than one is attached: a frame there is left out of
  *	the stack.
  * @iter_end: see @iter_start.
- * @state: armed, disarmed or absent; NULL before the first arm.
+ * @state: armed, disarmed or absent; NULL if the backend does not use it.
  *
  * Written by arm and disarm under kmprof_control_mutex; the probes read
  * @iter_start and @iter_end, set before the probe is registered.
  */
 struct kmprof_tp {
 	const char *event;
-	void *probe;
+	void *probes[KMPROF_TP_MODES];
 	void *floor_probe;
 	bool is_alloc;
 	struct tracepoint *tp;
@@ -91,6 +97,8 @@ static DEFINE_PER_CPU(unsigned long[KMPROF_TP_LEVELS][KMPROF_TP_STACK_MAX],
 
 /* Set at arm time, before any probe is registered. */
 static unsigned int kmprof_tp_depth;
+static enum kmprof_tp_mode kmprof_tp_mode;	/* kmprof_control_mutex */
+static bool kmprof_tp_floor;			/* kmprof_control_mutex */
 
 /*
  * 6.10 and later: the functions a nested kmem:kmalloc comes from (see the
@@ -163,8 +171,10 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 	unsigned long *stack;
 	unsigned int depth;
 
-	if (!kmprof_sample_draw(prof, alloc_size))
+	if (!kmprof_sample_draw(prof, alloc_size)) {
+		kmprof_record_reuse(prof, (unsigned long)ptr);
 		return;
+	}
 	/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
 	if (ZERO_OR_NULL_PTR(ptr) || IS_ERR(ptr))
 		return;
@@ -175,7 +185,8 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 
 /*
  * Every allocation: inline in its probe, a few instructions when unsampled
- * (the sampled path is one tail call, so the fast path saves no register).
+ * (the countdown, and the prefilter for a stale entry at @ptr; the sampled
+ * path is one tail call, so the fast path saves no register).
  */
 static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 					    const void *ptr, size_t req_size,
@@ -185,8 +196,10 @@ static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 
 	kmprof_tp_hit(id);
 	/* Failed allocations count down too, as with kprobes: they are rare. */
-	if (likely(!kmprof_sample_due(prof, alloc_size)))
+	if (likely(!kmprof_sample_due(prof, alloc_size))) {
+		kmprof_record_reuse(prof, (unsigned long)ptr);
 		return;
+	}
 	kmprof_tp_record(prof, id, ptr, req_size, alloc_size);
 }
 
@@ -247,6 +260,24 @@ static void kmprof_tp_cache_free(void *data, unsigned long call_site,
 	kmprof_tp_free(KMPROF_TP_CACHE_FREE, ptr);
 }
 
+/* The kprobe backend's: every allocation's address, for stale entries. */
+static void kmprof_tp_kmalloc_reuse(void *data, unsigned long call_site,
+				    const void *ptr, size_t bytes_req,
+				    size_t bytes_alloc, gfp_t gfp_flags,
+				    int node)
+{
+	kmprof_tp_hit(KMPROF_TP_KMALLOC);
+	kmprof_record_reuse(kmprof_live_profile(), (unsigned long)ptr);
+}
+
+static void kmprof_tp_cache_alloc_reuse(void *data, unsigned long call_site,
+					const void *ptr, struct kmem_cache *s,
+					gfp_t gfp_flags, int node)
+{
+	kmprof_tp_hit(KMPROF_TP_CACHE_ALLOC);
+	kmprof_record_reuse(kmprof_live_profile(), (unsigned long)ptr);
+}
+
 /* floor=1: what attaching to the tracepoints alone costs. */
 static void kmprof_tp_kmalloc_floor(void *data, unsigned long call_site,
 				    const void *ptr, size_t bytes_req,
@@ -275,22 +306,32 @@ static void kmprof_tp_cache_free_floor(void *data, unsigned long call_site,
 static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS] = {
 	[KMPROF_TP_KMALLOC] = {
 		.event = "kmalloc", .is_alloc = true,
-		.probe = kmprof_tp_kmalloc,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_kmalloc,
+			[KMPROF_TP_REUSE] = kmprof_tp_kmalloc_reuse,
+		},
 		.floor_probe = kmprof_tp_kmalloc_floor,
 	},
 	[KMPROF_TP_CACHE_ALLOC] = {
 		.event = "kmem_cache_alloc", .is_alloc = true,
-		.probe = kmprof_tp_cache_alloc,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_cache_alloc,
+			[KMPROF_TP_REUSE] = kmprof_tp_cache_alloc_reuse,
+		},
 		.floor_probe = kmprof_tp_cache_alloc_floor,
 	},
 	[KMPROF_TP_KFREE] = {
 		.event = "kfree",
-		.probe = kmprof_tp_kfree,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_kfree,
+		},
 		.floor_probe = kmprof_tp_kfree_floor,
 	},
 	[KMPROF_TP_CACHE_FREE] = {
 		.event = "kmem_cache_free",
-		.probe = kmprof_tp_cache_free,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_cache_free,
+		},
 		.floor_probe = kmprof_tp_cache_free_floor,
 	},
 };
@@ -300,8 +341,10 @@ static void __maybe_unused kmprof_tp_check_prototypes(void)
 {
 	check_trace_callback_type_kmalloc(kmprof_tp_kmalloc);
 	check_trace_callback_type_kmalloc(kmprof_tp_kmalloc_floor);
+	check_trace_callback_type_kmalloc(kmprof_tp_kmalloc_reuse);
 	check_trace_callback_type_kmem_cache_alloc(kmprof_tp_cache_alloc);
 	check_trace_callback_type_kmem_cache_alloc(kmprof_tp_cache_alloc_floor);
+	check_trace_callback_type_kmem_cache_alloc(kmprof_tp_cache_alloc_reuse);
 	check_trace_callback_type_kfree(kmprof_tp_kfree);
 	check_trace_callback_type_kfree(kmprof_tp_kfree_floor);
 	check_trace_callback_type_kmem_cache_free(kmprof_tp_cache_free);
@@ -318,31 +361,45 @@ static void kmprof_tp_find(struct tracepoint *tp, void *unused)
 	}
 }
 
-static void kmprof_tp_unregister_all(bool floor)
+/* The probe of @tpd as armed; NULL if the mode leaves it alone. */
+static void *kmprof_tp_probe(const struct kmprof_tp *tpd)
+{
+	if (!tpd->probes[kmprof_tp_mode])
+		return NULL;
+	return kmprof_tp_floor ? tpd->floor_probe : tpd->probes[kmprof_tp_mode];
+}
+
+/**
+ * kmprof_tracepoints_disarm() - detach every probe attached.
+ *
+ * Context: process context, under kmprof_control_mutex. On return no probe
+ * call is in flight.
+ */
+void kmprof_tracepoints_disarm(void)
 {
 	struct kmprof_tp *tpd;
 
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
 		if (!tpd->state || strcmp(tpd->state, "armed"))
 			continue;
-		tracepoint_probe_unregister(tpd->tp, floor ? tpd->floor_probe :
-					    tpd->probe, NULL);
+		tracepoint_probe_unregister(tpd->tp, kmprof_tp_probe(tpd),
+					    NULL);
 		tpd->state = "disarmed";
 	}
 	/* Waits for every probe call in flight. */
 	tracepoint_synchronize_unregister();
 }
 
-static bool kmprof_tp_floor;	/* the probes armed; kmprof_control_mutex */
-
-static int kmprof_tp_arm(unsigned int max_depth, bool floor)
+/*
+ * Find the kmem tracepoints and the extents the probes read (the nesting
+ * functions', each tracepoint's iterator's): all of it before any probe is
+ * attached.
+ */
+static void kmprof_tp_prepare(void)
 {
 	struct kmprof_tp *tpd;
 	unsigned int i;
-	int ret;
 
-	kmprof_tp_depth = max_depth;
-	kmprof_tp_floor = floor;
 	for (i = 0; i < KMPROF_TP_NR_NESTING; i++) {
 		if (kmprof_tp_nesting_fns[i])
 			kmprof_function_extent((unsigned long)kmprof_tp_nesting_fns[i],
@@ -351,15 +408,51 @@ static int kmprof_tp_arm(unsigned int max_depth, bool floor)
 	}
 	for_each_kernel_tracepoint(kmprof_tp_find, NULL);
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
-		tpd->state = "absent";
-		if (!tpd->tp)
-			continue;
-		if (tpd->tp->iterator)
+		if (tpd->tp && tpd->tp->iterator)
 			kmprof_function_extent((unsigned long)tpd->tp->iterator,
 					       &tpd->iter_start,
 					       &tpd->iter_end);
-		ret = tracepoint_probe_register(tpd->tp, floor ?
-						tpd->floor_probe : tpd->probe,
+	}
+}
+
+/**
+ * kmprof_tracepoints_arm() - attach the probes of a mode.
+ * @max_depth: deepest stack the probes save.
+ * @mode: what the probes do.
+ * @floor: attach empty probes instead, on the same tracepoints (a
+ *	measurement aid: what the mechanism alone costs).
+ * @required: fail unless every tracepoint the mode uses exists.
+ *
+ * A tracepoint the mode leaves alone is not listed in the probes file; one
+ * this kernel lacks is listed "absent".
+ *
+ * Context: process context, under kmprof_control_mutex.
+ * Return: 0, or a negative errno with nothing attached.
+ */
+int kmprof_tracepoints_arm(unsigned int max_depth, enum kmprof_tp_mode mode,
+			   bool floor, bool required)
+{
+	struct kmprof_tp *tpd;
+	int ret;
+
+	kmprof_tp_depth = max_depth;
+	kmprof_tp_mode = mode;
+	kmprof_tp_floor = floor;
+	kmprof_tp_prepare();
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		tpd->state = NULL;
+		if (!tpd->probes[mode])
+			continue;
+		tpd->state = "absent";
+		if (!tpd->tp) {
+			if (!required)
+				continue;
+			pr_err("this kernel has no kmem:%s tracepoint\n",
+			       tpd->event);
+			ret = -ENOENT;
+			goto err;
+		}
+		ret = tracepoint_probe_register(tpd->tp, kmprof_tp_probe(tpd),
 						NULL);
 		if (ret) {
 			pr_err("cannot attach to kmem:%s: %d\n", tpd->event,
@@ -369,28 +462,30 @@ static int kmprof_tp_arm(unsigned int max_depth, bool floor)
 		}
 		tpd->state = "armed";
 	}
-	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
-		if (strcmp(tpd->state, "armed")) {
-			pr_err("this kernel has no kmem:%s tracepoint\n",
-			       tpd->event);
-			ret = -ENOENT;
-			goto err;
-		}
-	}
+	return 0;
+err:
+	kmprof_tracepoints_disarm();
+	return ret;
+}
+
+static int kmprof_tp_arm(unsigned int max_depth, bool floor)
+{
+	int ret;
+
+	ret = kmprof_tracepoints_arm(max_depth, KMPROF_TP_RECORD, floor, true);
+	if (ret)
+		return ret;
 	/* The bulk entry points emit no tracepoint: kprobes on them. */
 	ret = kmprof_kprobes_arm(max_depth, floor, true);
 	if (ret)
-		goto err;
-	return 0;
-err:
-	kmprof_tp_unregister_all(floor);
+		kmprof_tracepoints_disarm();
 	return ret;
 }
 
 static void kmprof_tp_disarm(void)
 {
 	kmprof_kprobes_disarm();
-	kmprof_tp_unregister_all(kmprof_tp_floor);
+	kmprof_tracepoints_disarm();
 }
 
 static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
@@ -405,15 +500,35 @@ static unsigned long kmprof_tp_alloc_hits(void)
 	       kmprof_kprobes_alloc_hits();
 }
 
-static void kmprof_tp_show(struct seq_file *m)
+/**
+ * kmprof_tracepoints_show() - the tracepoints' lines of the "probes" file.
+ * @m: where to print.
+ *
+ * An allocation event attached in mode KMPROF_TP_REUSE says "reuse": it
+ * reports no allocation, it retires stale entries.
+ *
+ * Context: process context, under kmprof_control_mutex.
+ */
+void kmprof_tracepoints_show(struct seq_file *m)
 {
 	const struct kmprof_tp *tpd;
+	const char *role;
 
-	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++)
-		kmprof_show_entry_point(m, "kmem:", tpd->event, tpd->is_alloc,
-					tpd->state ?: "disarmed",
+	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
+		if (!tpd->state)
+			continue;
+		role = !tpd->is_alloc ? "free" :
+		       kmprof_tp_mode == KMPROF_TP_REUSE ? "reuse" : "alloc";
+		kmprof_show_entry_point(m, "kmem:", tpd->event, role,
+					tpd->state,
 					kmprof_tp_hits_sum(tpd - kmprof_tps),
 					0);
+	}
+}
+
+static void kmprof_tp_show(struct seq_file *m)
+{
+	kmprof_tracepoints_show(m);
 	kmprof_kprobes_show(m);
 }
 

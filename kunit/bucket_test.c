@@ -67,7 +67,7 @@ static void kmprof_buckets_test_depth_cut(struct kunit *test)
 	const struct kmprof_params params = {
 		.rate = 1, .max_buckets = 4, .max_objects = 4, .max_depth = 2,
 	};
-	struct kmprof_profile *prof = kmprof_profile_create(&params);
+	struct kmprof_profile *prof = kmprof_profile_create(&params, NULL);
 	unsigned long stack[KMPROF_TEST_DEPTH];
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prof);
@@ -165,6 +165,27 @@ static void kmprof_buckets_test_object_pool_exhaustion(struct kunit *test)
 }
 
 /*
+ * A sample dropped for a full object map takes nothing: no bucket of the
+ * pool, no count in KMPROF_STAT_SAMPLES, only its drop.
+ */
+static void kmprof_buckets_test_dropped_sample_takes_nothing(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 1);
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	kmprof_test_alloc(prof, OBJ(2), 16, 2);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
+			1);
+	/* A stale entry at the address is retired even then. */
+	kmprof_test_alloc(prof, OBJ(1), 16, 3);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 2);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 2);
+}
+
+/*
  * Slab allocations of the current task, seen through should_failslab(),
  * which every slab allocation calls when CONFIG_FAILSLAB is set.
  */
@@ -230,6 +251,7 @@ static struct kunit_case kmprof_buckets_cases[] = {
 	KUNIT_CASE(kmprof_buckets_test_collisions),
 	KUNIT_CASE(kmprof_buckets_test_pool_exhaustion),
 	KUNIT_CASE(kmprof_buckets_test_object_pool_exhaustion),
+	KUNIT_CASE(kmprof_buckets_test_dropped_sample_takes_nothing),
 	KUNIT_CASE(kmprof_buckets_test_no_slab_on_record),
 	{}
 };

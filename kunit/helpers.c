@@ -35,7 +35,7 @@ struct kmprof_profile *kmprof_test_create(struct kunit *test,
 		.max_objects = max_objects,
 		.max_depth = KMPROF_MAX_DEPTH_DEFAULT,
 	};
-	struct kmprof_profile *prof = kmprof_profile_create(&params);
+	struct kmprof_profile *prof = kmprof_profile_create(&params, NULL);
 	int ret;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prof);
@@ -103,7 +103,7 @@ void kmprof_test_read(struct kunit *test, struct kmprof_profile *prof,
 {
 	memset(totals, 0, sizeof(*totals));
 	KUNIT_ASSERT_EQ(test, 0, kmprof_profile_read(prof, kmprof_test_sum,
-						     totals));
+						     totals, NULL));
 }
 
 /**

@@ -4,7 +4,8 @@
  * per CPU allocates and frees through the core API while the test thread
  * advances, flushes and reads in a loop.
  *
- * Checks invariant 1 on every read (no bucket ever shows negative in-use)
+ * Checks invariant 1 on every read (no bucket ever shows negative in-use),
+ * also on the first reads of fresh profiles while another CPU advances,
  * and invariant 2 at quiescence: after a final advance and flush the
  * published profile holds exactly what the workers did, and its in-use
  * equals the objects still in the object map.
@@ -176,8 +177,67 @@ static void kmprof_ring_test_concurrent(struct kunit *test)
 			0);
 }
 
+#define KMPROF_FIRST_READ_ROUNDS	100
+#define KMPROF_FIRST_READS		4
+
+/* A second CPU that allocates, advances as the timer would, and frees. */
+struct kmprof_churn {
+	struct kmprof_profile *prof;
+	unsigned long base;
+	unsigned long advances;
+};
+
+static int kmprof_churn_fn(void *data)
+{
+	struct kmprof_churn *c = data;
+	unsigned long flags, n = 0;
+
+	while (!kthread_should_stop()) {
+		preempt_disable();
+		kmprof_test_alloc(c->prof, c->base + 0x100UL * (n % 8), 64, 1);
+		local_irq_save(flags);
+		if (!kmprof_cycle_advance(c->prof))
+			c->advances++;
+		local_irq_restore(flags);
+		kmprof_record_free(c->prof, c->base + 0x100UL * (n % 8));
+		preempt_enable();
+		n++;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The first reads of fresh profiles (nothing published yet: a read folds
+ * the open slot) while another CPU allocates, advances and frees: no read
+ * ever publishes a free without its allocation.
+ */
+static void kmprof_ring_test_first_reads_race_advances(struct kunit *test)
+{
+	struct kmprof_churn churn = { .base = 0xffff888020000000UL };
+	unsigned int round, read, reads = 0, other;
+	struct task_struct *task;
+
+	other = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	if (other >= nr_cpu_ids)
+		other = cpumask_first(cpu_online_mask);
+	for (round = 0; round < KMPROF_FIRST_READ_ROUNDS; round++) {
+		churn.prof = kmprof_test_create(test, 1, 16, 16);
+		task = kthread_create_on_cpu(kmprof_churn_fn, &churn, other,
+					     "kmprof_churn/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		wake_up_process(task);
+		for (read = 0; read < KMPROF_FIRST_READS; read++)
+			kmprof_stress_check_read(test, churn.prof, &reads);
+		kthread_stop(task);
+	}
+	kunit_info(test, "%u reads, %lu advances\n", reads, churn.advances);
+	KUNIT_EXPECT_GT(test, churn.advances, 0);
+}
+
 static struct kunit_case kmprof_ring_concurrency_cases[] = {
 	KUNIT_CASE_SLOW(kmprof_ring_test_concurrent),
+	KUNIT_CASE_SLOW(kmprof_ring_test_first_reads_race_advances),
 	{}
 };
 

@@ -6,7 +6,8 @@
  * Invariants (DESIGN.md, section 2) and the cases that would fail if one
  * were broken:
  *  1. published in-use never negative: every case checks it on every read,
- *     kmprof_ring_test_every_interleaving tries all advance placements;
+ *     kmprof_ring_test_every_interleaving tries all advance placements,
+ *     kmprof_ring_test_read_races_advance an advance inside a read;
  *  2. a published advance holds exactly the events before it:
  *     kmprof_ring_test_events_across_advance, ..._two_advances_one_pending,
  *     ..._wrap, ..._every_interleaving;
@@ -357,7 +358,57 @@ static void kmprof_ring_test_advance_in_hardirq(struct kunit *test)
 	kmprof_ring_expect(test, prof, 3, 1);
 }
 
+/* What the hook of kmprof_ring_test_read_races_advance() did. */
+struct kmprof_ring_race {
+	unsigned long addr;	/* the object to free */
+	int advance_ret;
+	bool ran;
+};
+
+/*
+ * As the periodic advance and a free on another CPU would, in the window
+ * between a read's flush and its fold: close the cycle, then free the
+ * object allocated before it.
+ */
+static void kmprof_ring_race_hook(struct kmprof_profile *prof,
+				  enum kmprof_test_point point, void *arg)
+{
+	struct kmprof_ring_race *race = arg;
+
+	if (point != KMPROF_TEST_READ_FLUSHED || race->ran)
+		return;
+	race->ran = true;
+	race->advance_ret = kmprof_cycle_advance(prof);
+	preempt_disable();
+	kmprof_record_free(prof, race->addr);
+	preempt_enable();
+}
+
+/*
+ * A first read (nothing published yet, so it folds the open slot) racing
+ * an advance and a free: the fold covers the allocation's cycle, never the
+ * free's alone, so published in-use never goes below zero.
+ */
+static void kmprof_ring_test_read_races_advance(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_ring_race race = { .addr = OBJ(1) };
+	struct kmprof_test_totals totals;
+
+	kmprof_test_alloc(prof, OBJ(1), 64, 1);
+	kmprof_test_set_hook(prof, kmprof_ring_race_hook, &race);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_ASSERT_TRUE(test, race.ran);
+	KUNIT_ASSERT_EQ(test, race.advance_ret, 0);
+	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_GE(test, totals.sum.allocs, totals.sum.frees);
+
+	kmprof_cycle_advance_wait(prof);
+	kmprof_ring_expect(test, prof, 1, 1);
+}
+
 static struct kunit_case kmprof_ring_cases[] = {
+	KUNIT_CASE(kmprof_ring_test_read_races_advance),
 	KUNIT_CASE(kmprof_ring_test_events_across_advance),
 	KUNIT_CASE(kmprof_ring_test_alloc_free_same_cycle),
 	KUNIT_CASE(kmprof_ring_test_two_advances_one_pending),

@@ -66,7 +66,7 @@ static void kmprof_profile_test_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmprof_params_validate(&params), -EINVAL);
 	params.max_depth = KMPROF_MAX_DEPTH_LIMIT + 1;
 	KUNIT_EXPECT_EQ(test, kmprof_params_validate(&params), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(kmprof_profile_create(&params)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(kmprof_profile_create(&params, NULL)));
 }
 
 /* Every counter has a name; reserved memory covers the pools. */

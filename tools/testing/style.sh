@@ -28,7 +28,7 @@ mkdir -p "$work/tools/testing"
 rsync -a --delete "$KMPROF_ROOT"/{Kbuild,kmod,include,kunit} "$work/"
 rsync -a --delete "$KMPROF_ROOT"/tools/testing/{workload,bench} "$work/tools/testing/"
 log=$work/sparse.log
-make -C "$kdir" M="$work" C=2 CONFIG_DEBUG_INFO_BTF_MODULES= KMPROF_WORKLOAD=1 \
+make -C "$kdir" M="$work" C=2 CONFIG_DEBUG_INFO_BTF_MODULES= KMPROF_WORKLOAD=1 KMPROF_TEST=1 \
 	modules >"$log" 2>&1 || status=1
 if grep -E 'warning:|error:' "$log"; then
 	status=1

@@ -38,7 +38,7 @@
 
 #define BENCH_MAX_ROUNDS	31
 #define BENCH_BULK		16
-#define BENCH_TREE_MAX_LEVELS	17
+#define BENCH_TREE_MAX_LEVELS	20
 #define BENCH_TREE_SIZE		32
 
 static unsigned int iters = 10000;

@@ -25,7 +25,7 @@ for spec in $SITES; do
 	workload "$cmd $N $size" || alloc_ok=0
 done
 ktap_check workload_allocates test $alloc_ok -eq 1
-echo 0 >"$D/rate"
+sampling_off
 advance
 cp "$D/heap" /tmp/heap.alloc
 
@@ -59,9 +59,9 @@ ktap_check frees_bring_inuse_to_zero test $freed_ok -eq 1
 
 # kfree_rcu() frees arrive through the RCU batches (kmem_cache_free_bulk
 # or kfree), later: wait for them.
-echo 1 >"$D/rate"
+sampling_on
 workload "kmalloc $N 128"
-echo 0 >"$D/rate"
+sampling_off
 workload free_rcu
 rcu_ok=0
 i=0

@@ -28,6 +28,29 @@ workload() { echo "$*" >"$W"; }
 # advance: close the cycle; the next read of heap publishes it.
 advance() { echo 1 >"$D/cycle"; }
 
+# sampling_off, sampling_on: the sampler says no to every allocation, or
+# decides again, without a new profile (a rate write would start one). The
+# test build's skip_samples hook.
+sampling_off() { echo 9000000000000000000 >"$D/test/skip_samples"; }
+sampling_on() { echo 0 >"$D/test/skip_samples"; }
+
+# no_negative FILE: every count of the heap file FILE is below 2^63 (an
+# in-use below zero prints as 2^64 minus a little).
+no_negative()
+{
+	awk '/^heap profile:|^[0-9]/ {
+		line = $0
+		gsub(/:|\[|\]|@|heap profile/, " ", line)
+		n = split(line, f, " ")
+		for (i = 1; i <= 4; i++)
+			if (f[i] + 0 >= 9.2e18) { print "negative: " $0; bad = 1 }
+	}
+	END { exit bad }' "$1"
+}
+
+# stat_value NAME: one counter of the stats file.
+stat_value() { awk -v n="$1" '$1 == n { print $2 }' "$D/stats"; }
+
 # truth FUNCTION: "<allocs> <req_bytes> <alloc_bytes> <frees>" the
 # workload made under FUNCTION.
 truth() { awk -v f="$1" '$1 == f { print $2, $3, $4, $5 }' "$W"; }

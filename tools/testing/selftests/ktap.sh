@@ -9,12 +9,14 @@
 KTAP_OUT=${KTAP_OUT:-/dev/kmsg}
 ktap_cases=0
 ktap_failed=0
+ktap_planned=0
 
 ktap_line() { echo "$*" >"$KTAP_OUT"; }
 
 # ktap_plan N: the suite has N cases.
 ktap_plan()
 {
+	ktap_planned=$1
 	ktap_line "    KTAP version 1"
 	ktap_line "    # Subtest: $KTAP_SUITE_NAME"
 	ktap_line "    1..$1"
@@ -36,6 +38,13 @@ ktap_fail()
 	ktap_line "    not ok $ktap_cases $1"
 }
 
+# ktap_skip NAME REASON: a case that does not apply here.
+ktap_skip()
+{
+	ktap_cases=$((ktap_cases + 1))
+	ktap_line "    ok $ktap_cases $1 # SKIP $2"
+}
+
 # ktap_check NAME COMMAND...: run COMMAND, ok if it succeeds.
 ktap_check()
 {
@@ -48,9 +57,15 @@ ktap_check()
 	fi
 }
 
+# ktap_finish: the suite's result; not ok if a case failed or if the cases
+# reported are not the ones planned.
 ktap_finish()
 {
 	: >"/tmp/ktap-finished-$KTAP_SUITE_INDEX"
+	if [ "$ktap_cases" -ne "$ktap_planned" ]; then
+		ktap_diag "planned $ktap_planned cases, reported $ktap_cases"
+		ktap_failed=$((ktap_failed + 1))
+	fi
 	if [ "$ktap_failed" -eq 0 ]; then
 		ktap_line "ok $KTAP_SUITE_INDEX $KTAP_SUITE_NAME"
 		exit 0

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The probes file names the backend and lists what it armed, and that
 # covers every family of slab allocation and free on this kernel: the
-# kprobe backend arms every entry point; the tracepoint backend the four
-# kmem tracepoints, and kprobes only on the bulk entry points, which emit
-# none.
+# kprobe backend arms every entry point, and the two kmem allocation
+# tracepoints to see every address; the tracepoint backend the four kmem
+# tracepoints, and kprobes only on the bulk entry points, which emit none.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 
@@ -38,11 +38,17 @@ kprobed()
 	done
 }
 
-# traced ROLE EVENT: armed if the tracepoint backend runs, else not listed.
+# traced ROLE EVENT: armed if the tracepoint backend runs. The kprobe
+# backend attaches to the allocation events in the role "reuse" (to retire
+# the entries of objects whose free was missed), not to the free events.
 traced()
 {
 	if [ "$KMPROF_BACKEND" = tracepoint ]; then
 		armed "$1" "kmem:$2"
+		return
+	fi
+	if [ "$1" = alloc ]; then
+		armed reuse "kmem:$2"
 		return
 	fi
 	! grep -q "^kmem:$2 " "$D/probes"
@@ -50,7 +56,7 @@ traced()
 
 ktap_plan 28
 ktap_check load kmprof_load
-ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v3'"
+ktap_check header sh -c "head -n 1 $D/probes | grep -qx 'kmprof probes v4'"
 ktap_check backend_line sh -c "sed -n 2p $D/probes | grep -qx 'backend $KMPROF_BACKEND'"
 ktap_check backend_in_stats sh -c "grep -qx 'backend $KMPROF_BACKEND' $D/stats"
 ktap_check kmalloc kprobed alloc __kmalloc __kmalloc_noprof

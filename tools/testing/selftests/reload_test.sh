@@ -10,7 +10,7 @@
 TIMES=20
 stop=/tmp/reload.stop
 
-ktap_plan 4
+ktap_plan 5
 ktap_check load_workload workload_load
 rm -f $stop
 (

@@ -13,7 +13,7 @@ ktap_plan 13
 ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load
 workload "kmalloc $N $SIZE"
-kmprof rate 0 >/dev/null
+sampling_off
 ktap_check snapshot kmprof snapshot -o /tmp/snap.heap
 ktap_check snapshot_has_site sh -c \
 	"grep -q 'workload_kmalloc+' /tmp/snap.heap"

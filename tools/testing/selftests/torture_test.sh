@@ -23,27 +23,11 @@ churn()
 	done
 }
 
-# Every count of a heap file is below 2^63.
-no_negative()
-{
-	awk '/^heap profile:|^[0-9]/ {
-		line = $0
-		gsub(/:|\[|\]|@|heap profile/, " ", line)
-		n = split(line, f, " ")
-		for (i = 1; i <= 4; i++)
-			if (f[i] + 0 >= 9.2e18) { print "negative: " $0; bad = 1 }
-	}
-	END { exit bad }' "$1"
-}
-
-# stat NAME: a line of the stats file.
-stat() { awk -v n="$1" '$1 == n { print $2 }' "$D/stats"; }
-
 # frees_seen: every lost free is one the backend dropped.
 frees_seen()
 {
-	lost=$(stat lost_frees)
-	missed=$(stat free_probe_nmissed)
+	lost=$(stat_value lost_frees)
+	missed=$(stat_value free_probe_nmissed)
 	ktap_diag "lost_frees $lost free_probe_nmissed $missed"
 	[ "$lost" -le "$missed" ] || return 1
 	[ "$KMPROF_BACKEND" != tracepoint ] || [ "$lost" -eq 0 ]

@@ -6,7 +6,11 @@ The guest brackets each KTAP document with "kmprof-vm: ktap-begin NAME" and
 "kmprof-vm: ktap-end NAME" and ends with "kmprof-vm: done". Each document is
 parsed by the kernel's own kunit.py; every test case it reports counts. On
 top of that the run itself is one case, "console": it fails on a timeout, on
-a run that never reached "done", and on any kernel splat anywhere in the log.
+a run that never reached "done", and on any kernel splat anywhere in the log
+but one a test asked for: between "kmprof-vm: expect-warnings begin N" and
+"kmprof-vm: expect-warnings end", exactly N warnings of kmprof's fail-safe
+("kmprof: invariant broken") and no other splat are what the test wants;
+any other count fails the run.
 
 The last line printed is "judge NAME: N ok, N not ok".
 """
@@ -22,6 +26,10 @@ import tempfile
 MARK = re.compile(r'kmprof-vm: (ktap-begin|ktap-end|done)\s*(\S*)')
 # Files the guest hands to the host (base64) are neither KTAP nor messages.
 ARTIFACT = re.compile(r'kmprof-vm: artifact-(begin|end) ')
+# Warnings a test provokes on purpose (the fail-safe's), and what they say.
+EXPECT = re.compile(r'kmprof-vm: expect-warnings (?:begin (\d+)|end)')
+FAILSAFE = 'kmprof: invariant broken'
+WARNING = re.compile(r'WARNING:')
 
 # Anything here anywhere in the log fails the run: the kernel found a bug,
 # in kmprof or in what it drove.
@@ -74,6 +82,45 @@ def without_artifacts(lines):
         elif not inside:
             out.append(line)
     return out
+
+
+def without_expected(lines):
+    """The log without the warnings a test asked for; and the problems.
+
+    A bracket is dropped when it holds exactly its N fail-safe warnings and
+    no splat but theirs (each warning's block is its WARNING: line, the
+    fail-safe's message and the trace after it); otherwise it stays, so
+    that its splats are reported, and the count is a problem of its own.
+    """
+    out, problems, start, want = [], [], None, 0
+    for i, line in enumerate(lines):
+        m = EXPECT.search(line)
+        if not m:
+            if start is None:
+                out.append(line)
+            continue
+        if m.group(1) is not None:
+            if start is not None:
+                problems.append('an expect-warnings bracket never ended')
+                out.extend(lines[start:i])
+            start, want = i, int(m.group(1))
+            continue
+        if start is None:
+            continue
+        body = lines[start + 1:i]
+        warnings = sum(1 for l in body if WARNING.search(l))
+        failsafe = sum(1 for l in body if FAILSAFE in l)
+        others = [b for b in find_splats(body)
+                  if not any(FAILSAFE in l for l in b)]
+        if warnings != want or failsafe != want or others:
+            problems.append(f'{warnings} warning(s), {failsafe} of the '
+                            f'fail-safe, where a test expected {want}')
+            out.extend(body)
+        start = None
+    if start is not None:
+        problems.append('an expect-warnings bracket never ended')
+        out.extend(lines[start:])
+    return out, problems
 
 
 def find_documents(lines):
@@ -141,7 +188,9 @@ def judge(name, log_lines, kunit_py, timed_out):
         console_problems.append('the VM timed out')
     elif not done:
         console_problems.append('the guest never reached its end')
-    splats = find_splats(log_lines)
+    unexpected, bracket_problems = without_expected(log_lines)
+    console_problems += bracket_problems
+    splats = find_splats(unexpected)
     if splats:
         console_problems.append(f'{len(splats)} kernel splat(s)')
     if console_problems:

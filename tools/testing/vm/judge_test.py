@@ -6,7 +6,9 @@ A console log recorded from a passing selftest run on the stock 6.12 kernel
 is judged as it is (it must pass), with a file the guest handed over in the
 middle (it must still pass), and with one change each: a failing KTAP
 case, a lockdep splat, a timeout, and a guest that died mid-document. Every
-such variant must be judged a failure. Prints "ok - NAME" / "not ok - NAME".
+such variant must be judged a failure. A warning of kmprof's fail-safe
+passes only inside a bracket that expects exactly that many. Prints "ok -
+NAME" / "not ok - NAME".
 """
 
 import os
@@ -39,11 +41,24 @@ def failing_case(lines):
                         'not ok 1 load_unload_test')
 
 
-def lockdep_splat(lines):
+def lockdep_splat(lines, after='ok 4 tool_stats'):
     with open(os.path.join(DATA, 'lockdep-splat.txt')) as f:
         splat = f.read().splitlines()
-    at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
+    at = next(i for i, line in enumerate(lines) if after in line)
     return lines[:at + 1] + splat + lines[at + 1:]
+
+
+def failsafe_warning(lines, begin=None, end=True):
+    """The fail-safe's warning, inside an expect-warnings bracket of BEGIN."""
+    with open(os.path.join(DATA, 'failsafe-warning.txt')) as f:
+        warning = f.read().splitlines()
+    at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
+    if begin is not None:
+        warning = [f'[    3.000001] kmprof-vm: expect-warnings begin {begin}'
+                   ] + warning
+    if end and begin is not None:
+        warning.append('[    3.700001] kmprof-vm: expect-warnings end')
+    return lines[:at + 1] + warning + lines[at + 1:]
 
 
 def with_artifact(lines):
@@ -84,6 +99,17 @@ def main():
          ': 6 ok, 1 not ok'),
         ('lockdep_splat_fails', lockdep_splat(clean), [],
          ': 6 ok, 1 not ok'),
+        ('expected_warning_passes', failsafe_warning(clean, 1), [],
+         ': 7 ok, 0 not ok'),
+        ('unexpected_warning_fails', failsafe_warning(clean), [],
+         ': 6 ok, 1 not ok'),
+        ('warning_count_differs_fails', failsafe_warning(clean, 2), [],
+         ': 6 ok, 1 not ok'),
+        ('unclosed_bracket_fails', failsafe_warning(clean, 1, end=False), [],
+         ': 6 ok, 1 not ok'),
+        ('other_splat_in_bracket_fails',
+         lockdep_splat(failsafe_warning(clean, 1), 'expect-warnings begin'),
+         [], ': 6 ok, 1 not ok'),
         ('timeout_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'),
          ['--timed-out'], ': 0 ok, 2 not ok'),
         ('guest_death_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'), [],

@@ -58,7 +58,13 @@ exec {lock}>"$work/.lock"
 flock "$lock"
 
 # Modules: kbuild builds out-of-tree modules inside their source directory,
-# so each kernel gets its own copy of the sources.
+# so each kernel gets its own copy of the sources. The tests load the test
+# build (KMPROF_TEST=1: kmod/testing.h's hooks); demo and bench the module
+# users load.
+test_build=
+case "$mode" in
+kunit | selftest) test_build=KMPROF_TEST=1 ;;
+esac
 say "$name: building modules"
 mkdir -p "$work/src/tools/testing"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' \
@@ -66,7 +72,7 @@ rsync -a --delete --exclude '*.o' --exclude '*.ko' \
 rsync -a --delete --exclude '*.o' --exclude '*.ko' \
 	"$KMPROF_ROOT"/tools/testing/{workload,bench} "$work/src/tools/testing/"
 if ! make -C "$kdir" M="$work/src" CONFIG_DEBUG_INFO_BTF_MODULES= \
-	KMPROF_WORKLOAD=1 modules >"$work/modules.log" 2>&1; then
+	KMPROF_WORKLOAD=1 $test_build modules >"$work/modules.log" 2>&1; then
 	cat "$work/modules.log" >&2
 	die "$name: module build failed"
 fi

@@ -11,10 +11,15 @@
  *                             site allocated it
  *   free_rcu                  the same through kfree_rcu() where a site
  *                             allows it (kmalloc sites)
+ *   reuse <count>             allocate from the cache site's cache, at the
+ *                             site "reuse", until the addresses of the
+ *                             last <count> cache objects freed are all
+ *                             handed out again, or 4 * <count> objects
  *
  * and reads back one line per site: "<function> <allocs> <req_bytes>
  * <alloc_bytes> <frees>", where <function> is the noinline function that
- * made the allocations, so that it shows in their stacks. Every slab
+ * made the allocations, so that it shows in their stacks, then "reused
+ * <n>": how many of the addresses the last "reuse" looked for it got. Every slab
  * allocation and free made under that function counts, including the ones
  * krealloc() makes inside (the 64-byte object it grows from, and its free).
  */
@@ -35,6 +40,7 @@
 #define WORKLOAD_CONST_SIZE	96
 #define WORKLOAD_REALLOC_FROM	64
 #define WORKLOAD_BULK_CHUNK	32
+#define WORKLOAD_REUSE_MAX	256
 
 enum workload_site {
 	SITE_KMALLOC,		/* kmalloc(size): size not known at build time */
@@ -45,6 +51,7 @@ enum workload_site {
 	SITE_BULK,		/* kmem_cache_alloc_bulk(), freed in bulk */
 	SITE_KREALLOC,		/* krealloc() of a 64-byte object to size */
 	SITE_KVMALLOC,		/* kvmalloc(size), size below a page */
+	SITE_REUSE,		/* kmem_cache_alloc(), at freed addresses */
 	SITE_COUNT
 };
 
@@ -57,6 +64,7 @@ static const char *const workload_site_names[SITE_COUNT] = {
 	[SITE_BULK]		= "bulk",
 	[SITE_KREALLOC]		= "krealloc",
 	[SITE_KVMALLOC]		= "kvmalloc",
+	[SITE_REUSE]		= "reuse",
 };
 
 /* The function whose frame the site's allocations carry. */
@@ -69,6 +77,7 @@ static const char *const workload_site_functions[SITE_COUNT] = {
 	[SITE_BULK]		= "workload_bulk_alloc",
 	[SITE_KREALLOC]		= "workload_krealloc",
 	[SITE_KVMALLOC]		= "workload_kvmalloc",
+	[SITE_REUSE]		= "workload_reuse_alloc",
 };
 
 struct workload_object {
@@ -94,6 +103,11 @@ static unsigned int workload_nr;
 static struct workload_truth workload_truth[SITE_COUNT];
 static struct kmem_cache *workload_cache;
 static struct dentry *workload_dir;
+/* The cache objects of the last "free", newest last, and "reuse"'s result. */
+static void *workload_freed[WORKLOAD_REUSE_MAX];
+static unsigned int workload_nr_freed;
+static void *workload_wanted[WORKLOAD_REUSE_MAX];
+static unsigned int workload_reused;
 
 /*
  * Each site is a noinline function that must stay on the stack of its
@@ -156,6 +170,11 @@ static noinline void *workload_krealloc(size_t size)
 static noinline void *workload_kvmalloc(size_t size)
 {
 	return workload_keep_frame(kvmalloc(size, GFP_KERNEL));
+}
+
+static noinline void *workload_reuse_alloc(void)
+{
+	return workload_keep_frame(kmem_cache_alloc(workload_cache, GFP_KERNEL));
 }
 
 static void workload_account(enum workload_site site, void *ptr, size_t req,
@@ -258,7 +277,11 @@ static void workload_free_all(bool rcu)
 		workload_truth[obj->site].frees++;
 		switch (obj->site) {
 		case SITE_CACHE:
+			workload_freed[workload_nr_freed++ % WORKLOAD_REUSE_MAX] =
+				obj->ptr;
+			fallthrough;
 		case SITE_CACHE_LRU:
+		case SITE_REUSE:
 			kmem_cache_free(workload_cache, obj->ptr);
 			break;
 		case SITE_BULK:
@@ -283,6 +306,39 @@ static void workload_free_all(bool rcu)
 	workload_nr = 0;
 }
 
+/*
+ * Allocate at SITE_REUSE until the last @count cache objects freed have
+ * all been handed out again, or 4 * @count objects were allocated.
+ */
+static int workload_reuse(unsigned int count)
+{
+	size_t size = kmem_cache_size(workload_cache);
+	void **want = workload_wanted;
+	unsigned int i, tries;
+	void *p;
+
+	count = min3(count, workload_nr_freed, (unsigned int)WORKLOAD_REUSE_MAX);
+	for (i = 0; i < count; i++)
+		want[i] = workload_freed[(workload_nr_freed - 1 - i) %
+					 WORKLOAD_REUSE_MAX];
+	workload_reused = 0;
+	for (tries = 0; tries < 4 * count && workload_reused < count; tries++) {
+		if (workload_nr == WORKLOAD_MAX_OBJECTS)
+			return -ENOSPC;
+		p = workload_reuse_alloc();
+		if (!p)
+			return -ENOMEM;
+		workload_account(SITE_REUSE, p, size, size);
+		for (i = 0; i < count; i++) {
+			if (want[i] == p) {
+				want[i] = NULL;
+				workload_reused++;
+			}
+		}
+	}
+	return 0;
+}
+
 static int workload_run(char *cmd)
 {
 	unsigned int count, site;
@@ -297,6 +353,8 @@ static int workload_run(char *cmd)
 	n = sscanf(cmd, "%15s %u %lu", name, &count, &size);
 	if (n < 2)
 		return -EINVAL;
+	if (!strcmp(name, "reuse"))
+		return count ? workload_reuse(count) : -EINVAL;
 	for (site = 0; site < SITE_COUNT; site++)
 		if (!strcmp(name, workload_site_names[site]))
 			break;
@@ -347,6 +405,7 @@ static int workload_ctl_show(struct seq_file *m, void *unused)
 			   workload_truth[site].req_bytes,
 			   workload_truth[site].alloc_bytes,
 			   workload_truth[site].frees);
+	seq_printf(m, "reused %u\n", workload_reused);
 	mutex_unlock(&workload_mutex);
 	return 0;
 }

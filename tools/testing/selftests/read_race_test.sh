@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The first reads of a profile (nothing published yet: a read folds the
+# open cycle too) while the periodic advance closes cycles and both CPUs
+# allocate and free: no read ever publishes a free without its allocation,
+# right after a load or after a reset.
+. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/kmprof_lib.sh"
+
+LOADS=10
+RESETS=190
+READS=5
+PARAMS="rate=1 autocycle_ms=10 max_buckets=1024 max_objects=4096"
+STOP=/tmp/read_race.stop
+
+churn_until_stopped()
+{
+	while [ ! -e $STOP ]; do
+		workload "kmalloc 8 64" || return 1
+		workload free
+	done
+}
+
+# reads: READS reads of heap, each checked; prints the failures.
+reads()
+{
+	r=0
+	while [ $r -lt $READS ]; do
+		cat "$D/heap" >/tmp/read_race.heap || return 1
+		no_negative /tmp/read_race.heap || return 1
+		r=$((r + 1))
+	done
+}
+
+after_loads()
+{
+	i=0
+	while [ $i -lt $LOADS ]; do
+		kmprof_load $PARAMS || return 1
+		reads || return 1
+		kmprof_unload || return 1
+		i=$((i + 1))
+	done
+}
+
+after_resets()
+{
+	i=0
+	while [ $i -lt $RESETS ]; do
+		echo 1 >"$D/reset" || return 1
+		reads || return 1
+		i=$((i + 1))
+	done
+}
+
+ktap_plan 5
+ktap_check load_workload workload_load
+rm -f $STOP
+churn_until_stopped &
+churn_until_stopped &
+ktap_check reads_after_load after_loads
+ktap_check load kmprof_load $PARAMS
+ktap_check reads_after_reset after_resets
+touch $STOP
+wait
+ktap_diag "$(grep -E '^(skipped_advances|flushes|cycle) ' $D/stats | tr '\n' ' ')"
+workload_unload
+ktap_check unload kmprof_unload
+ktap_finish
