@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, version 1 (include/kmprof_heap.h).
+ * kmprof - the parser of the "heap" file, versions 1 and 2
+ * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
  * fuzzer): every number is parsed by hand with overflow checks, every
@@ -257,7 +258,10 @@ static int key_values(struct parser *ps, struct cursor *c, const char *what,
 	return 0;
 }
 
-/* Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>" */
+/*
+ * Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>",
+ * and from version 2 on " time_ns=<ns>".
+ */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
 	struct heap_profile *p = ps->prof;
@@ -267,7 +271,9 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 		{ "cycle", &p->cycle, false },
 		{ "pending", &p->pending, false },
 		{ "buckets", &p->declared_buckets, false },
+		{ "time_ns", &p->time_ns, false },	/* last: from v2 on */
 	};
+	size_t nfields = NFIELDS(fields);
 
 	if (!eat(c, KMPROF_HEAP_MAGIC))
 		return fail(ps, HEAP_ERR_SYNTAX, "magic",
@@ -276,17 +282,20 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 	if (dec(c, &version) != 1)
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a version number");
-	if (version != KMPROF_HEAP_VERSION)
+	if (version < KMPROF_HEAP_VERSION_FIRST || version > KMPROF_HEAP_VERSION)
 		return fail(ps, HEAP_ERR_VERSION, "version",
 			    "unknown heap format version %" PRIu64
-			    ": this kmprof reads version %d",
-			    version, KMPROF_HEAP_VERSION);
+			    ": this kmprof reads versions %d to %d", version,
+			    KMPROF_HEAP_VERSION_FIRST, KMPROF_HEAP_VERSION);
 	p->version = (unsigned int)version;
+	if (p->version < 2)
+		nfields--;	/* v1 has no time_ns: one there is skipped */
 	if (c->p != c->end && !eat(c, " "))
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a space after the version");
-	if (key_values(ps, c, "magic", fields, NFIELDS(fields)))
+	if (key_values(ps, c, "magic", fields, nfields))
 		return -1;
+	p->has_time = p->version >= 2;
 	if (rate != p->rate)
 		return fail(ps, HEAP_ERR_SYNTAX, "rate",
 			    "%" PRIu64 " but line 1 says %" PRIu64, rate,
@@ -432,7 +441,7 @@ static int parse_comment(struct parser *ps, struct cursor *c)
 		return parse_symbol_line(ps, c);
 	if (eat(c, "# size="))
 		return parse_size_line(ps, c);
-	/* Other comments (e.g. "# key=value" of later v1 writers) are skipped. */
+	/* Other comments (e.g. "# key=value" of later writers) are skipped. */
 	if (eat(c, "# ") || c->p + 1 == c->end)
 		return 0;
 	return fail(ps, HEAP_ERR_SYNTAX, "comment",

@@ -456,7 +456,6 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	};
 	struct output_options opt = { 0 };
 	struct heap_profile p;
-	struct timespec now;
 	unsigned char *gz;
 	size_t len;
 	FILE *out;
@@ -472,9 +471,7 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	r = load_profile(&p);
 	if (r)
 		return r;
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (pprof_encode(&p, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec,
-			 opt.all_frames, &gz, &len)) {
+	if (pprof_encode(&p, opt.all_frames, &gz, &len)) {
 		fprintf(stderr, "kmprof: cannot compress the profile\n");
 		heap_free(&p);
 		return EXIT_FAIL;

@@ -88,6 +88,8 @@ struct heap_estimate {
 struct heap_profile {
 	unsigned int version;
 	uint64_t rate, cycle, pending, declared_buckets;
+	uint64_t time_ns;	/* when the snapshot was taken, if has_time */
+	bool has_time;		/* from version 2 on */
 	/* the header line's totals */
 	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
 	struct heap_bucket *buckets;
@@ -203,11 +205,12 @@ void folded_print(FILE *out, const struct heap_profile *p,
 
 /*
  * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
- * bytes). @time_ns goes to time_nanos. Stacks start at the allocation
- * site unless @all_frames. 0, or -1 on failure.
+ * bytes). time_nanos is when the snapshot was taken, unset if the file
+ * does not say. Stacks start at the allocation site unless @all_frames.
+ * 0, or -1 on failure.
  */
-int pprof_encode(const struct heap_profile *p, int64_t time_ns,
-		 bool all_frames, unsigned char **out, size_t *len);
+int pprof_encode(const struct heap_profile *p, bool all_frames,
+		 unsigned char **out, size_t *len);
 
 /* === control.c: the debugfs directory === */
 

@@ -95,8 +95,8 @@ static int gzip_buf(const uint8_t *in, size_t inlen, unsigned char **out,
 	return 0;
 }
 
-int pprof_encode(const struct heap_profile *p, int64_t time_ns,
-		 bool all_frames, unsigned char **out, size_t *outlen)
+int pprof_encode(const struct heap_profile *p, bool all_frames,
+		 unsigned char **out, size_t *outlen)
 {
 	Profile prof = PERFTOOLS__PROFILES__PROFILE__INIT;
 	uint64_t *func_id = xcalloc(p->nfuncs + 1, sizeof(*func_id));
@@ -122,7 +122,8 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 	prof.period_type = value_type(&a, &st, "space", "bytes");
 	prof.period = clamp(p->rate);
 	prof.default_sample_type = strtab_intern(&st, "inuse_space");
-	prof.time_nanos = time_ns;
+	if (p->has_time)
+		prof.time_nanos = clamp(p->time_ns);
 	snprintf(comment, sizeof(comment),
 		 "kmprof heap v%u rate=%llu cycle=%llu buckets=%zu", p->version,
 		 (unsigned long long)p->rate, (unsigned long long)p->cycle, p->nr);

@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;
 	folded_print(sink, &p, &fopt);
-	if (pprof_encode(&p, 0, false, &gz, &len) == 0)
+	if (pprof_encode(&p, false, &gz, &len) == 0)
 		free(gz);
 	heap_free(&p);
 	return 0;

@@ -32,11 +32,13 @@ reject()
 	result "rejects_$name" $status
 }
 
-# mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: basic.heap edited by sed.
+# mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: $base (basic.heap unless
+# set) edited by sed.
+base=basic.heap
 mutate()
 {
-	sed -e "$4" "$data/basic.heap" >"$tmp/in"
-	if cmp -s "$tmp/in" "$data/basic.heap"; then
+	sed -e "$4" "$data/$base" >"$tmp/in"
+	if cmp -s "$tmp/in" "$data/$base"; then
 		result "rejects_$1 (the edit changed nothing)" 1
 		return
 	fi
@@ -72,7 +74,8 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v2/' "unknown heap format version 2: this kmprof reads version 1"
+mutate magic_unknown_version 2 version '2s/v1/v3/' "unknown heap format version 3: this kmprof reads versions 1 to 2"
+mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
 mutate magic_buckets_missing 2 buckets '2s/ buckets=5//' missing
@@ -81,6 +84,14 @@ mutate magic_pending_not_number 2 pending '2s/pending=0/pending=-1/'
 mutate magic_double_space 2 magic '2s/ pending/  pending/'
 mutate magic_bucket_count 2 buckets '2s/buckets=5/buckets=6/' "6 declared but 5 records"
 mutate magic_rate_too_high 2 rate '1s|heap_v2/524288|heap_v2/2147483648|; 2s/rate=524288/rate=2147483648/'
+
+# --- version 2: the magic line ends with time_ns ---
+base=basic_v2.heap
+mutate v2_time_missing 2 time_ns '2s/ time_ns=[0-9]*//' missing
+mutate v2_time_not_number 2 time_ns '2s/time_ns=[0-9]*/time_ns=now/'
+mutate v2_time_twice 2 time_ns '2s/$/ time_ns=1/' "given twice"
+mutate v2_time_overflow 2 time_ns '2s/time_ns=[0-9]*/time_ns=18446744073709551616/'
+base=basic.heap
 
 # --- records ---
 mutate record_inuse_above_alloc 3 inuse_objs '3s/^3: 3072/6: 3072/'
@@ -138,6 +149,19 @@ sed -e '8a\\' "$data/basic.heap" >"$tmp/in"
 accept blank_line
 head -c -1 "$data/basic.heap" >"$tmp/in"
 accept no_final_newline
+# v1 has no time_ns: a v1 file that carries one (a later v1 writer) reads
+sed -e '2s/$/ time_ns=5/' "$data/basic.heap" >"$tmp/in"
+accept v1_with_time_key
+
+# --- what a v2 reader must accept: the v1 records, the same numbers ---
+"$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
+result accepts_v2 $?
+"$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>&1
+expect v2_same_rows_as_v1 "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
+expect v2_header_says_v2 "$(head -c 14 "$tmp/out")" "kmprof heap v2"
+sed -e '2s/$/ later=1/' -e '4a # future=1' "$data/basic_v2.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>&1
+expect v2_unknown_keys "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
 grep -v '^#	' "$data/basic.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" --no-kallsyms folded >"$tmp/out" 2>&1
 grep -q '^0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"

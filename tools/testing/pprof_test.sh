@@ -155,4 +155,11 @@ expect folded_merges_and_drops_zero "$(wc -l <"$tmp/folded")" 4
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1
 expect pprof_needs_output "$?" 2
+
+# time_nanos: when the module took the snapshot (v2's time_ns), never when
+# the file was converted; a v1 file has no time, and the profile none.
+"$tool" -f "$data/basic_v2.heap" --no-kallsyms pprof -o "$tmp/v2.pb.gz"
+expect v2_time_is_snapshot_time "$(go tool pprof -raw "$tmp/v2.pb.gz" 2>/dev/null | sed -n 's/^Time: //p')" \
+	"2023-11-14 22:13:20.123456789 +0000 UTC"
+expect v1_has_no_time "$(grep -c '^Time:' "$tmp/raw")" 0
 exit $failed

@@ -101,6 +101,7 @@ static void test_parse_fields(void)
 	      p.alloc_objs == 32 && p.alloc_bytes == 11392);
 	CHECK("parse_magic_fields", p.version == 1 && p.rate == 524288 &&
 	      p.cycle == 7 && p.pending == 0 && p.declared_buckets == 5);
+	CHECK("parse_v1_has_no_time", !p.has_time && p.time_ns == 0);
 	CHECK("parse_bucket_count", p.nr == 5);
 	b = &p.buckets[0];
 	CHECK("parse_record_counts", b->inuse_objs == 3 && b->inuse_bytes == 3072 &&
@@ -168,14 +169,27 @@ static void test_parse_version(void)
 {
 	static const char text[] =
 		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
-		"# kmprof-heap v2 rate=524288 cycle=0 pending=0 buckets=0\n";
+		"# kmprof-heap v3 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1\n";
 	struct heap_profile p;
 	struct heap_error err;
+	size_t len;
+	char *buf;
+	int r;
 
 	CHECK("parse_unknown_version",
 	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
 	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
-	      !strcmp(err.field, "version") && strstr(err.msg, "version 2"));
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 3"));
+
+	buf = slurp("basic_v2.heap", &len);
+	r = heap_parse(buf, len, &p, &err);
+	CHECK("parse_v2", r == 0 && p.version == 2 && p.nr == 5 &&
+	      p.cycle == 7 && p.rate == 524288);
+	CHECK("parse_v2_time", r == 0 && p.has_time &&
+	      p.time_ns == 1700000000123456789ULL);
+	if (!r)
+		heap_free(&p);
+	free(buf);
 }
 
 /* === "%pS" === */
