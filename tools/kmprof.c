@@ -631,7 +631,7 @@ static const struct command commands[] = {
 	{ "pprof", "write the profile for go tool pprof", cmd_pprof,
 	  "-o FILE.pb.gz [--all-frames]",
 	  "Write the profile in pprof's format for go tool pprof: sample types\n"
-	  "inuse_objects, inuse_space, alloc_objects, alloc_space.\n\n"
+	  "alloc_objects, alloc_space, inuse_objects, inuse_space (the default).\n\n"
 	  "  -o FILE          the output file (- for standard output)\n"
 	  "  --all-frames     keep the slab allocator's own frames above the\n"
 	  "                   allocation sites\n" READ_OPTS },
