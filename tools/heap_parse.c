@@ -65,48 +65,18 @@ static bool eat(struct cursor *c, const char *lit)
 static int dec(struct cursor *c, uint64_t *v)
 {
 	const char *start = c->p;
+	int r = scan_u64(&c->p, c->end, 10, v);
 
-	*v = 0;
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		unsigned int d = (unsigned int)(*c->p - '0');
-
-		if (*v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-		c->p++;
-	}
 	/* Leading zeros would make two spellings of one value. */
-	if (c->p - start > 1 && *start == '0')
+	if (r == 1 && c->p - start > 1 && *start == '0')
 		return -1;
-	return c->p != start;
+	return r;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "0x" and 1 to 16 hex digits: 1 on success, 0 if malformed. */
+/* "0x" and hex digits of at most 64 bits: 1 on success, 0 if malformed. */
 static int hex(struct cursor *c, uint64_t *v)
 {
-	int digits = 0, d;
-
-	*v = 0;
-	if (!eat(c, "0x"))
-		return 0;
-	while (c->p < c->end && (d = hexval(*c->p)) >= 0) {
-		if (++digits > 16)
-			return 0;
-		*v = *v << 4 | (uint64_t)d;
-		c->p++;
-	}
-	return digits > 0;
+	return eat(c, "0x") && scan_u64(&c->p, c->end, 16, v) == 1;
 }
 
 /* A decimal number named @field, followed by @sep. */

@@ -21,8 +21,8 @@
 
 /* Where the profile comes from, set by the options common to commands. */
 static const char *heap_file;		/* -f: a saved heap file */
-static const char *kallsyms_path = "/proc/kallsyms";
-static bool use_kallsyms = true;
+static const char *kallsyms_path;	/* --kallsyms */
+static bool use_kallsyms = true;	/* live: /proc/kallsyms unless --no-kallsyms */
 static bool advance = true;		/* live: close a cycle before reading */
 
 enum {
@@ -99,18 +99,6 @@ static int bad_usage(const struct command *cmd, const char *fmt, const char *arg
 	return EXIT_USAGE;
 }
 
-static bool parse_uint(const char *s, unsigned long long max,
-		       unsigned long long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return !errno && !*end && *v <= max;
-}
-
 /* === Loading a profile === */
 
 /* Heap text from -f FILE or the live directory (advancing first). */
@@ -133,26 +121,77 @@ static int read_heap(char **buf, size_t *len, const char **name)
 	return ctl_read(KMPROF_HEAP_FILE, buf, len);
 }
 
+/*
+ * Read and parse a kallsyms file into @ks: 0, or an exit status once the
+ * reason is printed.
+ */
+static int load_kallsyms(struct kallsyms *ks, const char *path)
+{
+	struct heap_error err;
+	size_t len;
+	char *buf;
+	int r;
+
+	r = read_path(path, &buf, &len);
+	if (r)
+		return r;
+	r = kallsyms_parse(ks, buf, len, &err);
+	free(buf);
+	if (r) {
+		heap_error_print(path, &err);
+		return EXIT_BADDATA;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Name the frames: by the file's symbols, then by --kallsyms FILE if
+ * given, or for the live profile by this machine's /proc/kallsyms (a
+ * saved file may come from another machine or boot, where this one's
+ * names would be wrong).
+ */
+static int symbolize(struct heap_profile *p)
+{
+	bool need = false;
+	struct kallsyms ks;
+	int r;
+
+	for (size_t i = 0; i < p->nr && !need; i++)
+		for (unsigned int k = 0; k < p->buckets[i].depth; k++)
+			if (!p->buckets[i].pS[k])
+				need = true;
+	if (kallsyms_path) {
+		r = load_kallsyms(&ks, kallsyms_path);
+		if (r)
+			return r;
+	} else if (need && use_kallsyms && !heap_file) {
+		if (load_kallsyms(&ks, "/proc/kallsyms")) {
+			fprintf(stderr, "kmprof: warning: frames the profile leaves unnamed stay addresses\n");
+			need = false;
+		}
+	} else {
+		need = false;
+	}
+	heap_symbolize(p, kallsyms_path || need ? &ks : NULL);
+	if (kallsyms_path || need)
+		kallsyms_free(&ks);
+	return EXIT_OK;
+}
+
 static int parse_heap(const char *buf, size_t len, const char *name,
 		      struct heap_profile *p)
 {
 	struct heap_error err;
-	bool need_kallsyms = false;
-	struct kallsyms ks;
+	int r;
 
 	if (heap_parse(buf, len, p, &err)) {
 		heap_error_print(name, &err);
 		return EXIT_BADDATA;
 	}
-	for (size_t i = 0; i < p->nr && !need_kallsyms; i++)
-		for (unsigned int k = 0; k < p->buckets[i].depth; k++)
-			if (!p->buckets[i].pS[k])
-				need_kallsyms = true;
-	if (need_kallsyms && use_kallsyms && !kallsyms_load(&ks, kallsyms_path)) {
-		heap_symbolize(p, &ks);
-		kallsyms_free(&ks);
-	} else {
-		heap_symbolize(p, NULL);
+	r = symbolize(p);
+	if (r) {
+		heap_free(p);
+		return r;
 	}
 	heap_estimate(p);
 	return EXIT_OK;
@@ -218,9 +257,9 @@ static const struct option top_longopts[] = {
 /* top's options, and watch's -i and --iterations when @watch. */
 static int top_options(const struct command *cmd, int argc, char **argv,
 		       struct top_options *opt, double *interval,
-		       unsigned long long *iterations)
+		       uint64_t *iterations)
 {
-	unsigned long long v;
+	uint64_t v;
 	int c, r;
 
 	optind = 0;
@@ -228,7 +267,7 @@ static int top_options(const struct command *cmd, int argc, char **argv,
 				top_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (!parse_uint(optarg, UINT32_MAX, &v))
+			if (parse_u64(optarg, UINT32_MAX, &v))
 				return bad_usage(cmd, "-n: expected a row count, not '%s'", optarg);
 			opt->limit = (unsigned int)v;
 			break;
@@ -262,7 +301,7 @@ static int top_options(const struct command *cmd, int argc, char **argv,
 			break;
 		}
 		case OPT_ITERATIONS:
-			if (!iterations || !parse_uint(optarg, UINT32_MAX, iterations))
+			if (!iterations || parse_u64(optarg, UINT32_MAX, iterations))
 				return bad_usage(cmd, "--iterations: expected a count, not '%s'", optarg);
 			break;
 		default:
@@ -296,7 +335,7 @@ static int cmd_top(const struct command *cmd, int argc, char **argv)
 static int cmd_watch(const struct command *cmd, int argc, char **argv)
 {
 	struct top_options opt = { .limit = 20 };
-	unsigned long long iterations = 0;
+	uint64_t iterations = 0;
 	bool tty = isatty(STDOUT_FILENO);
 	double interval = 2;
 	int ret;
@@ -304,7 +343,7 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 	ret = top_options(cmd, argc, argv, &opt, &interval, &iterations);
 	if (ret != -2)
 		return ret;
-	for (unsigned long long i = 0; !iterations || i < iterations; i++) {
+	for (uint64_t i = 0; !iterations || i < iterations; i++) {
 		struct timespec ts = {
 			.tv_sec = (time_t)interval,
 			.tv_nsec = (long)((interval - (double)(time_t)interval) * 1e9),
@@ -375,6 +414,23 @@ static int output_options(const struct command *cmd, int argc, char **argv,
 
 /* === snapshot === */
 
+/* The cycle file: "cycle <C> pending <P>\n"; true and *@cycle = C if so. */
+static bool parse_cycle(const char *buf, size_t len, uint64_t *cycle)
+{
+	const char *s = buf, *end = buf + len;
+	uint64_t pending;
+
+	if (len < 6 || memcmp(s, "cycle ", 6))
+		return false;
+	s += 6;
+	if (scan_u64(&s, end, 10, cycle) != 1 || end - s < 9 ||
+	    memcmp(s, " pending ", 9))
+		return false;
+	s += 9;
+	return scan_u64(&s, end, 10, &pending) == 1 &&
+	       (s == end || (*s == '\n' && s + 1 == end));
+}
+
 static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -382,7 +438,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long long before = 0, pending = 0;
+	uint64_t before = 0;
 	struct output_options opt = { 0 };
 	const char *name;
 	char *buf, *cyc, path[4096];
@@ -402,7 +458,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	r = ctl_read("cycle", &cyc, &len);
 	if (r)
 		return r;
-	have_before = sscanf(cyc, "cycle %llu pending %llu", &before, &pending) == 2;
+	have_before = parse_cycle(cyc, len, &before);
 	free(cyc);
 	if (!have_before)
 		fprintf(stderr, "kmprof: %s/cycle: not \"cycle <C> pending <P>\"\n",
@@ -605,8 +661,9 @@ static int cmd_write(const struct command *cmd, int argc, char **argv)
 	"  -f FILE          read a saved heap file instead (- for standard input)\n" \
 	"  --no-advance     read the published profile as it is; by default a\n" \
 	"                   live read first closes the current cycle\n" \
-	"  --kallsyms FILE  name the frames the file leaves unnamed from FILE\n" \
-	"                   (default /proc/kallsyms)\n" \
+	"  --kallsyms FILE  name the frames the profile leaves unnamed from FILE\n" \
+	"                   (default: /proc/kallsyms for the live profile, none\n" \
+	"                   for -f FILE)\n" \
 	"  --no-kallsyms    leave them as addresses\n"
 
 #define TOP_OPTS \

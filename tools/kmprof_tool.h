@@ -22,7 +22,7 @@ enum {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_PERM = 3,		/* not root */
 	EXIT_UNAVAILABLE = 4,	/* debugfs not mounted, module not loaded */
-	EXIT_BADDATA = 5,	/* malformed heap file, unknown version */
+	EXIT_BADDATA = 5,	/* malformed heap or kallsyms file, unknown version */
 };
 
 /* === util.c === */
@@ -42,6 +42,14 @@ void *xrealloc(void *p, size_t n, size_t size);
 
 /* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */
 const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw);
+/*
+ * The one parser of numbers: the digits at *@s, before @end, in @base (10
+ * or 16, no prefix, no sign) into *@v, and *@s past them. 1 on success,
+ * 0 if there is no digit (*@s unchanged), -1 if the value exceeds 64 bits.
+ */
+int scan_u64(const char **s, const char *end, unsigned int base, uint64_t *v);
+/* A whole string of decimal digits, at most @max; 0, or -1 if not. */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* "512", "4K", "1M", "2G" (binary units) -> bytes; -1 if malformed. */
 int parse_size(const char *s, uint64_t *out);
 
@@ -150,8 +158,14 @@ struct kallsyms {
 	struct arena arena;
 };
 
-/* 0, or -1 with errno set (an unreadable or all-zero file is empty). */
-int kallsyms_load(struct kallsyms *ks, const char *path);
+/*
+ * Parse @len bytes of /proc/kallsyms text: lines "<hex address> <type>
+ * <name>[<tab>[<module>]]". 0, or -1 with @err filled in: a malformed
+ * line, or no text symbol with an address (all addresses are 0 when read
+ * without root).
+ */
+int kallsyms_parse(struct kallsyms *ks, const char *buf, size_t len,
+		   struct heap_error *err);
 /* The symbol containing @pc, or NULL; *off is pc - its address. */
 const struct ksym *kallsyms_lookup(const struct kallsyms *ks, uint64_t pc,
 				   uint64_t *off);

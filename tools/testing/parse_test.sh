@@ -172,6 +172,65 @@ result accepts_no_symbols_uses_kallsyms $?
 "$tool" -f - --no-kallsyms top <"$data/basic.heap" >"$tmp/out" 2>&1
 grep -q 'bar_create$' "$tmp/out"
 result reads_standard_input $?
+
+# --- symbols: a saved file is named by what it says, and --kallsyms ---
+# An address the file leaves unnamed stays unnamed with -f, even where
+# this machine's /proc/kallsyms has a symbol there (another boot, another
+# machine: that name would be wrong).
+host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
+if [ -n "$host" ]; then
+	addr=$(printf '0x%x' $((0x$host + 0x10)))
+	sed -e "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$tmp/in"
+	"$tool" -f "$tmp/in" top -n 0 >"$tmp/out" 2>&1
+	grep -q " $addr\$" "$tmp/out"
+	result file_not_named_from_host_kallsyms $?
+else
+	echo "ok - parse: file_not_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+fi
+# --kallsyms that cannot be read or parsed is an error, not ignored.
+"$tool" -f "$data/basic.heap" --kallsyms "$tmp/absent" top >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "cannot open $tmp/absent" "$tmp/err"
+result kallsyms_unreadable_exits_1 $?
+# reject_kallsyms NAME LINE FIELD MESSAGE: $tmp/ks refused at LINE, FIELD.
+reject_kallsyms()
+{
+	local status=0
+	"$tool" -f "$data/basic.heap" --kallsyms "$tmp/ks" top >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ $rc -ne 5 ] || [ -s "$tmp/out" ] ||
+		! grep -qF "kmprof: $tmp/ks:$2: $3: $4" "$tmp/err"; then
+		echo "# kallsyms_$1: exit $rc, want 5 and '$2: $3: $4', got: $(cat "$tmp/err")" >&2
+		status=1
+	fi
+	result "kallsyms_$1" $status
+}
+{ head -n 2 "$data/kallsyms"; echo garbage; } >"$tmp/ks"
+reject_kallsyms malformed_line 3 address "expected"
+sed '1s/^ffffffff81002ad0/-1/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms negative_address 1 address "expected"
+sed '1s/ T / TT /' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms long_type 1 type "expected"
+sed '6s/\[foo\]/[foo/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms unclosed_module 6 module "expected"
+sed 's/^[0-9a-f]*/0000000000000000/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms all_addresses_zero 1 kallsyms "every address is 0"
+: >"$tmp/ks"
+reject_kallsyms empty 1 kallsyms "no text symbol"
+
+# Names as long as the kernel's (KSYM_NAME_LEN, 512 with its NUL) are kept
+# whole: two that differ only after 255 characters are two sites.
+long=$(printf 'x%.0s' $(seq 300))
+sed -e "22,28s/bar_create+0x41/${long}_b+0x41/" -e "s/bar_create+0x41/${long}_a+0x41/" \
+	"$data/basic.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" top -n 0 >"$tmp/out" 2>&1
+expect long_names_apart "$(grep -c " ${long}_[ab]\$" "$tmp/out")" 2
+longest=$(printf 'y%.0s' $(seq 511))
+grep -v '^#	' "$data/basic.heap" >"$tmp/in"
+sed -e "s/do_one_initcall/$longest/" -e "s/foo_alloc_table/${long}_a/" -e "s/foo_init/${long}_b/" \
+	"$data/kallsyms" >"$tmp/ks"
+"$tool" -f "$tmp/in" --kallsyms "$tmp/ks" folded >"$tmp/out" 2>&1
+grep -q "^do_init_module;$longest;${long}_b \[foo\];${long}_a \[foo\] 1574400\$" "$tmp/out"
+result long_kallsyms_names_kept $?
 "$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"
 result missing_file_exits_1 $?

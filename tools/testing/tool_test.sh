@@ -93,6 +93,17 @@ check top_sort_bad_exits_2 status 2 "$tool" -d "$D" top --sort size
 check top_cumulative bash -c '"$tool" -d "$D" --no-kallsyms top --cumulative -n 0 | grep -q " 2.0 MiB .* do_one_initcall$"'
 check top_requested_vs_allocated bash -c '"$tool" -d "$D" --no-kallsyms top --raw | grep -q "^in use: *8392706 in 89052 objects, requested 7688070 "'
 check top_kallsyms_names_the_rest bash -c '"$tool" -d "$D" --kallsyms "$data/kallsyms" top | grep -q "baz_probe \[baz\]$"'
+host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
+if [ -n "$host" ]; then
+	addr=$(printf '0x%x' $((0x$host + 0x10)))
+	sed "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$D/heap"
+	export sym=$("$tool" -f "$D/heap" --kallsyms /proc/kallsyms top --raw | awk 'END { print $9 }')
+	check live_named_from_host_kallsyms bash -c '[ -n "$sym" ] && [ "${sym#0x}" = "$sym" ] &&
+		"$tool" -d "$D" top -n 0 | grep -q " $sym$"'
+	populate
+else
+	echo "ok - tool: live_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+fi
 check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms top | grep -q " 0xffffffffc0b00010$"'
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
