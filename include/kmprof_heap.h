@@ -18,9 +18,12 @@
  * - Counts are raw sampled counts, not estimates: a reader unbiases them
  *   with rate as pprof does for Go heap profiles,
  *   scale = 1 / (1 - exp(-(bytes / objs) / rate)), no scaling at rate <= 1.
- * - <inuse_bytes> and <alloc_bytes> are allocated bytes (size class times
- *   objects); inuse_req and alloc_req are the bytes the callers requested,
- *   so that alloc - req is the internal fragmentation.
+ * - <inuse_bytes> and <alloc_bytes> are allocated bytes, exactly the size
+ *   class times the objects; inuse_req and alloc_req are the bytes the
+ *   callers requested, at most the allocated bytes, so that alloc - req is
+ *   the internal fragmentation. Every record has at least one frame and
+ *   one allocation; in use is at most allocated. Readers refuse a record
+ *   whose numbers contradict each other.
  * - The first line's totals are the sums over the records.
  * - Stacks are innermost frame first. <rate> is the sampling rate in
  *   bytes; <cycle> the cycle counter and <pending> the closed cycles not

@@ -304,6 +304,9 @@ static int parse_record(struct parser *ps, struct cursor *c)
 	if (v[2] == 0)
 		return fail(ps, HEAP_ERR_SYNTAX, "alloc_objs",
 			    "a record without allocations");
+	if (c->p == c->end)
+		return fail(ps, HEAP_ERR_SYNTAX, "stack",
+			    "a record without frames");
 	while (c->p != c->end) {
 		if (!eat(c, " ") || !hex(c, &pcs[depth]))
 			return fail(ps, HEAP_ERR_SYNTAX, "stack",
@@ -337,6 +340,23 @@ static int parse_record(struct parser *ps, struct cursor *c)
 	return 0;
 }
 
+/*
+ * A record's @bytes must be its @objs objects of its size class; the
+ * error names the record's line and field, and the size line.
+ */
+static int bytes_of(struct parser *ps, const struct heap_bucket *b,
+		    const char *field, uint64_t bytes, uint64_t objs)
+{
+	unsigned int size_line = ps->line;
+
+	if (objs <= UINT64_MAX / b->size && bytes == objs * b->size)
+		return 0;
+	ps->line = b->line;
+	return fail(ps, HEAP_ERR_SYNTAX, field,
+		    "%" PRIu64 " bytes are not %" PRIu64 " objects of size %" PRIu64 " (line %u)",
+		    bytes, objs, b->size, size_line);
+}
+
 /* "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=" */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
@@ -364,6 +384,17 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 			    b->inuse_req, b->alloc_req);
 	if (b->size == 0)
 		return fail(ps, HEAP_ERR_SYNTAX, "size", "a zero size class");
+	if (bytes_of(ps, b, "inuse_bytes", b->inuse_bytes, b->inuse_objs) ||
+	    bytes_of(ps, b, "alloc_bytes", b->alloc_bytes, b->alloc_objs))
+		return -1;
+	if (b->inuse_req > b->inuse_bytes)
+		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
+			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
+			    b->inuse_req, b->inuse_bytes);
+	if (b->alloc_req > b->alloc_bytes)
+		return fail(ps, HEAP_ERR_SYNTAX, "alloc_req",
+			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
+			    b->alloc_req, b->alloc_bytes);
 	b->has_size = true;
 	return 0;
 }

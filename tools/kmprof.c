@@ -109,7 +109,7 @@ static int read_heap(char **buf, size_t *len, const char **name)
 
 	if (heap_file) {
 		*name = heap_file;
-		return read_path(heap_file, buf, len);
+		return read_path(heap_file, true, buf, len);
 	}
 	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, KMPROF_HEAP_FILE);
 	*name = path;
@@ -132,7 +132,7 @@ static int load_kallsyms(struct kallsyms *ks, const char *path)
 	char *buf;
 	int r;
 
-	r = read_path(path, &buf, &len);
+	r = read_path(path, false, &buf, &len);
 	if (r)
 		return r;
 	r = kallsyms_parse(ks, buf, len, &err);

@@ -180,9 +180,10 @@ void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks);
 bool sym_is_allocator(const char *symbol);
 /*
  * The allocation site of a bucket: the index of its first frame outside
- * the allocator (0 if none is), -1 for an empty stack.
+ * the allocator, 0 if none is (a record has at least one frame).
  */
-int heap_site(const struct heap_profile *p, const struct heap_bucket *b);
+unsigned int heap_site(const struct heap_profile *p,
+		       const struct heap_bucket *b);
 /* The first frame of the stack to show: the site, or 0 with @all_frames. */
 unsigned int heap_first_frame(const struct heap_profile *p,
 			      const struct heap_bucket *b, bool all_frames);
@@ -230,11 +231,24 @@ int pprof_encode(const struct heap_profile *p, bool all_frames,
 
 extern const char *debugfs_dir;
 
-/* Read DIR/NAME whole into *buf (NUL terminated). An exit status. */
+/*
+ * The largest heap input read: the module's file at its default limits is
+ * tens of MiB, at its largest (a million buckets of 64 frames) a few GiB.
+ */
+#define HEAP_MAX_BYTES	(8ULL << 30)
+
+/*
+ * Read DIR/NAME whole into *buf (NUL terminated). An exit status. The heap
+ * file is checked as read_path() checks it with @heap.
+ */
 int ctl_read(const char *name, char **buf, size_t *len);
 /* Write @token to DIR/NAME. An exit status. */
 int ctl_write(const char *name, const char *token);
-/* Read a file whole (the path as given). An exit status. */
-int read_path(const char *path, char **buf, size_t *len);
+/*
+ * Read a file whole (the path as given, "-" standard input). With @heap,
+ * refused (EXIT_BADDATA) as soon as it does not start with the heap
+ * header or is larger than HEAP_MAX_BYTES. An exit status.
+ */
+int read_path(const char *path, bool heap, char **buf, size_t *len);
 
 #endif /* KMPROF_TOOL_H */

@@ -349,20 +349,17 @@ bool sym_is_allocator(const char *symbol)
 	return false;
 }
 
-int heap_site(const struct heap_profile *p, const struct heap_bucket *b)
+unsigned int heap_site(const struct heap_profile *p,
+		       const struct heap_bucket *b)
 {
-	if (!b->depth)
-		return -1;
 	for (unsigned int k = 0; k < b->depth; k++)
 		if (!sym_is_allocator(p->funcs[b->func[k]].symbol))
-			return (int)k;
+			return k;
 	return 0;
 }
 
 unsigned int heap_first_frame(const struct heap_profile *p,
 			      const struct heap_bucket *b, bool all_frames)
 {
-	int site = all_frames ? 0 : heap_site(p, b);
-
-	return site < 0 ? 0 : (unsigned int)site;
+	return all_frames ? 0 : heap_site(p, b);
 }

@@ -105,14 +105,13 @@ void top_print(FILE *out, const struct heap_profile *p,
 
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct heap_bucket *b = &p->buckets[i];
-		int site;
 
 		add(&total, &p->est[i]);
 		if (opt->cumulative) {
 			for (unsigned int k = 0; k < b->depth; k++)
 				count(rows, b->func[k], i, &p->est[i]);
-		} else if ((site = heap_site(p, b)) >= 0) {
-			count(rows, b->func[site], i, &p->est[i]);
+		} else {
+			count(rows, b->func[heap_site(p, b)], i, &p->est[i]);
 		}
 	}
 	/* Compact the used rows to the front. */

@@ -13,11 +13,13 @@ trap 'rm -rf "$tmp"' EXIT
 TEST_GROUP=parse
 . "$(dirname "$0")/host_lib.sh"
 
-# reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
-reject()
+# refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
+# most, must exit 5 with TEXT on stderr and nothing on stdout.
+refused()
 {
-	local name=$1 line=$2 field=$3 msg=${4:-} status=0
-	"$tool" -f "$tmp/in" --no-kallsyms top >"$tmp/out" 2>"$tmp/err"
+	local name=$1 text=$2 status=0
+	shift 2
+	(ulimit -v 2097152; timeout 20 "$@") >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
 	if [ "$rc" -ne 5 ]; then
 		echo "# $name: exit $rc, want 5" >&2
@@ -25,11 +27,18 @@ reject()
 	elif [ -s "$tmp/out" ]; then
 		echo "# $name: printed something on stdout" >&2
 		status=1
-	elif ! grep -qF "kmprof: $tmp/in:$line: $field: $msg" "$tmp/err"; then
-		echo "# $name: want '$line: $field: $msg', got: $(cat "$tmp/err")" >&2
+	elif ! grep -qF -e "$text" "$tmp/err"; then
+		echo "# $name: want '$text', got: $(head -c 300 "$tmp/err")" >&2
 		status=1
 	fi
-	result "rejects_$name" $status
+	result "$name" $status
+}
+
+# reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
+reject()
+{
+	refused "rejects_$1" "kmprof: $tmp/in:$2: $3: ${4:-}" \
+		"$tool" -f "$tmp/in" --no-kallsyms top
 }
 
 # mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: $base (basic.heap unless
@@ -103,6 +112,17 @@ mutate record_address_too_long 3 stack '3s/0xffffffffc0a01052/0x1ffffffffc0a0105
 mutate record_double_space 3 stack '3s/@ 0x/@  0x/'
 mutate record_no_at 3 alloc_bytes '3s/\] @/]/'
 mutate record_without_allocations 3 alloc_objs '3s/^3: 3072 \[5: 5120\]/0: 0 [0: 0]/'
+mutate record_without_frames 3 stack '3s/\] @ .*/] @/; 5,9d' "a record without frames"
+mutate record_inuse_bytes_not_size_times_objects 3 inuse_bytes '3s/^3: 3072/3: 3000/; 1s/ 16: 8192/ 16: 8120/' \
+	"3000 bytes are not 3 objects of size 1024 (line 4)"
+mutate record_alloc_bytes_not_size_times_objects 3 alloc_bytes '3s/\[5: 5120\]/[5: 5000]/; 1s/\[32: 11392\]/[32: 11272]/' \
+	"5000 bytes are not 5 objects of size 1024 (line 4)"
+mutate record_size_not_size_class 3 inuse_bytes '4s/size=1024/size=1000/' \
+	"3072 bytes are not 3 objects of size 1000 (line 4)"
+mutate inuse_req_above_inuse_bytes 4 inuse_req '4s/inuse_req=3000/inuse_req=3073/' \
+	"3073 bytes requested but 3072 allocated"
+mutate alloc_req_above_alloc_bytes 4 alloc_req '4s/alloc_req=5000/alloc_req=5121/' \
+	"5121 bytes requested but 5120 allocated"
 frames=$(for i in $(seq 65); do printf ' 0x%x' $((0xffffffff81000000 + i)); done)
 mutate record_too_deep 3 stack "3s/@ .*/@$frames/" "more than 64 frames"
 
@@ -134,8 +154,8 @@ mutate carriage_return 3 line '3s/$/\r/' "byte 0x0d"
 reject nul_byte 2 line "byte 0x00"
 printf '%s\n' 'heap profile: 0: 0 [2: 18446744073709551615] @ heap_v2/1' \
 	'# kmprof-heap v1 rate=1 cycle=1 pending=0 buckets=2' \
-	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' \
-	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' >"$tmp/in"
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=18446744073709551615 inuse_req=0 alloc_req=1' \
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=18446744073709551615 inuse_req=0 alloc_req=1' >"$tmp/in"
 reject sums_overflow 5 total "the sums over the records overflow"
 
 # --- what a v1 reader must accept ---
@@ -194,15 +214,8 @@ result kallsyms_unreadable_exits_1 $?
 # reject_kallsyms NAME LINE FIELD MESSAGE: $tmp/ks refused at LINE, FIELD.
 reject_kallsyms()
 {
-	local status=0
-	"$tool" -f "$data/basic.heap" --kallsyms "$tmp/ks" top >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	if [ $rc -ne 5 ] || [ -s "$tmp/out" ] ||
-		! grep -qF "kmprof: $tmp/ks:$2: $3: $4" "$tmp/err"; then
-		echo "# kallsyms_$1: exit $rc, want 5 and '$2: $3: $4', got: $(cat "$tmp/err")" >&2
-		status=1
-	fi
-	result "kallsyms_$1" $status
+	refused "kallsyms_$1" "kmprof: $tmp/ks:$2: $3: $4" \
+		"$tool" -f "$data/basic.heap" --kallsyms "$tmp/ks" top
 }
 { head -n 2 "$data/kallsyms"; echo garbage; } >"$tmp/ks"
 reject_kallsyms malformed_line 3 address "expected"
@@ -234,4 +247,13 @@ result long_kallsyms_names_kept $?
 "$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"
 result missing_file_exits_1 $?
+
+# --- input that is not a heap file is refused before it is read whole ---
+refused dev_zero_refused "/dev/zero:1: header: not a heap profile" "$tool" -f /dev/zero top
+refused stdin_dev_zero_refused "-:1: header: not a heap profile" \
+	sh -c '"$0" -f - top </dev/zero' "$tool"
+head -n 2 "$data/basic.heap" >"$tmp/big"
+truncate -s 9G "$tmp/big"
+refused file_too_large_refused "big:1: header: the file is larger than 8 GiB" "$tool" -f "$tmp/big" top
+rm -f "$tmp/big"
 exit $failed

@@ -34,7 +34,7 @@ static char *slurp(const char *name, size_t *len)
 	char path[4096], *buf;
 
 	snprintf(path, sizeof(path), "%s/%s", testdata, name);
-	if (read_path(path, &buf, len)) {
+	if (read_path(path, false, &buf, len)) {
 		fprintf(stderr, "cannot read %s\n", path);
 		exit(1);
 	}
