@@ -40,6 +40,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 
+/* @one if @n is 1, else @many: "1 bucket", "2 buckets". */
+const char *plural(uint64_t n, const char *one, const char *many);
 /* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */
 const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw);
 /*

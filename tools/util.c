@@ -124,6 +124,11 @@ const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw)
 	return buf;
 }
 
+const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* === Numbers === */
 
 static int digit(char ch, unsigned int base)
