@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <kmprof.h>
+#include <kmprof_heap.h>
 
 #include "kmprof_tool.h"
 
@@ -55,15 +56,44 @@ static int explain(const char *path, const char *name, int err)
 	return EXIT_UNAVAILABLE;
 }
 
-static int read_fd(int fd, const char *path, char **buf, size_t *len)
+/*
+ * Read @fd whole into *@buf (NUL terminated). With @heap, the input must
+ * start with the heap header, which is checked as soon as its bytes are
+ * in, and may not exceed HEAP_MAX_BYTES: anything else is refused before
+ * it is read whole (/dev/zero, a disk image given by mistake).
+ */
+/* Why a heap input was refused unread, as the parser would say it. */
+static int not_heap(const char *path, bool too_large)
 {
-	size_t cap = 65536, n = 0;
-	char *b = xmalloc(cap);
+	if (too_large)
+		fprintf(stderr, "kmprof: %s:1: header: the file is larger than %llu GiB: not a heap profile kmprof reads\n",
+			path, HEAP_MAX_BYTES >> 30);
+	else
+		fprintf(stderr, "kmprof: %s:1: header: not a heap profile: expected \"" KMPROF_HEAP_HEADER "\"\n",
+			path);
+	return EXIT_BADDATA;
+}
 
+static int read_fd(int fd, const char *path, bool heap, char **buf,
+		   size_t *len)
+{
+	const size_t hlen = strlen(KMPROF_HEAP_HEADER);
+	size_t cap = 65536, n = 0;
+	struct stat st;
+	char *b;
+
+	if (heap && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > HEAP_MAX_BYTES)
+		return not_heap(path, true);
+	b = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 
 		if (cap - n < 2) {
+			if (heap && cap > HEAP_MAX_BYTES) {
+				free(b);
+				return not_heap(path, true);
+			}
 			cap *= 2;
 			b = xrealloc(b, cap, 1);
 		}
@@ -76,9 +106,14 @@ static int read_fd(int fd, const char *path, char **buf, size_t *len)
 			free(b);
 			return EXIT_FAIL;
 		}
+		n += (size_t)r;
+		if (heap && memcmp(b, KMPROF_HEAP_HEADER, n < hlen ? n : hlen) &&
+		    n) {
+			free(b);
+			return not_heap(path, false);
+		}
 		if (r == 0)
 			break;
-		n += (size_t)r;
 	}
 	b[n] = '\0';
 	*buf = b;
@@ -86,19 +121,20 @@ static int read_fd(int fd, const char *path, char **buf, size_t *len)
 	return EXIT_OK;
 }
 
-int read_path(const char *path, char **buf, size_t *len)
+int read_path(const char *path, bool heap, char **buf, size_t *len)
 {
 	int fd, ret;
 
 	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, "standard input", buf, len);
+		return read_fd(STDIN_FILENO, heap ? "-" : "standard input",
+			       heap, buf, len);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "kmprof: cannot open %s: %s\n", path,
 			strerror(errno));
 		return EXIT_FAIL;
 	}
-	ret = read_fd(fd, path, buf, len);
+	ret = read_fd(fd, path, heap, buf, len);
 	close(fd);
 	return ret;
 }
@@ -112,7 +148,7 @@ int ctl_read(const char *name, char **buf, size_t *len)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return explain(path, name, errno);
-	ret = read_fd(fd, path, buf, len);
+	ret = read_fd(fd, path, !strcmp(name, KMPROF_HEAP_FILE), buf, len);
 	close(fd);
 	return ret;
 }

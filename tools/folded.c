@@ -40,8 +40,6 @@ void folded_print(FILE *out, const struct heap_profile *p,
 			line = xrealloc(line, len, 1);
 		}
 		line[0] = '\0';
-		if (!b->depth)
-			pos = (size_t)snprintf(line, len, "[no stack]");
 		for (unsigned int k = b->depth; k-- > first;) {
 			const char *name = p->funcs[b->func[k]].name;
 			size_t n = strlen(name);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, version 1 (include/kmprof_heap.h).
+ * kmprof - the parser of the "heap" file, versions 1 and 2
+ * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
  * fuzzer): every number is parsed by hand with overflow checks, every
@@ -64,48 +65,18 @@ static bool eat(struct cursor *c, const char *lit)
 static int dec(struct cursor *c, uint64_t *v)
 {
 	const char *start = c->p;
+	int r = scan_u64(&c->p, c->end, 10, v);
 
-	*v = 0;
-	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-		unsigned int d = (unsigned int)(*c->p - '0');
-
-		if (*v > (UINT64_MAX - d) / 10)
-			return -1;
-		*v = *v * 10 + d;
-		c->p++;
-	}
 	/* Leading zeros would make two spellings of one value. */
-	if (c->p - start > 1 && *start == '0')
+	if (r == 1 && c->p - start > 1 && *start == '0')
 		return -1;
-	return c->p != start;
+	return r;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* "0x" and 1 to 16 hex digits: 1 on success, 0 if malformed. */
+/* "0x" and hex digits of at most 64 bits: 1 on success, 0 if malformed. */
 static int hex(struct cursor *c, uint64_t *v)
 {
-	int digits = 0, d;
-
-	*v = 0;
-	if (!eat(c, "0x"))
-		return 0;
-	while (c->p < c->end && (d = hexval(*c->p)) >= 0) {
-		if (++digits > 16)
-			return 0;
-		*v = *v << 4 | (uint64_t)d;
-		c->p++;
-	}
-	return digits > 0;
+	return eat(c, "0x") && scan_u64(&c->p, c->end, 16, v) == 1;
 }
 
 /* A decimal number named @field, followed by @sep. */
@@ -257,7 +228,10 @@ static int key_values(struct parser *ps, struct cursor *c, const char *what,
 	return 0;
 }
 
-/* Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>" */
+/*
+ * Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>",
+ * and from version 2 on " time_ns=<ns>".
+ */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
 	struct heap_profile *p = ps->prof;
@@ -267,7 +241,9 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 		{ "cycle", &p->cycle, false },
 		{ "pending", &p->pending, false },
 		{ "buckets", &p->declared_buckets, false },
+		{ "time_ns", &p->time_ns, false },	/* last: from v2 on */
 	};
+	size_t nfields = NFIELDS(fields);
 
 	if (!eat(c, KMPROF_HEAP_MAGIC))
 		return fail(ps, HEAP_ERR_SYNTAX, "magic",
@@ -276,17 +252,20 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 	if (dec(c, &version) != 1)
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a version number");
-	if (version != KMPROF_HEAP_VERSION)
+	if (version < KMPROF_HEAP_VERSION_FIRST || version > KMPROF_HEAP_VERSION)
 		return fail(ps, HEAP_ERR_VERSION, "version",
 			    "unknown heap format version %" PRIu64
-			    ": this kmprof reads version %d",
-			    version, KMPROF_HEAP_VERSION);
+			    ": this kmprof reads versions %d to %d", version,
+			    KMPROF_HEAP_VERSION_FIRST, KMPROF_HEAP_VERSION);
 	p->version = (unsigned int)version;
+	if (p->version < 2)
+		nfields--;	/* v1 has no time_ns: one there is skipped */
 	if (c->p != c->end && !eat(c, " "))
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a space after the version");
-	if (key_values(ps, c, "magic", fields, NFIELDS(fields)))
+	if (key_values(ps, c, "magic", fields, nfields))
 		return -1;
+	p->has_time = p->version >= 2;
 	if (rate != p->rate)
 		return fail(ps, HEAP_ERR_SYNTAX, "rate",
 			    "%" PRIu64 " but line 1 says %" PRIu64, rate,
@@ -325,6 +304,9 @@ static int parse_record(struct parser *ps, struct cursor *c)
 	if (v[2] == 0)
 		return fail(ps, HEAP_ERR_SYNTAX, "alloc_objs",
 			    "a record without allocations");
+	if (c->p == c->end)
+		return fail(ps, HEAP_ERR_SYNTAX, "stack",
+			    "a record without frames");
 	while (c->p != c->end) {
 		if (!eat(c, " ") || !hex(c, &pcs[depth]))
 			return fail(ps, HEAP_ERR_SYNTAX, "stack",
@@ -358,6 +340,23 @@ static int parse_record(struct parser *ps, struct cursor *c)
 	return 0;
 }
 
+/*
+ * A record's @bytes must be its @objs objects of its size class; the
+ * error names the record's line and field, and the size line.
+ */
+static int bytes_of(struct parser *ps, const struct heap_bucket *b,
+		    const char *field, uint64_t bytes, uint64_t objs)
+{
+	unsigned int size_line = ps->line;
+
+	if (objs <= UINT64_MAX / b->size && bytes == objs * b->size)
+		return 0;
+	ps->line = b->line;
+	return fail(ps, HEAP_ERR_SYNTAX, field,
+		    "%" PRIu64 " bytes are not %" PRIu64 " objects of size %" PRIu64 " (line %u)",
+		    bytes, objs, b->size, size_line);
+}
+
 /* "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=" */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
@@ -385,6 +384,17 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 			    b->inuse_req, b->alloc_req);
 	if (b->size == 0)
 		return fail(ps, HEAP_ERR_SYNTAX, "size", "a zero size class");
+	if (bytes_of(ps, b, "inuse_bytes", b->inuse_bytes, b->inuse_objs) ||
+	    bytes_of(ps, b, "alloc_bytes", b->alloc_bytes, b->alloc_objs))
+		return -1;
+	if (b->inuse_req > b->inuse_bytes)
+		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
+			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
+			    b->inuse_req, b->inuse_bytes);
+	if (b->alloc_req > b->alloc_bytes)
+		return fail(ps, HEAP_ERR_SYNTAX, "alloc_req",
+			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
+			    b->alloc_req, b->alloc_bytes);
 	b->has_size = true;
 	return 0;
 }
@@ -432,7 +442,7 @@ static int parse_comment(struct parser *ps, struct cursor *c)
 		return parse_symbol_line(ps, c);
 	if (eat(c, "# size="))
 		return parse_size_line(ps, c);
-	/* Other comments (e.g. "# key=value" of later v1 writers) are skipped. */
+	/* Other comments (e.g. "# key=value" of later writers) are skipped. */
 	if (eat(c, "# ") || c->p + 1 == c->end)
 		return 0;
 	return fail(ps, HEAP_ERR_SYNTAX, "comment",

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - reader and control tool for the kmprof heap profiler: the
- * command line. Each command parses its options here and hands the work to
- * the file that owns it (top.c, folded.c, pprof.c, control.c).
+ * command line. Each command has one table of the options it takes (as
+ * perf's parse-options has): getopt's tables, the usage line, --help and
+ * the COMMANDS and OPTIONS sections of kmprof.8 (`kmprof help --man`) are
+ * all made from it, so they cannot say different things. The work is done
+ * by the file that owns it (top.c, folded.c, pprof.c, control.c).
  */
 
 #include <errno.h>
@@ -19,75 +22,171 @@
 
 #include "kmprof_tool.h"
 
-/* Where the profile comes from, set by the options common to commands. */
-static const char *heap_file;		/* -f: a saved heap file */
-static const char *kallsyms_path = "/proc/kallsyms";
-static bool use_kallsyms = true;
-static bool advance = true;		/* live: close a cycle before reading */
+#ifndef KMPROF_TOOL_VERSION
+#define KMPROF_TOOL_VERSION "unknown"
+#endif
 
-enum {
-	OPT_HELP = 'h',
-	OPT_SORT = 256,
-	OPT_CUMULATIVE,
-	OPT_RAW,
+/* === Options === */
+
+enum opt_id {
+	OPT_NONE,
+	OPT_DIR,
+	OPT_FILE,
 	OPT_NO_ADVANCE,
 	OPT_KALLSYMS,
 	OPT_NO_KALLSYMS,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_ROWS,
+	OPT_SORT,
+	OPT_CUMULATIVE,
+	OPT_RAW,
+	OPT_INTERVAL,
 	OPT_ITERATIONS,
+	OPT_OUTPUT,
 	OPT_ALLOC,
 	OPT_ALL_FRAMES,
+	OPT_MAN,
+	OPT_COUNT
 };
 
-#define COMMON_LONGOPTS \
-	{ "help", no_argument, NULL, OPT_HELP }, \
-	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS }, \
-	{ "no-kallsyms", no_argument, NULL, OPT_NO_KALLSYMS }, \
-	{ "no-advance", no_argument, NULL, OPT_NO_ADVANCE }
+/* One option of a command: its names, its argument and what it does. */
+struct opt {
+	enum opt_id id;
+	char shortname;		/* 0: none */
+	const char *longname;	/* NULL: none */
+	const char *arg;	/* the argument's name, NULL for a flag */
+	const char *help;	/* lines separated by '\n' */
+	bool required;
+};
+
+#define OPT_END { OPT_NONE, 0, NULL, NULL, NULL, false }
+
+/* Options of several commands, written once. */
+#define O_DIR { OPT_DIR, 'd', NULL, "DIR", \
+	"the debugfs directory (default " KMPROF_DEBUGFS_DIR ")", false }
+#define O_FILE { OPT_FILE, 'f', NULL, "FILE", \
+	"read a saved heap file instead (- for standard input)", false }
+#define O_NO_ADVANCE { OPT_NO_ADVANCE, 0, "no-advance", NULL, \
+	"read the live profile as last published; by default a\n" \
+	"live read first closes the current cycle", false }
+#define O_KALLSYMS { OPT_KALLSYMS, 0, "kallsyms", "FILE", \
+	"name the frames the profile leaves unnamed from FILE,\n" \
+	"/proc/kallsyms of the machine and boot it was taken on\n" \
+	"(default: /proc/kallsyms for the live profile, none\n" \
+	"for -f FILE)", false }
+#define O_NO_KALLSYMS { OPT_NO_KALLSYMS, 0, "no-kallsyms", NULL, \
+	"leave the frames the profile leaves unnamed as addresses", false }
+#define O_HELP { OPT_HELP, 'h', "help", NULL, \
+	"describe kmprof, or the command it follows", false }
+#define O_VERSION { OPT_VERSION, 0, "version", NULL, \
+	"print kmprof's version and the heap format versions it reads", false }
+#define O_READ O_DIR, O_FILE, O_NO_ADVANCE, O_KALLSYMS, O_NO_KALLSYMS
+#define O_TOP \
+	{ OPT_ROWS, 'n', NULL, "N", "show N rows (default 20, 0: all)", false }, \
+	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
+	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
+	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
+	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }
+#define O_OUTPUT(help, required) \
+	{ OPT_OUTPUT, 'o', "output", "FILE", help, required }
+#define O_ALL_FRAMES { OPT_ALL_FRAMES, 0, "all-frames", NULL, \
+	"keep the slab allocator's own frames above the\nallocation sites", false }
+
+/* What kmprof takes before its command: the same for every command. */
+static const struct opt global_opts[] = {
+	O_READ, O_HELP, O_VERSION, OPT_END,
+};
+
+/* The command line, as parsed. */
+static struct {
+	uint64_t given;			/* 1 << enum opt_id */
+	const char *heap_file;		/* -f */
+	const char *kallsyms_path;	/* --kallsyms */
+	bool no_kallsyms, no_advance;
+	struct top_options top;
+	double interval;		/* watch -i */
+	uint64_t iterations;		/* watch --iterations */
+	const char *output;		/* -o, "-" for standard output */
+	bool alloc, all_frames, man;
+} cli = {
+	.top = { .limit = 20 },
+	.interval = 2,
+};
 
 struct command {
 	const char *name;
+	const char *args;	/* what follows the options, "" if nothing */
+	unsigned int max_args;
 	const char *summary;
+	const char *help;	/* a paragraph, lines separated by '\n' */
+	const struct opt *opts;
 	int (*run)(const struct command *cmd, int argc, char **argv);
-	const char *args;
-	const char *help;
 };
 
-static void command_usage(FILE *out, const struct command *cmd)
+static const struct opt *find_opt(const struct opt *opts, enum opt_id id)
 {
-	fprintf(out, "usage: kmprof [-d DIR | -f FILE] %s%s%s\n\n%s", cmd->name,
-		*cmd->args ? " " : "", cmd->args, cmd->help);
+	for (; opts->id; opts++)
+		if (opts->id == id)
+			return opts;
+	return NULL;
 }
 
-/*
- * Options every command takes: -d, -f, --kallsyms, --no-kallsyms,
- * --no-advance, --help. Returns -1 if @opt is not one of them, else the
- * exit status to leave with, or -2 to go on.
- */
-static int common_option(const struct command *cmd, int opt)
+/* "-o, --output FILE", "--sort KEY", "-n N" */
+static const char *opt_name(char *buf, size_t len, const struct opt *o,
+			    bool with_arg)
 {
-	switch (opt) {
-	case 'd':
-		debugfs_dir = optarg;
-		return -2;
-	case 'f':
-		heap_file = optarg;
-		return -2;
-	case OPT_KALLSYMS:
-		kallsyms_path = optarg;
-		return -2;
-	case OPT_NO_KALLSYMS:
-		use_kallsyms = false;
-		return -2;
-	case OPT_NO_ADVANCE:
-		advance = false;
-		return -2;
-	case OPT_HELP:
-		command_usage(stdout, cmd);
-		return EXIT_OK;
-	default:
-		command_usage(stderr, cmd);
-		return EXIT_USAGE;
+	int n = 0;
+
+	if (o->shortname)
+		n = snprintf(buf, len, "-%c%s", o->shortname,
+			     o->longname ? ", " : "");
+	if (o->longname)
+		n += snprintf(buf + n, len - (size_t)n, "--%s", o->longname);
+	if (with_arg && o->arg)
+		snprintf(buf + n, len - (size_t)n, " %s", o->arg);
+	return buf;
+}
+
+/* The usage line: only what the command takes. */
+static void print_usage(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: kmprof %s", cmd->name);
+	for (const struct opt *o = cmd->opts; o->id; o++) {
+		if (o->shortname)
+			fprintf(out, " %s-%c%s%s%s", o->required ? "" : "[",
+				o->shortname, o->arg ? " " : "",
+				o->arg ? o->arg : "", o->required ? "" : "]");
+		else
+			fprintf(out, " [--%s%s%s]", o->longname,
+				o->arg ? " " : "", o->arg ? o->arg : "");
 	}
+	fprintf(out, "%s%s\n", *cmd->args ? " " : "", cmd->args);
+}
+
+/* Options, one per paragraph: "  NAME  HELP", continued below HELP. */
+static void print_opts(FILE *out, const struct opt *opts)
+{
+	char name[64];
+
+	for (const struct opt *o = opts; o->id; o++) {
+		const char *h = o->help;
+
+		fprintf(out, "  %-16s ", opt_name(name, sizeof(name), o, true));
+		for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+			fprintf(out, "%.*s\n%19s", (int)(nl - h), h, "");
+		fprintf(out, "%s\n", h);
+	}
+}
+
+static void print_help(FILE *out, const struct command *cmd)
+{
+	static const struct opt help_opt[] = { O_HELP, OPT_END };
+
+	print_usage(out, cmd);
+	fprintf(out, "\n%s\n\n", cmd->help);
+	print_opts(out, cmd->opts);
+	print_opts(out, help_opt);
 }
 
 static int bad_usage(const struct command *cmd, const char *fmt, const char *arg)
@@ -95,20 +194,168 @@ static int bad_usage(const struct command *cmd, const char *fmt, const char *arg
 	fprintf(stderr, "kmprof %s: ", cmd->name);
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n");
-	command_usage(stderr, cmd);
+	print_usage(stderr, cmd);
 	return EXIT_USAGE;
 }
 
-static bool parse_uint(const char *s, unsigned long long max,
-		       unsigned long long *v)
+/* One option's value into cli: -2 to go on, or an exit status. */
+static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 {
 	char *end;
 
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return !errno && !*end && *v <= max;
+	switch (id) {
+	case OPT_DIR:
+		debugfs_dir = arg;
+		break;
+	case OPT_FILE:
+		cli.heap_file = arg;
+		break;
+	case OPT_NO_ADVANCE:
+		cli.no_advance = true;
+		break;
+	case OPT_KALLSYMS:
+		cli.kallsyms_path = arg;
+		break;
+	case OPT_NO_KALLSYMS:
+		cli.no_kallsyms = true;
+		break;
+	case OPT_ROWS: {
+		uint64_t v;
+
+		if (parse_u64(arg, UINT32_MAX, &v))
+			return bad_usage(cmd, "-n: expected a row count, not '%s'", arg);
+		cli.top.limit = (unsigned int)v;
+		break;
+	}
+	case OPT_SORT:
+		if (!strcmp(arg, "inuse"))
+			cli.top.sort = SORT_INUSE;
+		else if (!strcmp(arg, "alloc"))
+			cli.top.sort = SORT_ALLOC;
+		else if (!strcmp(arg, "frees"))
+			cli.top.sort = SORT_FREES;
+		else if (!strcmp(arg, "objects"))
+			cli.top.sort = SORT_OBJECTS;
+		else
+			return bad_usage(cmd, "--sort: expected inuse, alloc, frees or objects, not '%s'", arg);
+		break;
+	case OPT_CUMULATIVE:
+		cli.top.cumulative = true;
+		break;
+	case OPT_RAW:
+		cli.top.raw = true;
+		break;
+	case OPT_INTERVAL:
+		errno = 0;
+		cli.interval = strtod(arg, &end);
+		if (errno || *end || !(cli.interval >= 0.1 && cli.interval <= 86400))
+			return bad_usage(cmd, "-i: expected seconds from 0.1 to 86400, not '%s'", arg);
+		break;
+	case OPT_ITERATIONS:
+		if (parse_u64(arg, UINT32_MAX, &cli.iterations))
+			return bad_usage(cmd, "--iterations: expected a count, not '%s'", arg);
+		break;
+	case OPT_OUTPUT:
+		cli.output = arg;
+		break;
+	case OPT_ALLOC:
+		cli.alloc = true;
+		break;
+	case OPT_ALL_FRAMES:
+		cli.all_frames = true;
+		break;
+	case OPT_MAN:
+		cli.man = true;
+		break;
+	default:
+		break;
+	}
+	return -2;
+}
+
+/*
+ * Parse @opts out of @argv (argv[0] is the command, or "kmprof"); @argv
+ * then starts at the first argument that is not an option. getopt's own
+ * messages name "kmprof COMMAND". -2 to go on, or an exit status.
+ */
+static int parse_opts(const struct command *cmd, const struct opt *opts,
+		      int *argc, char ***argv)
+{
+	struct option longopts[OPT_COUNT + 1];
+	char shortopts[2 * OPT_COUNT + 2] = "+", prog[64], *argv0 = (*argv)[0];
+	size_t ns = 1, nl = 0;
+	int c, r = -2;
+
+	for (const struct opt *o = opts; o->id; o++) {
+		if (o->shortname) {
+			shortopts[ns++] = o->shortname;
+			if (o->arg)
+				shortopts[ns++] = ':';
+		}
+		if (o->longname)
+			longopts[nl++] = (struct option){ o->longname,
+				o->arg ? required_argument : no_argument, NULL,
+				256 + (int)o->id };
+	}
+	if (!find_opt(opts, OPT_HELP)) {
+		shortopts[ns++] = 'h';
+		longopts[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
+	}
+	shortopts[ns] = '\0';
+	longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+
+	snprintf(prog, sizeof(prog), "kmprof%s%s", cmd ? " " : "",
+		 cmd ? cmd->name : "");
+	(*argv)[0] = prog;
+	optind = 0;
+	while (r == -2 && (c = getopt_long(*argc, *argv, shortopts, longopts,
+					   NULL)) != -1) {
+		const struct opt *o = NULL;
+
+		if (c == 'h' || c == 256 + OPT_HELP) {
+			r = 0;		/* the caller prints the help */
+			break;
+		}
+		if (c >= 256)
+			o = find_opt(opts, (enum opt_id)(c - 256));
+		for (const struct opt *s = opts; !o && s->id; s++)
+			if (s->shortname && s->shortname == c)
+				o = s;
+		if (!o) {
+			if (cmd)
+				print_usage(stderr, cmd);
+			fprintf(stderr, "'kmprof %s%s--help' describes it\n",
+				cmd ? cmd->name : "", cmd ? " " : "");
+			r = EXIT_USAGE;
+		} else {
+			cli.given |= 1ULL << o->id;
+			r = apply(cmd, o->id, optarg);
+		}
+	}
+	(*argv)[0] = argv0;
+	*argc -= optind;
+	*argv += optind;
+	return r;
+}
+
+/*
+ * A command refuses what it would ignore: an option given before it that
+ * it does not take, and options that say opposite things.
+ */
+static int check_opts(const struct command *cmd)
+{
+	char name[64];
+
+	for (const struct opt *o = global_opts; o->id; o++)
+		if ((cli.given & (1ULL << o->id)) && o->id != OPT_HELP &&
+		    !find_opt(cmd->opts, o->id))
+			return bad_usage(cmd, "%s: not an option of this command",
+					 opt_name(name, sizeof(name), o, false));
+	if (cli.heap_file && cli.no_advance)
+		return bad_usage(cmd, "%s", "--no-advance: only for the live profile, not -f");
+	if (cli.kallsyms_path && cli.no_kallsyms)
+		return bad_usage(cmd, "%s", "--kallsyms and --no-kallsyms contradict each other");
+	return -2;
 }
 
 /* === Loading a profile === */
@@ -119,13 +366,13 @@ static int read_heap(char **buf, size_t *len, const char **name)
 	static char path[4096];
 	int ret;
 
-	if (heap_file) {
-		*name = heap_file;
-		return read_path(heap_file, buf, len);
+	if (cli.heap_file) {
+		*name = cli.heap_file;
+		return read_path(cli.heap_file, true, buf, len);
 	}
 	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, KMPROF_HEAP_FILE);
 	*name = path;
-	if (advance) {
+	if (!cli.no_advance) {
 		ret = ctl_write("cycle", "1");
 		if (ret)
 			return ret;
@@ -133,26 +380,77 @@ static int read_heap(char **buf, size_t *len, const char **name)
 	return ctl_read(KMPROF_HEAP_FILE, buf, len);
 }
 
+/*
+ * Read and parse a kallsyms file into @ks: 0, or an exit status once the
+ * reason is printed.
+ */
+static int load_kallsyms(struct kallsyms *ks, const char *path)
+{
+	struct heap_error err;
+	size_t len;
+	char *buf;
+	int r;
+
+	r = read_path(path, false, &buf, &len);
+	if (r)
+		return r;
+	r = kallsyms_parse(ks, buf, len, &err);
+	free(buf);
+	if (r) {
+		heap_error_print(path, &err);
+		return EXIT_BADDATA;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * Name the frames: by the file's symbols, then by --kallsyms FILE if
+ * given, or for the live profile by this machine's /proc/kallsyms (a
+ * saved file may come from another machine or boot, where this one's
+ * names would be wrong).
+ */
+static int symbolize(struct heap_profile *p)
+{
+	bool need = false;
+	struct kallsyms ks;
+	int r;
+
+	for (size_t i = 0; i < p->nr && !need; i++)
+		for (unsigned int k = 0; k < p->buckets[i].depth; k++)
+			if (!p->buckets[i].pS[k])
+				need = true;
+	if (cli.kallsyms_path) {
+		r = load_kallsyms(&ks, cli.kallsyms_path);
+		if (r)
+			return r;
+	} else if (need && !cli.no_kallsyms && !cli.heap_file) {
+		if (load_kallsyms(&ks, "/proc/kallsyms")) {
+			fprintf(stderr, "kmprof: warning: frames the profile leaves unnamed stay addresses\n");
+			need = false;
+		}
+	} else {
+		need = false;
+	}
+	heap_symbolize(p, cli.kallsyms_path || need ? &ks : NULL);
+	if (cli.kallsyms_path || need)
+		kallsyms_free(&ks);
+	return EXIT_OK;
+}
+
 static int parse_heap(const char *buf, size_t len, const char *name,
 		      struct heap_profile *p)
 {
 	struct heap_error err;
-	bool need_kallsyms = false;
-	struct kallsyms ks;
+	int r;
 
 	if (heap_parse(buf, len, p, &err)) {
 		heap_error_print(name, &err);
 		return EXIT_BADDATA;
 	}
-	for (size_t i = 0; i < p->nr && !need_kallsyms; i++)
-		for (unsigned int k = 0; k < p->buckets[i].depth; k++)
-			if (!p->buckets[i].pS[k])
-				need_kallsyms = true;
-	if (need_kallsyms && use_kallsyms && !kallsyms_load(&ks, kallsyms_path)) {
-		heap_symbolize(p, &ks);
-		kallsyms_free(&ks);
-	} else {
-		heap_symbolize(p, NULL);
+	r = symbolize(p);
+	if (r) {
+		heap_free(p);
+		return r;
 	}
 	heap_estimate(p);
 	return EXIT_OK;
@@ -205,106 +503,28 @@ static int close_output(FILE *f, const char *path)
 
 /* === top and watch === */
 
-static const struct option top_longopts[] = {
-	COMMON_LONGOPTS,
-	{ "sort", required_argument, NULL, OPT_SORT },
-	{ "cumulative", no_argument, NULL, OPT_CUMULATIVE },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "interval", required_argument, NULL, 'i' },
-	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* top's options, and watch's -i and --iterations when @watch. */
-static int top_options(const struct command *cmd, int argc, char **argv,
-		       struct top_options *opt, double *interval,
-		       unsigned long long *iterations)
-{
-	unsigned long long v;
-	int c, r;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, interval ? "+d:f:n:i:h" : "+d:f:n:h",
-				top_longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (!parse_uint(optarg, UINT32_MAX, &v))
-				return bad_usage(cmd, "-n: expected a row count, not '%s'", optarg);
-			opt->limit = (unsigned int)v;
-			break;
-		case OPT_SORT:
-			if (!strcmp(optarg, "inuse"))
-				opt->sort = SORT_INUSE;
-			else if (!strcmp(optarg, "alloc"))
-				opt->sort = SORT_ALLOC;
-			else if (!strcmp(optarg, "frees"))
-				opt->sort = SORT_FREES;
-			else if (!strcmp(optarg, "objects"))
-				opt->sort = SORT_OBJECTS;
-			else
-				return bad_usage(cmd, "--sort: expected inuse, alloc, frees or objects, not '%s'", optarg);
-			break;
-		case OPT_CUMULATIVE:
-			opt->cumulative = true;
-			break;
-		case OPT_RAW:
-			opt->raw = true;
-			break;
-		case 'i': {
-			char *end;
-
-			if (!interval)
-				return bad_usage(cmd, "%s", "-i: only for watch");
-			errno = 0;
-			*interval = strtod(optarg, &end);
-			if (errno || *end || !(*interval >= 0.1 && *interval <= 86400))
-				return bad_usage(cmd, "-i: expected seconds from 0.1 to 86400, not '%s'", optarg);
-			break;
-		}
-		case OPT_ITERATIONS:
-			if (!iterations || !parse_uint(optarg, UINT32_MAX, iterations))
-				return bad_usage(cmd, "--iterations: expected a count, not '%s'", optarg);
-			break;
-		default:
-			r = common_option(cmd, c);
-			if (r != -2)
-				return r;
-		}
-	}
-	if (optind != argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	return -2;
-}
-
 static int cmd_top(const struct command *cmd, int argc, char **argv)
 {
-	struct top_options opt = { .limit = 20 };
 	struct heap_profile p;
 	int ret;
 
-	ret = top_options(cmd, argc, argv, &opt, NULL, NULL);
-	if (ret != -2)
-		return ret;
+	(void)cmd, (void)argc, (void)argv;
 	ret = load_profile(&p);
 	if (ret)
 		return ret;
-	top_print(stdout, &p, &opt);
+	top_print(stdout, &p, &cli.top);
 	heap_free(&p);
 	return close_output(stdout, NULL);
 }
 
 static int cmd_watch(const struct command *cmd, int argc, char **argv)
 {
-	struct top_options opt = { .limit = 20 };
-	unsigned long long iterations = 0;
 	bool tty = isatty(STDOUT_FILENO);
-	double interval = 2;
+	double interval = cli.interval;
 	int ret;
 
-	ret = top_options(cmd, argc, argv, &opt, &interval, &iterations);
-	if (ret != -2)
-		return ret;
-	for (unsigned long long i = 0; !iterations || i < iterations; i++) {
+	(void)cmd, (void)argc, (void)argv;
+	for (uint64_t i = 0; !cli.iterations || i < cli.iterations; i++) {
 		struct timespec ts = {
 			.tv_sec = (time_t)interval,
 			.tv_nsec = (long)((interval - (double)(time_t)interval) * 1e9),
@@ -322,7 +542,7 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 		/* Home and clear, like top(1); plain separators into a pipe. */
 		printf("%s", tty ? "\033[H\033[2J" : i ? "\n" : "");
 		printf("kmprof watch: every %.1f s, %s\n", interval, when);
-		top_print(stdout, &p, &opt);
+		top_print(stdout, &p, &cli.top);
 		heap_free(&p);
 		if (fflush(stdout))
 			return close_output(stdout, NULL);
@@ -330,84 +550,46 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* === Commands that write a file === */
-
-/* What snapshot, pprof and folded accept besides the common options. */
-struct output_options {
-	const char *path;	/* -o FILE, "-" for standard output */
-	bool all_frames;	/* --all-frames */
-	bool alloc;		/* --alloc */
-};
-
-/*
- * Parse the options of a command that writes a file: @shortopts and
- * @longopts say which of struct output_options it takes. No argument may
- * follow them. Return: -2 to go on, or an exit status.
- */
-static int output_options(const struct command *cmd, int argc, char **argv,
-			  const char *shortopts, const struct option *longopts,
-			  struct output_options *opt)
-{
-	int c, r;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			opt->path = optarg;
-			break;
-		case OPT_ALL_FRAMES:
-			opt->all_frames = true;
-			break;
-		case OPT_ALLOC:
-			opt->alloc = true;
-			break;
-		default:
-			r = common_option(cmd, c);
-			if (r != -2)
-				return r;
-		}
-	}
-	if (optind != argc)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	return -2;
-}
-
 /* === snapshot === */
+
+/* The cycle file: "cycle <C> pending <P>\n"; true and *@cycle = C if so. */
+static bool parse_cycle(const char *buf, size_t len, uint64_t *cycle)
+{
+	const char *s = buf, *end = buf + len;
+	uint64_t pending;
+
+	if (len < 6 || memcmp(s, "cycle ", 6))
+		return false;
+	s += 6;
+	if (scan_u64(&s, end, 10, cycle) != 1 || end - s < 9 ||
+	    memcmp(s, " pending ", 9))
+		return false;
+	s += 9;
+	return scan_u64(&s, end, 10, &pending) == 1 &&
+	       (s == end || (*s == '\n' && s + 1 == end));
+}
 
 static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long long before = 0, pending = 0;
-	struct output_options opt = { 0 };
-	const char *name;
-	char *buf, *cyc, path[4096];
-	bool have_before;
+	const char *name, *path = cli.output;
+	uint64_t before = 0, inuse = 0;
+	char *buf, *cyc, size[32];
 	struct heap_profile p;
+	bool have_before;
 	size_t len;
 	FILE *out;
 	int r;
 
-	r = output_options(cmd, argc, argv, "+d:o:h", longopts, &opt);
-	if (r != -2)
-		return r;
-	if (heap_file)
-		return bad_usage(cmd, "%s", "needs the live debugfs directory, not -f");
-
+	(void)cmd, (void)argc, (void)argv;
 	/* Advance, then read: the read publishes what the advance closed. */
 	r = ctl_read("cycle", &cyc, &len);
 	if (r)
 		return r;
-	have_before = sscanf(cyc, "cycle %llu pending %llu", &before, &pending) == 2;
+	have_before = parse_cycle(cyc, len, &before);
 	free(cyc);
 	if (!have_before)
 		fprintf(stderr, "kmprof: %s/cycle: not \"cycle <C> pending <P>\"\n",
 			debugfs_dir);
-	advance = true;
 	r = read_heap(&buf, &len, &name);
 	if (r)
 		return r;
@@ -420,24 +602,22 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		fprintf(stderr, "kmprof: warning: the cycle did not advance (still %" PRIu64 ")\n",
 			p.cycle);
 	if (p.pending)
-		fprintf(stderr, "kmprof: warning: %" PRIu64 " cycles were not yet published\n",
-			p.pending);
+		fprintf(stderr, "kmprof: warning: %" PRIu64 " %s not yet published\n",
+			p.pending, plural(p.pending, "cycle was", "cycles were"));
 
-	out = open_output(opt.path);
+	out = open_output(path);
 	if (!out) {
 		r = EXIT_FAIL;
 	} else {
 		fwrite(buf, 1, len, out);
-		r = close_output(out, opt.path);
+		r = close_output(out, path);
 	}
-	if (!r && opt.path && strcmp(opt.path, "-")) {
-		uint64_t inuse = 0;
-
+	if (!r && path && strcmp(path, "-")) {
 		for (size_t i = 0; i < p.nr; i++)
 			inuse += p.est[i].inuse_bytes;
-		fprintf(stderr, "kmprof: cycle %" PRIu64 ", %zu buckets, %s in use (estimated): saved to %s\n",
-			p.cycle, p.nr, fmt_bytes(path, sizeof(path), inuse, false),
-			opt.path);
+		fprintf(stderr, "kmprof: cycle %" PRIu64 ", %zu %s, %s in use (estimated): saved to %s\n",
+			p.cycle, p.nr, plural(p.nr, "bucket", "buckets"),
+			fmt_bytes(size, sizeof(size), inuse, false), path);
 	}
 	heap_free(&p);
 	free(buf);
@@ -448,75 +628,54 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 
 static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "all-frames", no_argument, NULL, OPT_ALL_FRAMES },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct output_options opt = { 0 };
 	struct heap_profile p;
-	struct timespec now;
 	unsigned char *gz;
 	size_t len;
 	FILE *out;
 	int r;
 
-	r = output_options(cmd, argc, argv, "+d:f:o:h", longopts, &opt);
-	if (r != -2)
-		return r;
-	if (!opt.path)
+	(void)argc, (void)argv;
+	if (!cli.output)
 		return bad_usage(cmd, "%s", "-o FILE is required (- for standard output)");
-	if (!strcmp(opt.path, "-") && isatty(STDOUT_FILENO))
+	if (!strcmp(cli.output, "-") && isatty(STDOUT_FILENO))
 		return bad_usage(cmd, "%s", "will not write gzip data to a terminal");
 	r = load_profile(&p);
 	if (r)
 		return r;
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (pprof_encode(&p, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec,
-			 opt.all_frames, &gz, &len)) {
+	if (pprof_encode(&p, cli.all_frames, &gz, &len)) {
 		fprintf(stderr, "kmprof: cannot compress the profile\n");
 		heap_free(&p);
 		return EXIT_FAIL;
 	}
 	heap_free(&p);
-	out = open_output(opt.path);
+	out = open_output(cli.output);
 	if (!out) {
 		free(gz);
 		return EXIT_FAIL;
 	}
 	fwrite(gz, 1, len, out);
 	free(gz);
-	return close_output(out, opt.path);
+	return close_output(out, cli.output);
 }
 
 static int cmd_folded(const struct command *cmd, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "alloc", no_argument, NULL, OPT_ALLOC },
-		{ "all-frames", no_argument, NULL, OPT_ALL_FRAMES },
-		{ NULL, 0, NULL, 0 },
+	struct folded_options fopt = {
+		.alloc = cli.alloc,
+		.all_frames = cli.all_frames,
 	};
-	struct output_options opt = { 0 };
-	struct folded_options fopt;
 	struct heap_profile p;
 	FILE *out;
 	int r;
 
-	r = output_options(cmd, argc, argv, "+d:f:o:h", longopts, &opt);
-	if (r != -2)
-		return r;
-	fopt.alloc = opt.alloc;
-	fopt.all_frames = opt.all_frames;
+	(void)cmd, (void)argc, (void)argv;
 	r = load_profile(&p);
 	if (r)
 		return r;
-	out = open_output(opt.path);
+	out = open_output(cli.output);
 	if (out) {
 		folded_print(out, &p, &fopt);
-		r = close_output(out, opt.path);
+		r = close_output(out, cli.output);
 	} else {
 		r = EXIT_FAIL;
 	}
@@ -525,29 +684,6 @@ static int cmd_folded(const struct command *cmd, int argc, char **argv)
 }
 
 /* === Control files === */
-
-/* Options of commands that only take -d and --help; @max arguments. */
-static int control_options(const struct command *cmd, int argc, char **argv,
-			   int max)
-{
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, r;
-
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
-		r = common_option(cmd, c);
-		if (r != -2)
-			return r;
-	}
-	if (argc - optind > max)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[optind + max]);
-	if (heap_file)
-		return bad_usage(cmd, "%s", "acts on the live debugfs directory, not -f");
-	return -2;
-}
 
 static int print_file(const char *name)
 {
@@ -565,35 +701,27 @@ static int print_file(const char *name)
 
 static int cmd_cat(const struct command *cmd, int argc, char **argv)
 {
-	int r = control_options(cmd, argc, argv, 0);
-
-	return r != -2 ? r : print_file(cmd->name);
+	(void)argc, (void)argv;
+	return print_file(cmd->name);
 }
 
 static int cmd_rate(const struct command *cmd, int argc, char **argv)
 {
 	char token[32];
 	uint64_t rate;
-	int r;
 
-	r = control_options(cmd, argc, argv, 1);
-	if (r != -2)
-		return r;
-	if (optind == argc)
+	if (argc == 0)
 		return print_file("rate");
-	if (parse_size(argv[optind], &rate) || rate > KMPROF_RATE_MAX)
+	if (parse_size(argv[0], &rate) || rate > KMPROF_RATE_MAX)
 		return bad_usage(cmd, "expected bytes from 0 to 1G (K, M, G suffixes), not '%s'",
-				 argv[optind]);
+				 argv[0]);
 	snprintf(token, sizeof(token), "%" PRIu64, rate);
 	return ctl_write("rate", token);
 }
 
 static int cmd_write(const struct command *cmd, int argc, char **argv)
 {
-	int r = control_options(cmd, argc, argv, 0);
-
-	if (r != -2)
-		return r;
+	(void)argc, (void)argv;
 	if (!strcmp(cmd->name, "enable"))
 		return ctl_write("enable", "1");
 	if (!strcmp(cmd->name, "disable"))
@@ -601,115 +729,246 @@ static int cmd_write(const struct command *cmd, int argc, char **argv)
 	return ctl_write("reset", "1");
 }
 
+static int cmd_help(const struct command *cmd, int argc, char **argv);
+
 /* === Commands === */
 
-#define READ_OPTS \
-	"  -d DIR           the debugfs directory (default " KMPROF_DEBUGFS_DIR ")\n" \
-	"  -f FILE          read a saved heap file instead (- for standard input)\n" \
-	"  --no-advance     read the published profile as it is; by default a\n" \
-	"                   live read first closes the current cycle\n" \
-	"  --kallsyms FILE  name the frames the file leaves unnamed from FILE\n" \
-	"                   (default /proc/kallsyms)\n" \
-	"  --no-kallsyms    leave them as addresses\n"
-
-#define TOP_OPTS \
-	"  -n N             show N rows (default 20, 0: all)\n" \
-	"  --sort KEY       inuse (default), alloc, frees or objects\n" \
-	"  --cumulative     a row per function anywhere in the stacks, not\n" \
-	"                   per allocation site\n" \
-	"  --raw            exact byte counts instead of KiB, MiB, ...\n"
+static const struct opt top_opts[] = { O_TOP, O_READ, OPT_END };
+static const struct opt watch_opts[] = {
+	{ OPT_INTERVAL, 'i', "interval", "SEC", "refresh every SEC seconds (default 2)", false },
+	{ OPT_ITERATIONS, 0, "iterations", "N", "stop after N refreshes", false },
+	O_TOP, O_READ, OPT_END,
+};
+static const struct opt snapshot_opts[] = {
+	O_DIR,
+	O_OUTPUT("save the profile to FILE (default standard output)", false),
+	OPT_END,
+};
+static const struct opt pprof_opts[] = {
+	O_OUTPUT("the output file (- for standard output)", true),
+	O_ALL_FRAMES, O_READ, OPT_END,
+};
+static const struct opt folded_opts[] = {
+	{ OPT_ALLOC, 0, "alloc", NULL,
+	  "allocated bytes instead of in-use bytes (both\nestimated)", false },
+	O_ALL_FRAMES,
+	O_OUTPUT("the output file (default standard output)", false),
+	O_READ, OPT_END,
+};
+static const struct opt control_opts[] = { O_DIR, OPT_END };
+static const struct opt help_opts[] = {
+	{ OPT_MAN, 0, "man", NULL,
+	  "the COMMANDS and OPTIONS sections of kmprof(8), in roff,\nmade from these tables", false },
+	OPT_END,
+};
 
 static const struct command commands[] = {
-	{ "top", "estimated bytes in use per allocation site", cmd_top, "[-n N] [--sort KEY] [--cumulative] [--raw]",
+	{ "top", "", 0, "estimated bytes in use per allocation site",
 	  "Where kernel memory goes: estimated bytes in use per allocation site\n"
-	  "(the first frame outside the slab allocator), largest first.\n\n"
-	  TOP_OPTS READ_OPTS },
-	{ "watch", "top, refreshed like top(1)", cmd_watch, "[-i SEC] [--iterations N] [top options]",
-	  "top, refreshed every SEC seconds (default 2) until interrupted or\n"
-	  "N iterations are shown.\n\n" TOP_OPTS READ_OPTS },
-	{ "snapshot", "close a cycle, then save or print the profile", cmd_snapshot, "[-o FILE]",
-	  "Close the current cycle, read the profile it publishes, and print it\n"
-	  "or save it to FILE, for reading later with -f.\n\n"
-	  "  -d DIR           the debugfs directory (default " KMPROF_DEBUGFS_DIR ")\n" },
-	{ "pprof", "write the profile for go tool pprof", cmd_pprof,
-	  "-o FILE.pb.gz [--all-frames]",
-	  "Write the profile in pprof's format for go tool pprof: sample types\n"
-	  "inuse_objects, inuse_space, alloc_objects, alloc_space.\n\n"
-	  "  -o FILE          the output file (- for standard output)\n"
-	  "  --all-frames     keep the slab allocator's own frames above the\n"
-	  "                   allocation sites\n" READ_OPTS },
-	{ "folded", "write folded stacks for flame graphs", cmd_folded,
-	  "[--alloc] [--all-frames] [-o FILE]",
-	  "One \"root;...;site bytes\" line per stack, for flame graphs.\n\n"
-	  "  --alloc          allocated bytes instead of in-use bytes (both\n"
-	  "                   estimated)\n"
-	  "  --all-frames     keep the slab allocator's own frames\n"
-	  "  -o FILE          the output file (default standard output)\n"
-	  READ_OPTS },
-	{ "stats", "print the profiler's counters", cmd_cat, "", "Print the profiler's counters.\n\n"
-	  "  -d DIR           the debugfs directory (default " KMPROF_DEBUGFS_DIR ")\n" },
-	{ "probes", "print the probed allocator entry points", cmd_cat, "", "Print the probed allocator entry points and their state.\n\n"
-	  "  -d DIR           the debugfs directory (default " KMPROF_DEBUGFS_DIR ")\n" },
-	{ "rate", "print or set the sampling rate", cmd_rate, "[BYTES]",
+	  "(the first frame outside the slab allocator), largest first; with\n"
+	  "their share, the bytes the callers requested and the share the size\n"
+	  "classes waste (FRAG%), objects in use, bytes and objects allocated,\n"
+	  "objects freed.",
+	  top_opts, cmd_top },
+	{ "watch", "", 0, "top, refreshed like top(1)",
+	  "top, refreshed every SEC seconds until interrupted or N refreshes\n"
+	  "are shown.",
+	  watch_opts, cmd_watch },
+	{ "snapshot", "", 0, "close a cycle, then save or print the profile",
+	  "Close the current cycle, read the profile the read publishes, and\n"
+	  "print it or save it to FILE, for reading later with -f. Warns if\n"
+	  "the cycle did not advance or cycles are still pending.",
+	  snapshot_opts, cmd_snapshot },
+	{ "pprof", "", 0, "write the profile for go tool pprof",
+	  "Write the profile in pprof's format (gzipped profile.proto) for go\n"
+	  "tool pprof, shaped like Go's heap profiles: sample types\n"
+	  "alloc_objects, alloc_space, inuse_objects, inuse_space (the default),\n"
+	  "period = rate, a numeric bytes label with the size class, locations\n"
+	  "at the call (return address - 1), the time the snapshot was taken\n"
+	  "(heap format 2 and later). Stacks start at the allocation site.",
+	  pprof_opts, cmd_pprof },
+	{ "folded", "", 0, "write folded stacks for flame graphs",
+	  "One \"root;...;site bytes\" line per stack, for flamegraph.pl,\n"
+	  "inferno or speedscope: estimated in-use bytes.",
+	  folded_opts, cmd_folded },
+	{ "stats", "", 0, "print the profiler's counters",
+	  "Print the module's counters.",
+	  control_opts, cmd_cat },
+	{ "probes", "", 0, "print the probed allocator entry points",
+	  "Print the probed allocator entry points and their state.",
+	  control_opts, cmd_cat },
+	{ "rate", "[BYTES]", 1, "print or set the sampling rate",
 	  "Print the sampling rate, or set it: the mean bytes allocated between\n"
-	  "two samples (suffixes K, M, G; 1 samples everything, 0 nothing).\n\n"
-	  "  -d DIR           the debugfs directory (default " KMPROF_DEBUGFS_DIR ")\n" },
-	{ "enable", "start profiling", cmd_write, "", "Start profiling.\n" },
-	{ "disable", "stop profiling", cmd_write, "", "Stop profiling; the profile is kept.\n" },
-	{ "reset", "forget the profile", cmd_write, "", "Forget every bucket and sampled object.\n" },
+	  "two samples (suffixes K, M, G; 1 samples every allocation, 0 none;\n"
+	  "at most 1G). Setting a rate starts a new profile, as reset does:\n"
+	  "everything recorded so far is dropped, so that no profile mixes\n"
+	  "counts sampled at two rates.",
+	  control_opts, cmd_rate },
+	{ "enable", "", 0, "start profiling",
+	  "Start profiling: the module registers its probes.",
+	  control_opts, cmd_write },
+	{ "disable", "", 0, "stop profiling",
+	  "Stop profiling: the module unregisters its probes, so that the\n"
+	  "allocator pays nothing; the profile is kept.",
+	  control_opts, cmd_write },
+	{ "reset", "", 0, "forget the profile",
+	  "Forget every bucket and sampled object: a new profile starts.",
+	  control_opts, cmd_write },
+	{ "help", "[COMMAND]", 1, "describe kmprof or a command",
+	  "Describe kmprof, or COMMAND as 'kmprof COMMAND --help' does.",
+	  help_opts, cmd_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: kmprof [-d DIR | -f FILE] COMMAND [OPTIONS]\n"
+		"       kmprof --version\n"
 		"\n"
-		"  -d DIR   kmprof's debugfs directory (default %s)\n"
-		"  -f FILE  a saved heap file instead of the live profile\n"
-		"\n"
-		"commands:\n", KMPROF_DEBUGFS_DIR);
+		"commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(out, "\n'kmprof COMMAND --help' describes a command; see kmprof(8).\n");
+	fprintf(out, "\nThe options of a command may also stand before it:\n\n");
+	print_opts(out, global_opts);
+	fprintf(out, "\n'kmprof help COMMAND' describes a command; see kmprof(8).\n");
+}
+
+/* === kmprof.8 === */
+
+/* Text for roff: '-' and '\' escaped, line breaks as spaces. */
+static void roff_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '-' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s == '\n' ? ' ' : *s, out);
+	}
+}
+
+static void roff_opts(FILE *out, const struct opt *opts, bool common)
+{
+	char name[64];
+
+	for (const struct opt *o = opts; o->id; o++) {
+		if (!common && find_opt(global_opts, o->id))
+			continue;
+		fprintf(out, ".TP\n\\fB");
+		roff_text(out, opt_name(name, sizeof(name), o, false));
+		fprintf(out, "\\fR");
+		if (o->arg) {
+			fprintf(out, " \\fI");
+			roff_text(out, o->arg);
+			fprintf(out, "\\fR");
+		}
+		fprintf(out, "\n");
+		roff_text(out, o->help);
+		fprintf(out, "\n");
+	}
+}
+
+/* The COMMANDS and OPTIONS sections of kmprof.8. */
+static void print_man(FILE *out)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct command *cmd = &commands[i];
+		char *line;
+		size_t len;
+		FILE *f = open_memstream(&line, &len);
+
+		print_usage(f, cmd);
+		fclose(f);
+		line[len - 1] = '\0';
+		fprintf(out, ".TP\n\\fB");
+		roff_text(out, cmd->name);
+		fprintf(out, "\\fR");
+		roff_text(out, line + strlen("usage: kmprof ") + strlen(cmd->name));
+		free(line);
+		fprintf(out, "\n");
+		roff_text(out, cmd->help);
+		fprintf(out, "\n");
+		if (cmd->opts->id && (cmd->opts != control_opts)) {
+			fprintf(out, ".RS\n");
+			roff_opts(out, cmd->opts, false);
+			fprintf(out, ".RE\n");
+		}
+	}
+	fprintf(out, ".SH OPTIONS\n"
+		"These may stand before the command or among its options; a command\n"
+		"refuses those it does not take.\n");
+	roff_opts(out, global_opts, true);
+}
+
+static int cmd_help(const struct command *cmd, int argc, char **argv)
+{
+	const struct command *c;
+
+	(void)cmd;
+	if (cli.man) {
+		print_man(stdout);
+	} else if (argc == 0) {
+		usage(stdout);
+	} else {
+		c = find_command(argv[0]);
+		if (!c) {
+			fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		print_help(stdout, c);
+	}
+	return close_output(stdout, NULL);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
+	const struct command *cmd;
+	int r;
 
-	while ((opt = getopt_long(argc, argv, "+d:f:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-		case 'f':
-		case OPT_KALLSYMS:
-		case OPT_NO_KALLSYMS:
-		case OPT_NO_ADVANCE:
-			common_option(NULL, opt);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	r = parse_opts(NULL, global_opts, &argc, &argv);
+	if (r != -2 && r != 0)
+		return r;
+	if (cli.given & (1ULL << OPT_VERSION)) {
+		printf("kmprof %s\nreads heap format versions %d to %d\n",
+		       KMPROF_TOOL_VERSION, KMPROF_HEAP_VERSION_FIRST,
+		       KMPROF_HEAP_VERSION);
+		return close_output(stdout, NULL);
 	}
-	if (optind >= argc) {
+	if (r == 0) {
+		usage(stdout);
+		return close_output(stdout, NULL);
+	}
+	if (argc == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[optind], commands[i].name))
-			return commands[i].run(&commands[i], argc - optind,
-					       argv + optind);
-	fprintf(stderr, "kmprof: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
-	return EXIT_USAGE;
+	cmd = find_command(argv[0]);
+	if (!cmd) {
+		fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	r = parse_opts(cmd, cmd->opts, &argc, &argv);
+	if (r == 0) {
+		print_help(stdout, cmd);
+		return close_output(stdout, NULL);
+	}
+	if (r != -2)
+		return r;
+	if ((unsigned int)argc > cmd->max_args)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[cmd->max_args]);
+	r = check_opts(cmd);
+	if (r != -2)
+		return r;
+	return cmd->run(cmd, argc, argv);
 }

@@ -22,7 +22,7 @@ enum {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_PERM = 3,		/* not root */
 	EXIT_UNAVAILABLE = 4,	/* debugfs not mounted, module not loaded */
-	EXIT_BADDATA = 5,	/* malformed heap file, unknown version */
+	EXIT_BADDATA = 5,	/* malformed heap or kallsyms file, unknown version */
 };
 
 /* === util.c === */
@@ -40,8 +40,18 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 
+/* @one if @n is 1, else @many: "1 bucket", "2 buckets". */
+const char *plural(uint64_t n, const char *one, const char *many);
 /* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */
 const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw);
+/*
+ * The one parser of numbers: the digits at *@s, before @end, in @base (10
+ * or 16, no prefix, no sign) into *@v, and *@s past them. 1 on success,
+ * 0 if there is no digit (*@s unchanged), -1 if the value exceeds 64 bits.
+ */
+int scan_u64(const char **s, const char *end, unsigned int base, uint64_t *v);
+/* A whole string of decimal digits, at most @max; 0, or -1 if not. */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* "512", "4K", "1M", "2G" (binary units) -> bytes; -1 if malformed. */
 int parse_size(const char *s, uint64_t *out);
 
@@ -88,6 +98,8 @@ struct heap_estimate {
 struct heap_profile {
 	unsigned int version;
 	uint64_t rate, cycle, pending, declared_buckets;
+	uint64_t time_ns;	/* when the snapshot was taken, if has_time */
+	bool has_time;		/* from version 2 on */
 	/* the header line's totals */
 	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
 	struct heap_bucket *buckets;
@@ -148,8 +160,14 @@ struct kallsyms {
 	struct arena arena;
 };
 
-/* 0, or -1 with errno set (an unreadable or all-zero file is empty). */
-int kallsyms_load(struct kallsyms *ks, const char *path);
+/*
+ * Parse @len bytes of /proc/kallsyms text: lines "<hex address> <type>
+ * <name>[<tab>[<module>]]". 0, or -1 with @err filled in: a malformed
+ * line, or no text symbol with an address (all addresses are 0 when read
+ * without root).
+ */
+int kallsyms_parse(struct kallsyms *ks, const char *buf, size_t len,
+		   struct heap_error *err);
 /* The symbol containing @pc, or NULL; *off is pc - its address. */
 const struct ksym *kallsyms_lookup(const struct kallsyms *ks, uint64_t pc,
 				   uint64_t *off);
@@ -164,9 +182,10 @@ void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks);
 bool sym_is_allocator(const char *symbol);
 /*
  * The allocation site of a bucket: the index of its first frame outside
- * the allocator (0 if none is), -1 for an empty stack.
+ * the allocator, 0 if none is (a record has at least one frame).
  */
-int heap_site(const struct heap_profile *p, const struct heap_bucket *b);
+unsigned int heap_site(const struct heap_profile *p,
+		       const struct heap_bucket *b);
 /* The first frame of the stack to show: the site, or 0 with @all_frames. */
 unsigned int heap_first_frame(const struct heap_profile *p,
 			      const struct heap_bucket *b, bool all_frames);
@@ -203,21 +222,35 @@ void folded_print(FILE *out, const struct heap_profile *p,
 
 /*
  * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
- * bytes). @time_ns goes to time_nanos. Stacks start at the allocation
- * site unless @all_frames. 0, or -1 on failure.
+ * bytes). time_nanos is when the snapshot was taken, unset if the file
+ * does not say. Stacks start at the allocation site unless @all_frames.
+ * 0, or -1 on failure.
  */
-int pprof_encode(const struct heap_profile *p, int64_t time_ns,
-		 bool all_frames, unsigned char **out, size_t *len);
+int pprof_encode(const struct heap_profile *p, bool all_frames,
+		 unsigned char **out, size_t *len);
 
 /* === control.c: the debugfs directory === */
 
 extern const char *debugfs_dir;
 
-/* Read DIR/NAME whole into *buf (NUL terminated). An exit status. */
+/*
+ * The largest heap input read: the module's file at its default limits is
+ * tens of MiB, at its largest (a million buckets of 64 frames) a few GiB.
+ */
+#define HEAP_MAX_BYTES	(8ULL << 30)
+
+/*
+ * Read DIR/NAME whole into *buf (NUL terminated). An exit status. The heap
+ * file is checked as read_path() checks it with @heap.
+ */
 int ctl_read(const char *name, char **buf, size_t *len);
 /* Write @token to DIR/NAME. An exit status. */
 int ctl_write(const char *name, const char *token);
-/* Read a file whole (the path as given). An exit status. */
-int read_path(const char *path, char **buf, size_t *len);
+/*
+ * Read a file whole (the path as given, "-" standard input). With @heap,
+ * refused (EXIT_BADDATA) as soon as it does not start with the heap
+ * header or is larger than HEAP_MAX_BYTES. An exit status.
+ */
+int read_path(const char *path, bool heap, char **buf, size_t *len);
 
 #endif /* KMPROF_TOOL_H */

@@ -3,18 +3,23 @@
  * kmprof - "pprof": the profile as pprof's profile.proto, gzipped, for
  * go tool pprof and every pprof-compatible viewer.
  *
- * Shaped like the heap profiles Go writes (runtime/pprof/protomem.go):
- * four sample types, period_type space/bytes with period = rate, a
- * numeric "bytes" label with the size class, estimated (unbiased) values,
- * and stacks that start at the allocation site: as Go hides the runtime's
- * malloc frames, the slab allocator's are left out (heap_site()) unless
- * all_frames is asked for.
- * Every distinct address is one Location; every named function one
- * Function, whose name keeps its module ("sym [mod]", as in the other
- * outputs) and whose system_name is the bare symbol. All addresses sit in
- * one Mapping named "[kernel.kallsyms]", as perf names the kernel: pprof
- * then knows the frames are already symbolized and does not try to find
- * a binary for them.
+ * Shaped like the heap profiles Go writes (runtime/pprof/protomem.go) and
+ * like pprof's own reading of the heap text: the sample types
+ * alloc_objects, alloc_space, inuse_objects, inuse_space in that order,
+ * inuse_space the default, period_type space/bytes with period = rate, a
+ * numeric "bytes" label with the size class (no unit, as Go writes it),
+ * estimated (unbiased) values, and stacks that start at the allocation
+ * site: as Go hides the runtime's malloc frames, the slab allocator's are
+ * left out (heap_site()) unless all_frames is asked for.
+ * Every distinct address is one Location, at the call: the return
+ * address - 1, as Go and pprof's reader of the heap text place it. Every
+ * function one Function, whose name keeps its module ("sym [mod]", as in
+ * the other outputs) and whose system_name is the bare symbol; a frame
+ * without a symbol is a function of its own named by its address, as top
+ * and folded name it. All addresses sit in one Mapping named
+ * "[kernel.kallsyms]", as perf names the kernel: pprof then knows the
+ * frames are already symbolized and does not try to find a binary for
+ * them.
  */
 
 #include <stdlib.h>
@@ -95,8 +100,8 @@ static int gzip_buf(const uint8_t *in, size_t inlen, unsigned char **out,
 	return 0;
 }
 
-int pprof_encode(const struct heap_profile *p, int64_t time_ns,
-		 bool all_frames, unsigned char **out, size_t *outlen)
+int pprof_encode(const struct heap_profile *p, bool all_frames,
+		 unsigned char **out, size_t *outlen)
 {
 	Profile prof = PERFTOOLS__PROFILES__PROFILE__INIT;
 	uint64_t *func_id = xcalloc(p->nfuncs + 1, sizeof(*func_id));
@@ -104,7 +109,6 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 	size_t nframes = 0, nloc = 0, nfunc = 0;
 	struct locmap map = { 0 };
 	struct arena a = { 0 };
-	bool all_resolved = true;
 	struct strtab st;
 	Mapping *mapping;
 	char comment[160];
@@ -115,14 +119,15 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 	strtab_init(&st);
 	prof.n_sample_type = 4;
 	prof.sample_type = arena_alloc(&a, 4 * sizeof(*prof.sample_type));
-	prof.sample_type[0] = value_type(&a, &st, "inuse_objects", "count");
-	prof.sample_type[1] = value_type(&a, &st, "inuse_space", "bytes");
-	prof.sample_type[2] = value_type(&a, &st, "alloc_objects", "count");
-	prof.sample_type[3] = value_type(&a, &st, "alloc_space", "bytes");
+	prof.sample_type[0] = value_type(&a, &st, "alloc_objects", "count");
+	prof.sample_type[1] = value_type(&a, &st, "alloc_space", "bytes");
+	prof.sample_type[2] = value_type(&a, &st, "inuse_objects", "count");
+	prof.sample_type[3] = value_type(&a, &st, "inuse_space", "bytes");
 	prof.period_type = value_type(&a, &st, "space", "bytes");
 	prof.period = clamp(p->rate);
 	prof.default_sample_type = strtab_intern(&st, "inuse_space");
-	prof.time_nanos = time_ns;
+	if (p->has_time)
+		prof.time_nanos = clamp(p->time_ns);
 	snprintf(comment, sizeof(comment),
 		 "kmprof heap v%u rate=%llu cycle=%llu buckets=%zu", p->version,
 		 (unsigned long long)p->rate, (unsigned long long)p->cycle, p->nr);
@@ -151,14 +156,13 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 		perftools__profiles__sample__init(s);
 		s->n_value = 4;
 		s->value = arena_alloc(&a, 4 * sizeof(*s->value));
-		s->value[0] = clamp(e->inuse_objs);
-		s->value[1] = clamp(e->inuse_bytes);
-		s->value[2] = clamp(e->alloc_objs);
-		s->value[3] = clamp(e->alloc_bytes);
+		s->value[0] = clamp(e->alloc_objs);
+		s->value[1] = clamp(e->alloc_bytes);
+		s->value[2] = clamp(e->inuse_objs);
+		s->value[3] = clamp(e->inuse_bytes);
 		perftools__profiles__label__init(l);
 		l->key = strtab_intern(&st, "bytes");
 		l->num = clamp(b->size);
-		l->num_unit = strtab_intern(&st, "bytes");
 		s->n_label = 1;
 		s->label = arena_alloc(&a, sizeof(*s->label));
 		s->label[0] = l;
@@ -170,36 +174,34 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 			Location *loc;
 
 			if (!*id) {
+				/* the call: wraps as pprof's reader does */
+				uint64_t addr = b->pcs[k] - 1;
+				Line *line = arena_alloc(&a, sizeof(*line));
+
 				loc = arena_alloc(&a, sizeof(*loc));
 				perftools__profiles__location__init(loc);
 				*id = loc->id = ++nloc;
 				loc->mapping_id = 1;
-				loc->address = b->pcs[k];
-				if (b->pcs[k] < lo)
-					lo = b->pcs[k];
-				if (b->pcs[k] > hi)
-					hi = b->pcs[k];
+				loc->address = addr;
+				if (addr < lo)
+					lo = addr;
+				if (addr > hi)
+					hi = addr;
 				prof.location[nloc - 1] = loc;
-				if (!f->resolved) {
-					all_resolved = false;
-				} else {
-					Line *line = arena_alloc(&a, sizeof(*line));
+				if (!func_id[b->func[k]]) {
+					Function *fn = arena_alloc(&a, sizeof(*fn));
 
-					if (!func_id[b->func[k]]) {
-						Function *fn = arena_alloc(&a, sizeof(*fn));
-
-						perftools__profiles__function__init(fn);
-						fn->id = func_id[b->func[k]] = ++nfunc;
-						fn->name = strtab_intern(&st, f->name);
-						fn->system_name = strtab_intern(&st, f->symbol);
-						prof.function[nfunc - 1] = fn;
-					}
-					perftools__profiles__line__init(line);
-					line->function_id = func_id[b->func[k]];
-					loc->n_line = 1;
-					loc->line = arena_alloc(&a, sizeof(*loc->line));
-					loc->line[0] = line;
+					perftools__profiles__function__init(fn);
+					fn->id = func_id[b->func[k]] = ++nfunc;
+					fn->name = strtab_intern(&st, f->name);
+					fn->system_name = strtab_intern(&st, f->symbol);
+					prof.function[nfunc - 1] = fn;
 				}
+				perftools__profiles__line__init(line);
+				line->function_id = func_id[b->func[k]];
+				loc->n_line = 1;
+				loc->line = arena_alloc(&a, sizeof(*loc->line));
+				loc->line[0] = line;
 			}
 			s->location_id[k - first] = *id;
 		}
@@ -214,7 +216,7 @@ int pprof_encode(const struct heap_profile *p, int64_t time_ns,
 		mapping->memory_start = lo;
 		mapping->memory_limit = hi == UINT64_MAX ? hi : hi + 1;
 		mapping->filename = strtab_intern(&st, "[kernel.kallsyms]");
-		mapping->has_functions = all_resolved;
+		mapping->has_functions = true;
 		prof.n_mapping = 1;
 		prof.mapping = arena_alloc(&a, sizeof(*prof.mapping));
 		prof.mapping[0] = mapping;

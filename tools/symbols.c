@@ -4,8 +4,10 @@
  *
  * A frame is named by the "%pS" text the module wrote next to it (it
  * resolved it when the profile was made, on the machine that made it);
- * failing that by /proc/kallsyms, sorted and binary searched; failing that
- * by its raw address. A function's name keeps its module: "sym [mod]", as
+ * failing that by a kallsyms file (/proc/kallsyms for the live profile,
+ * the one given with --kallsyms), sorted and binary searched; failing that
+ * by its raw address. Names are as long as the kernel's (KSYM_NAME_LEN,
+ * 512 since 6.1) or longer: nothing here cuts them. A function's name keeps its module: "sym [mod]", as
  * %pS prints it, so that two static functions of the same name in
  * different modules stay apart in every output.
  */
@@ -20,25 +22,14 @@
 
 /* === "%pS" text === */
 
-static bool is_hex(char ch)
-{
-	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-	       (ch >= 'A' && ch <= 'F');
-}
-
-/* "0x" and 1 to 16 hex digits, exactly [s, end). */
+/* "0x" and hex digits of at most 64 bits, exactly [s, end). */
 static bool hex_span(const char *s, const char *end, uint64_t *v)
 {
 	*v = 0;
-	if (end - s < 3 || end - s > 18 || s[0] != '0' || s[1] != 'x')
+	if (end - s < 3 || s[0] != '0' || s[1] != 'x')
 		return false;
-	for (s += 2; s < end; s++) {
-		if (!is_hex(*s))
-			return false;
-		*v = *v << 4 | (uint64_t)(*s <= '9' ? *s - '0' :
-					  (*s | 0x20) - 'a' + 10);
-	}
-	return true;
+	s += 2;
+	return scan_u64(&s, end, 16, v) == 1 && s == end;
 }
 
 /* Characters of a symbol or module name. */
@@ -95,41 +86,106 @@ static int ksym_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int kallsyms_load(struct kallsyms *ks, const char *path)
+static int ks_fail(struct heap_error *err, unsigned int line,
+		   const char *field, const char *msg)
 {
-	size_t cap = 0, n = 0;
-	char *line = NULL;
-	FILE *f;
+	err->kind = HEAP_ERR_SYNTAX;
+	err->line = line;
+	snprintf(err->field, sizeof(err->field), "%s", field);
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+	return -1;
+}
+
+/* The end of a name: the first byte that is not printable or is a space. */
+static const char *name_end(const char *s, const char *end)
+{
+	while (s < end && *s > ' ' && *s <= '~')
+		s++;
+	return s;
+}
+
+/*
+ * One line: "<hex address> <type> <name>[\t[<module>]]". Text symbols
+ * (types t, T, w, W) with an address are added to @ks; 1 if one was, 0 if
+ * the line holds another symbol, -1 with @err filled if it is malformed.
+ */
+static int ks_line(struct kallsyms *ks, const char *s, const char *end,
+		   unsigned int line, struct heap_error *err, size_t *cap)
+{
+	const char *name, *nend, *mod = NULL, *mend = NULL;
+	uint64_t addr;
+	struct ksym *k;
+	char type;
+
+	if (scan_u64(&s, end, 16, &addr) != 1 || s == end || *s++ != ' ')
+		return ks_fail(err, line, "address",
+			       "expected \"<hex address> <type> <name>\"");
+	if (end - s < 2 || !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') ||
+	    s[1] != ' ')
+		return ks_fail(err, line, "type",
+			       "expected a one-letter symbol type and a space");
+	type = *s;
+	name = s + 2;
+	nend = name_end(name, end);
+	if (nend == name)
+		return ks_fail(err, line, "name", "expected a symbol name");
+	if (nend != end) {
+		mod = nend + 2;
+		mend = end - 1;
+		if (end - nend < 4 || nend[0] != '\t' || nend[1] != '[' ||
+		    *mend != ']' || name_end(mod, mend) != mend ||
+		    memchr(mod, ']', (size_t)(mend - mod)))
+			return ks_fail(err, line, "module",
+				       "expected nothing or \"<tab>[<module>]\" after the name");
+	}
+	/* Text only; all zero when kptr_restrict hides them. */
+	if (!strchr("tTwW", type))
+		return 0;
+	if (!addr)
+		return 2;
+	if (ks->nr == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		ks->syms = xrealloc(ks->syms, *cap, sizeof(*ks->syms));
+	}
+	k = &ks->syms[ks->nr++];
+	k->addr = addr;
+	k->name = arena_strndup(&ks->arena, name, (size_t)(nend - name));
+	k->module = mod ? arena_strndup(&ks->arena, mod, (size_t)(mend - mod)) :
+		NULL;
+	return 1;
+}
+
+int kallsyms_parse(struct kallsyms *ks, const char *buf, size_t len,
+		   struct heap_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned int line = 0;
+	bool zero = false;
+	size_t cap = 0;
 
 	memset(ks, 0, sizeof(*ks));
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (getline(&line, &n, f) > 0) {
-		char type, name[256], mod[128] = "";
-		uint64_t addr;
-		struct ksym *s;
+	memset(err, 0, sizeof(*err));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		int r;
 
-		if (sscanf(line, "%" SCNx64 " %c %255s [%127[^]]]", &addr, &type,
-			   name, mod) < 3)
-			continue;
-		/* Text only; all zero when kptr_restrict hides them. */
-		if (!addr || !strchr("tTwW", type))
-			continue;
-		if (ks->nr == cap) {
-			cap = cap ? cap * 2 : 4096;
-			ks->syms = xrealloc(ks->syms, cap, sizeof(*ks->syms));
+		line++;
+		r = ks_line(ks, p, eol, line, err, &cap);
+		if (r < 0) {
+			kallsyms_free(ks);
+			return -1;
 		}
-		s = &ks->syms[ks->nr++];
-		s->addr = addr;
-		s->name = arena_strndup(&ks->arena, name, strlen(name));
-		s->module = *mod ? arena_strndup(&ks->arena, mod, strlen(mod)) :
-			NULL;
+		zero |= r == 2;
+		p = nl ? nl + 1 : end;
 	}
-	free(line);
-	fclose(f);
-	if (ks->nr)
-		qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
+	if (!ks->nr) {
+		kallsyms_free(ks);
+		return ks_fail(err, 1, "kallsyms", zero ?
+			       "every address is 0: read it as root (kptr_restrict)" :
+			       "no text symbol");
+	}
+	qsort(ks->syms, ks->nr, sizeof(*ks->syms), ksym_cmp);
 	return 0;
 }
 
@@ -167,10 +223,29 @@ void kallsyms_free(struct kallsyms *ks)
 
 /* === Naming the frames === */
 
+/* "sym" or "sym [mod]" into *@buf, grown as needed. */
+static const char *func_name(char **buf, size_t *cap, const char *sym,
+			     size_t sym_len, const char *mod, size_t mod_len)
+{
+	size_t need = sym_len + mod_len + 4;
+
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = xrealloc(*buf, *cap, 1);
+	}
+	if (mod)
+		snprintf(*buf, *cap, "%.*s [%.*s]", (int)sym_len, sym,
+			 (int)mod_len, mod);
+	else
+		snprintf(*buf, *cap, "%.*s", (int)sym_len, sym);
+	return *buf;
+}
+
 void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks)
 {
 	struct strtab names;
-	size_t cap = 0;
+	size_t cap = 0, name_cap = 0;
+	char *name = NULL;
 
 	strtab_init(&names);
 	free(p->funcs);
@@ -179,35 +254,35 @@ void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks)
 		struct heap_bucket *b = &p->buckets[i];
 
 		for (unsigned int k = 0; k < b->depth; k++) {
-			char symbol[256], module[128] = "", name[400];
+			const char *sym, *mod = NULL;
+			size_t sym_len, mod_len = 0;
 			const struct ksym *s;
 			bool resolved = true;
+			struct heap_func *f;
 			struct pS_sym ps;
+			char addr[20];
 			uint64_t off;
 			uint32_t id;
 
 			if (b->pS[k] &&
 			    !pS_parse(b->pS[k], strlen(b->pS[k]), &ps)) {
-				snprintf(symbol, sizeof(symbol), "%.*s",
-					 (int)ps.name_len, ps.name);
-				if (ps.module)
-					snprintf(module, sizeof(module), "%.*s",
-						 (int)ps.module_len, ps.module);
+				sym = ps.name;
+				sym_len = ps.name_len;
+				mod = ps.module;
+				mod_len = ps.module_len;
 			} else if (ks && (s = kallsyms_lookup(ks, b->pcs[k], &off))) {
-				snprintf(symbol, sizeof(symbol), "%s", s->name);
-				if (s->module)
-					snprintf(module, sizeof(module), "%s",
-						 s->module);
+				sym = s->name;
+				sym_len = strlen(sym);
+				mod = s->module;
+				mod_len = mod ? strlen(mod) : 0;
 			} else {
-				snprintf(symbol, sizeof(symbol), "0x%" PRIx64,
+				snprintf(addr, sizeof(addr), "0x%" PRIx64,
 					 b->pcs[k]);
+				sym = addr;
+				sym_len = strlen(addr);
 				resolved = false;
 			}
-			if (*module)
-				snprintf(name, sizeof(name), "%s [%s]", symbol,
-					 module);
-			else
-				snprintf(name, sizeof(name), "%s", symbol);
+			func_name(&name, &name_cap, sym, sym_len, mod, mod_len);
 			id = strtab_intern(&names, name);
 			b->func[k] = id;
 			if (id < cap && p->funcs[id].name)
@@ -223,18 +298,17 @@ void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks)
 				memset(p->funcs + old, 0,
 				       (cap - old) * sizeof(*p->funcs));
 			}
-			p->funcs[id].name = arena_strndup(&p->arena, name,
-							  strlen(name));
-			p->funcs[id].symbol = arena_strndup(&p->arena, symbol,
-							    strlen(symbol));
-			p->funcs[id].module = *module ?
-				arena_strndup(&p->arena, module, strlen(module)) :
+			f = &p->funcs[id];
+			f->name = arena_strndup(&p->arena, name, strlen(name));
+			f->symbol = arena_strndup(&p->arena, sym, sym_len);
+			f->module = mod ? arena_strndup(&p->arena, mod, mod_len) :
 				NULL;
-			p->funcs[id].resolved = resolved;
+			f->resolved = resolved;
 		}
 	}
 	p->nfuncs = names.nr;
 	strtab_free(&names);
+	free(name);
 }
 
 /* === Allocation sites === */
@@ -275,20 +349,17 @@ bool sym_is_allocator(const char *symbol)
 	return false;
 }
 
-int heap_site(const struct heap_profile *p, const struct heap_bucket *b)
+unsigned int heap_site(const struct heap_profile *p,
+		       const struct heap_bucket *b)
 {
-	if (!b->depth)
-		return -1;
 	for (unsigned int k = 0; k < b->depth; k++)
 		if (!sym_is_allocator(p->funcs[b->func[k]].symbol))
-			return (int)k;
+			return k;
 	return 0;
 }
 
 unsigned int heap_first_frame(const struct heap_profile *p,
 			      const struct heap_bucket *b, bool all_frames)
 {
-	int site = all_frames ? 0 : heap_site(p, b);
-
-	return site < 0 ? 0 : (unsigned int)site;
+	return all_frames ? 0 : heap_site(p, b);
 }

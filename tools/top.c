@@ -105,14 +105,13 @@ void top_print(FILE *out, const struct heap_profile *p,
 
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct heap_bucket *b = &p->buckets[i];
-		int site;
 
 		add(&total, &p->est[i]);
 		if (opt->cumulative) {
 			for (unsigned int k = 0; k < b->depth; k++)
 				count(rows, b->func[k], i, &p->est[i]);
-		} else if ((site = heap_site(p, b)) >= 0) {
-			count(rows, b->func[site], i, &p->est[i]);
+		} else {
+			count(rows, b->func[heap_site(p, b)], i, &p->est[i]);
 		}
 	}
 	/* Compact the used rows to the front. */
@@ -123,21 +122,21 @@ void top_print(FILE *out, const struct heap_profile *p,
 	sort_prof = p;
 	qsort(rows, n, sizeof(*rows), row_cmp);
 
-	fprintf(out, "kmprof heap v%u: rate %s, cycle %" PRIu64 ", %zu buckets%s\n",
+	fprintf(out, "kmprof heap v%u: rate %s, cycle %" PRIu64 ", %zu %s%s\n",
 		p->version, fmt_bytes(b1, sizeof(b1), p->rate, opt->raw),
-		p->cycle, p->nr,
+		p->cycle, p->nr, plural(p->nr, "bucket", "buckets"),
 		p->rate <= 1 ? " (every allocation sampled)" : ", estimates unbiased for sampling");
-	fprintf(out, "in use:    %s in %" PRIu64 " objects, requested %s (%s lost to size classes)\n",
+	fprintf(out, "in use:    %s in %" PRIu64 " %s, requested %s (%s lost to size classes)\n",
 		fmt_bytes(b1, sizeof(b1), total.inuse_bytes, opt->raw),
-		total.inuse_objs,
+		total.inuse_objs, plural(total.inuse_objs, "object", "objects"),
 		fmt_bytes(b2, sizeof(b2), total.inuse_req, opt->raw),
 		pct(b3, sizeof(b3), total.inuse_bytes - (total.inuse_req < total.inuse_bytes ? total.inuse_req : total.inuse_bytes),
 		    total.inuse_bytes));
-	fprintf(out, "allocated: %s in %" PRIu64 " objects, requested %s; %" PRIu64 " objects freed\n",
+	fprintf(out, "allocated: %s in %" PRIu64 " %s, requested %s; %" PRIu64 " %s freed\n",
 		fmt_bytes(b1, sizeof(b1), total.alloc_bytes, opt->raw),
-		total.alloc_objs,
+		total.alloc_objs, plural(total.alloc_objs, "object", "objects"),
 		fmt_bytes(b2, sizeof(b2), total.alloc_req, opt->raw),
-		frees(&total));
+		frees(&total), plural(frees(&total), "object", "objects"));
 	fprintf(out, "\n%11s %6s %11s %6s %9s %11s %9s %9s  %s\n",
 		"INUSE", "INUSE%", "REQUESTED", "FRAG%", "OBJECTS", "ALLOC",
 		"ALLOCS", "FREES", opt->cumulative ? "FUNCTION (cumulative)" :

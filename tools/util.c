@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - small helpers of the tool: an arena, checked allocation, and
- * byte counts for people.
+ * kmprof - small helpers of the tool: an arena, checked allocation, the
+ * one parser of numbers, and byte counts for people.
  */
 
 #include <errno.h>
@@ -124,17 +124,55 @@ const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw)
 	return buf;
 }
 
+const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* === Numbers === */
+
+static int digit(char ch, unsigned int base)
+{
+	int d = ch >= '0' && ch <= '9' ? ch - '0' :
+		ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
+		ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+
+	return d < (int)base ? d : -1;
+}
+
+int scan_u64(const char **s, const char *end, unsigned int base, uint64_t *v)
+{
+	const char *p = *s;
+	int d;
+
+	*v = 0;
+	while (p < end && (d = digit(*p, base)) >= 0) {
+		if (*v > (UINT64_MAX - (uint64_t)d) / base)
+			return -1;
+		*v = *v * base + (uint64_t)d;
+		p++;
+	}
+	if (p == *s)
+		return 0;
+	*s = p;
+	return 1;
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *end = s + strlen(s);
+
+	return scan_u64(&s, end, 10, out) == 1 && s == end && *out <= max ?
+		0 : -1;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
-	uint64_t v = 0, mult = 1;
+	const char *end = s + strlen(s);
+	uint64_t v, mult = 1;
 
-	if (*s < '0' || *s > '9')
+	if (scan_u64(&s, end, 10, &v) != 1)
 		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
 	switch (*s) {
 	case '\0':
 		break;

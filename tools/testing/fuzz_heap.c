@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - libFuzzer target of the heap file parser, and of everything the
- * tool does with what it accepts: naming, estimates, top, folded, pprof.
- * Built with -fsanitize=fuzzer,address,undefined by `make -C tools fuzz`.
+ * kmprof - libFuzzer target of the heap file parser, of the kallsyms
+ * parser, and of everything the tool does with what they accept: naming,
+ * estimates, top, folded, pprof (from the site and with all frames), and
+ * pprof's output decoded again. Built with -fsanitize=fuzzer,address,
+ * undefined by `make -C tools fuzz`.
+ *
+ * An input is heap text, optionally followed by a NUL byte and kallsyms
+ * text (the heap parser refuses NUL bytes, so the split is unambiguous).
  *
  * Besides crashes and sanitizer reports, it stops on a rejected input
- * whose error names no line or field, or whose message is not text, and on
- * an accepted one whose totals are not the sums of its records.
+ * whose error names no line or field, or whose message is not text; on an
+ * accepted one whose totals are not the sums of its records; and on a
+ * pprof output that does not decode, or whose samples, locations,
+ * functions or strings do not match the profile or point nowhere.
  */
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "kmprof_tool.h"
+#include "profile.pb-c.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,32 +43,126 @@ static void check_totals(const struct heap_profile *p)
 	uint64_t io = 0, ab = 0;
 
 	for (size_t i = 0; i < p->nr; i++) {
-		io += p->buckets[i].inuse_objs;
-		ab += p->buckets[i].alloc_bytes;
-		if (p->buckets[i].inuse_objs > p->buckets[i].alloc_objs)
+		const struct heap_bucket *b = &p->buckets[i];
+
+		io += b->inuse_objs;
+		ab += b->alloc_bytes;
+		if (b->inuse_objs > b->alloc_objs || !b->depth ||
+		    b->inuse_bytes != b->inuse_objs * b->size ||
+		    b->alloc_req > b->alloc_bytes)
 			abort();
 	}
 	if (io != p->inuse_objs || ab != p->alloc_bytes || p->nr != p->declared_buckets)
 		abort();
 }
 
+/* gzip -d of @in into a malloc'ed buffer; aborts on anything but gzip. */
+static uint8_t *gunzip(const unsigned char *in, size_t len, size_t *outlen)
+{
+	size_t cap = len * 4 + 1024;
+	uint8_t *out = xmalloc(cap);
+	z_stream zs;
+	int r;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		abort();
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	do {
+		if (zs.total_out == cap) {
+			cap *= 2;
+			out = xrealloc(out, cap, 1);
+		}
+		zs.next_out = out + zs.total_out;
+		zs.avail_out = (uInt)(cap - zs.total_out);
+		r = inflate(&zs, Z_NO_FLUSH);
+	} while (r == Z_OK);
+	if (r != Z_STREAM_END)
+		abort();
+	*outlen = zs.total_out;
+	inflateEnd(&zs);
+	return out;
+}
+
+/* pprof's output decodes, and everything in it points somewhere. */
+static void check_pprof(const struct heap_profile *p, bool all_frames)
+{
+	Perftools__Profiles__Profile *pb;
+	unsigned char *gz;
+	size_t len, plen;
+	uint8_t *packed;
+
+	if (pprof_encode(p, all_frames, &gz, &len))
+		return;
+	packed = gunzip(gz, len, &plen);
+	free(gz);
+	pb = perftools__profiles__profile__unpack(NULL, plen, packed);
+	free(packed);
+	if (!pb || pb->n_sample != p->nr || pb->n_sample_type != 4 ||
+	    pb->n_string_table == 0 || pb->default_sample_type < 0 ||
+	    (size_t)pb->default_sample_type >= pb->n_string_table ||
+	    strcmp(pb->string_table[pb->sample_type[0]->type], "alloc_objects") ||
+	    strcmp(pb->string_table[pb->sample_type[3]->type], "inuse_space"))
+		abort();
+	for (size_t i = 0; i < pb->n_sample; i++) {
+		const Perftools__Profiles__Sample *s = pb->sample[i];
+
+		if (s->n_value != 4 || !s->n_location_id ||
+		    s->n_location_id > p->buckets[i].depth)
+			abort();
+		for (size_t k = 0; k < s->n_location_id; k++)
+			if (!s->location_id[k] || s->location_id[k] > pb->n_location)
+				abort();
+	}
+	for (size_t i = 0; i < pb->n_location; i++) {
+		const Perftools__Profiles__Location *l = pb->location[i];
+
+		if (l->id != i + 1 || l->n_line != 1 || !l->line[0]->function_id ||
+		    l->line[0]->function_id > pb->n_function)
+			abort();
+	}
+	for (size_t i = 0; i < pb->n_function; i++) {
+		const Perftools__Profiles__Function *f = pb->function[i];
+
+		if (f->id != i + 1 || f->name <= 0 ||
+		    (size_t)f->name >= pb->n_string_table ||
+		    (size_t)f->system_name >= pb->n_string_table)
+			abort();
+	}
+	perftools__profiles__profile__free_unpacked(pb, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const uint8_t *nul = memchr(data, '\0', size);
+	size_t heap_len = nul ? (size_t)(nul - data) : size;
 	struct top_options topt = { .limit = 5 };
 	struct folded_options fopt = { 0 };
+	struct kallsyms ks;
+	bool have_ks = false;
 	struct heap_profile p;
 	struct heap_error err;
-	unsigned char *gz;
-	size_t len;
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	if (heap_parse((const char *)data, size, &p, &err)) {
+	if (nul) {
+		if (kallsyms_parse(&ks, (const char *)nul + 1,
+				   size - heap_len - 1, &err))
+			check_error(&err);
+		else
+			have_ks = true;
+	}
+	if (heap_parse((const char *)data, heap_len, &p, &err)) {
 		check_error(&err);
+		if (have_ks)
+			kallsyms_free(&ks);
 		return 0;
 	}
 	check_totals(&p);
-	heap_symbolize(&p, NULL);
+	heap_symbolize(&p, have_ks ? &ks : NULL);
+	if (have_ks)
+		kallsyms_free(&ks);
 	heap_estimate(&p);
 	top_print(sink, &p, &topt);
 	topt.cumulative = true;
@@ -68,8 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;
 	folded_print(sink, &p, &fopt);
-	if (pprof_encode(&p, 0, false, &gz, &len) == 0)
-		free(gz);
+	check_pprof(&p, false);
+	check_pprof(&p, true);
 	heap_free(&p);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run the heap parser's libFuzzer target for a bounded time, seeded with
-# the test heap files. Prints "ok - NAME" / "not ok - NAME".
+# Run the libFuzzer target of the heap and kallsyms parsers and the
+# outputs (fuzz_heap.c) for a bounded time, seeded with the test files.
+# Prints "ok - NAME" / "not ok - NAME".
 #
 # usage: fuzz_test.sh FUZZER SECONDS
 set -uo pipefail
@@ -14,11 +15,12 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/corpus"
 cp "$data"/*.heap "$work/corpus/"
-# Seeds the fuzzer would take long to find: a profile without buckets and
-# one without symbols.
+# Seeds the fuzzer would take long to find: a profile without buckets, one
+# without symbols, and a heap file followed by a NUL and kallsyms text.
 printf 'heap profile: 0: 0 [0: 0] @ heap_v2/1\n# kmprof-heap v1 rate=1 cycle=0 pending=0 buckets=0\n' \
 	>"$work/corpus/empty.heap"
 grep -v '^#	' "$data/basic.heap" >"$work/corpus/nosyms.heap"
+{ cat "$work/corpus/nosyms.heap"; printf '\0'; cat "$data/kallsyms"; } >"$work/corpus/kallsyms.heap"
 
 if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1; then

@@ -13,11 +13,13 @@ trap 'rm -rf "$tmp"' EXIT
 TEST_GROUP=parse
 . "$(dirname "$0")/host_lib.sh"
 
-# reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
-reject()
+# refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
+# most, must exit 5 with TEXT on stderr and nothing on stdout.
+refused()
 {
-	local name=$1 line=$2 field=$3 msg=${4:-} status=0
-	"$tool" -f "$tmp/in" --no-kallsyms top >"$tmp/out" 2>"$tmp/err"
+	local name=$1 text=$2 status=0
+	shift 2
+	(ulimit -v 2097152; timeout 20 "$@") >"$tmp/out" 2>"$tmp/err"
 	local rc=$?
 	if [ "$rc" -ne 5 ]; then
 		echo "# $name: exit $rc, want 5" >&2
@@ -25,18 +27,27 @@ reject()
 	elif [ -s "$tmp/out" ]; then
 		echo "# $name: printed something on stdout" >&2
 		status=1
-	elif ! grep -qF "kmprof: $tmp/in:$line: $field: $msg" "$tmp/err"; then
-		echo "# $name: want '$line: $field: $msg', got: $(cat "$tmp/err")" >&2
+	elif ! grep -qF -e "$text" "$tmp/err"; then
+		echo "# $name: want '$text', got: $(head -c 300 "$tmp/err")" >&2
 		status=1
 	fi
-	result "rejects_$name" $status
+	result "$name" $status
 }
 
-# mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: basic.heap edited by sed.
+# reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
+reject()
+{
+	refused "rejects_$1" "kmprof: $tmp/in:$2: $3: ${4:-}" \
+		"$tool" -f "$tmp/in" --no-kallsyms top
+}
+
+# mutate NAME LINE FIELD SED-SCRIPT [MESSAGE]: $base (basic.heap unless
+# set) edited by sed.
+base=basic.heap
 mutate()
 {
-	sed -e "$4" "$data/basic.heap" >"$tmp/in"
-	if cmp -s "$tmp/in" "$data/basic.heap"; then
+	sed -e "$4" "$data/$base" >"$tmp/in"
+	if cmp -s "$tmp/in" "$data/$base"; then
 		result "rejects_$1 (the edit changed nothing)" 1
 		return
 	fi
@@ -72,7 +83,8 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v2/' "unknown heap format version 2: this kmprof reads version 1"
+mutate magic_unknown_version 2 version '2s/v1/v3/' "unknown heap format version 3: this kmprof reads versions 1 to 2"
+mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
 mutate magic_buckets_missing 2 buckets '2s/ buckets=5//' missing
@@ -81,6 +93,14 @@ mutate magic_pending_not_number 2 pending '2s/pending=0/pending=-1/'
 mutate magic_double_space 2 magic '2s/ pending/  pending/'
 mutate magic_bucket_count 2 buckets '2s/buckets=5/buckets=6/' "6 declared but 5 records"
 mutate magic_rate_too_high 2 rate '1s|heap_v2/524288|heap_v2/2147483648|; 2s/rate=524288/rate=2147483648/'
+
+# --- version 2: the magic line ends with time_ns ---
+base=basic_v2.heap
+mutate v2_time_missing 2 time_ns '2s/ time_ns=[0-9]*//' missing
+mutate v2_time_not_number 2 time_ns '2s/time_ns=[0-9]*/time_ns=now/'
+mutate v2_time_twice 2 time_ns '2s/$/ time_ns=1/' "given twice"
+mutate v2_time_overflow 2 time_ns '2s/time_ns=[0-9]*/time_ns=18446744073709551616/'
+base=basic.heap
 
 # --- records ---
 mutate record_inuse_above_alloc 3 inuse_objs '3s/^3: 3072/6: 3072/'
@@ -92,6 +112,17 @@ mutate record_address_too_long 3 stack '3s/0xffffffffc0a01052/0x1ffffffffc0a0105
 mutate record_double_space 3 stack '3s/@ 0x/@  0x/'
 mutate record_no_at 3 alloc_bytes '3s/\] @/]/'
 mutate record_without_allocations 3 alloc_objs '3s/^3: 3072 \[5: 5120\]/0: 0 [0: 0]/'
+mutate record_without_frames 3 stack '3s/\] @ .*/] @/; 5,9d' "a record without frames"
+mutate record_inuse_bytes_not_size_times_objects 3 inuse_bytes '3s/^3: 3072/3: 3000/; 1s/ 16: 8192/ 16: 8120/' \
+	"3000 bytes are not 3 objects of size 1024 (line 4)"
+mutate record_alloc_bytes_not_size_times_objects 3 alloc_bytes '3s/\[5: 5120\]/[5: 5000]/; 1s/\[32: 11392\]/[32: 11272]/' \
+	"5000 bytes are not 5 objects of size 1024 (line 4)"
+mutate record_size_not_size_class 3 inuse_bytes '4s/size=1024/size=1000/' \
+	"3072 bytes are not 3 objects of size 1000 (line 4)"
+mutate inuse_req_above_inuse_bytes 4 inuse_req '4s/inuse_req=3000/inuse_req=3073/' \
+	"3073 bytes requested but 3072 allocated"
+mutate alloc_req_above_alloc_bytes 4 alloc_req '4s/alloc_req=5000/alloc_req=5121/' \
+	"5121 bytes requested but 5120 allocated"
 frames=$(for i in $(seq 65); do printf ' 0x%x' $((0xffffffff81000000 + i)); done)
 mutate record_too_deep 3 stack "3s/@ .*/@$frames/" "more than 64 frames"
 
@@ -123,8 +154,8 @@ mutate carriage_return 3 line '3s/$/\r/' "byte 0x0d"
 reject nul_byte 2 line "byte 0x00"
 printf '%s\n' 'heap profile: 0: 0 [2: 18446744073709551615] @ heap_v2/1' \
 	'# kmprof-heap v1 rate=1 cycle=1 pending=0 buckets=2' \
-	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' \
-	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=1 inuse_req=0 alloc_req=1' >"$tmp/in"
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=18446744073709551615 inuse_req=0 alloc_req=1' \
+	'0: 0 [1: 18446744073709551615] @ 0x1' '# size=18446744073709551615 inuse_req=0 alloc_req=1' >"$tmp/in"
 reject sums_overflow 5 total "the sums over the records overflow"
 
 # --- what a v1 reader must accept ---
@@ -138,6 +169,19 @@ sed -e '8a\\' "$data/basic.heap" >"$tmp/in"
 accept blank_line
 head -c -1 "$data/basic.heap" >"$tmp/in"
 accept no_final_newline
+# v1 has no time_ns: a v1 file that carries one (a later v1 writer) reads
+sed -e '2s/$/ time_ns=5/' "$data/basic.heap" >"$tmp/in"
+accept v1_with_time_key
+
+# --- what a v2 reader must accept: the v1 records, the same numbers ---
+"$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
+result accepts_v2 $?
+"$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>&1
+expect v2_same_rows_as_v1 "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
+expect v2_header_says_v2 "$(head -c 14 "$tmp/out")" "kmprof heap v2"
+sed -e '2s/$/ later=1/' -e '4a # future=1' "$data/basic_v2.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>&1
+expect v2_unknown_keys "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
 grep -v '^#	' "$data/basic.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" --no-kallsyms folded >"$tmp/out" 2>&1
 grep -q '^0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"
@@ -148,7 +192,68 @@ result accepts_no_symbols_uses_kallsyms $?
 "$tool" -f - --no-kallsyms top <"$data/basic.heap" >"$tmp/out" 2>&1
 grep -q 'bar_create$' "$tmp/out"
 result reads_standard_input $?
+
+# --- symbols: a saved file is named by what it says, and --kallsyms ---
+# An address the file leaves unnamed stays unnamed with -f, even where
+# this machine's /proc/kallsyms has a symbol there (another boot, another
+# machine: that name would be wrong).
+host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
+if [ -n "$host" ]; then
+	addr=$(printf '0x%x' $((0x$host + 0x10)))
+	sed -e "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$tmp/in"
+	"$tool" -f "$tmp/in" top -n 0 >"$tmp/out" 2>&1
+	grep -q " $addr\$" "$tmp/out"
+	result file_not_named_from_host_kallsyms $?
+else
+	echo "ok - parse: file_not_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+fi
+# --kallsyms that cannot be read or parsed is an error, not ignored.
+"$tool" -f "$data/basic.heap" --kallsyms "$tmp/absent" top >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "cannot open $tmp/absent" "$tmp/err"
+result kallsyms_unreadable_exits_1 $?
+# reject_kallsyms NAME LINE FIELD MESSAGE: $tmp/ks refused at LINE, FIELD.
+reject_kallsyms()
+{
+	refused "kallsyms_$1" "kmprof: $tmp/ks:$2: $3: $4" \
+		"$tool" -f "$data/basic.heap" --kallsyms "$tmp/ks" top
+}
+{ head -n 2 "$data/kallsyms"; echo garbage; } >"$tmp/ks"
+reject_kallsyms malformed_line 3 address "expected"
+sed '1s/^ffffffff81002ad0/-1/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms negative_address 1 address "expected"
+sed '1s/ T / TT /' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms long_type 1 type "expected"
+sed '6s/\[foo\]/[foo/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms unclosed_module 6 module "expected"
+sed 's/^[0-9a-f]*/0000000000000000/' "$data/kallsyms" >"$tmp/ks"
+reject_kallsyms all_addresses_zero 1 kallsyms "every address is 0"
+: >"$tmp/ks"
+reject_kallsyms empty 1 kallsyms "no text symbol"
+
+# Names as long as the kernel's (KSYM_NAME_LEN, 512 with its NUL) are kept
+# whole: two that differ only after 255 characters are two sites.
+long=$(printf 'x%.0s' $(seq 300))
+sed -e "22,28s/bar_create+0x41/${long}_b+0x41/" -e "s/bar_create+0x41/${long}_a+0x41/" \
+	"$data/basic.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" top -n 0 >"$tmp/out" 2>&1
+expect long_names_apart "$(grep -c " ${long}_[ab]\$" "$tmp/out")" 2
+longest=$(printf 'y%.0s' $(seq 511))
+grep -v '^#	' "$data/basic.heap" >"$tmp/in"
+sed -e "s/do_one_initcall/$longest/" -e "s/foo_alloc_table/${long}_a/" -e "s/foo_init/${long}_b/" \
+	"$data/kallsyms" >"$tmp/ks"
+"$tool" -f "$tmp/in" --kallsyms "$tmp/ks" folded >"$tmp/out" 2>&1
+grep -q "^do_init_module;$longest;${long}_b \[foo\];${long}_a \[foo\] 1574400\$" "$tmp/out"
+result long_kallsyms_names_kept $?
 "$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"
 result missing_file_exits_1 $?
+
+# --- input that is not a heap file is refused before it is read whole ---
+refused dev_zero_refused "/dev/zero:1: header: not a heap profile" "$tool" -f /dev/zero top
+refused stdin_dev_zero_refused "-:1: header: not a heap profile" \
+	sh -c '"$0" -f - top </dev/zero' "$tool"
+head -n 2 "$data/basic.heap" >"$tmp/big"
+truncate -s 9G "$tmp/big"
+refused file_too_large_refused "big:1: header: the file is larger than 8 GiB" "$tool" -f "$tmp/big" top
+rm -f "$tmp/big"
 exit $failed

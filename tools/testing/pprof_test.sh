@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host tests of the tool's outputs against independent readers: go tool
-# pprof (-raw, -top) opens what `kmprof pprof` writes and must find the
-# totals and the top function that awk computes from the heap file with
-# pprof's formula; `kmprof folded` must sum to the same totals.
+# Host tests of the tool's outputs against Go's own reading of the same
+# heap text: go tool pprof reads a heap file as it is (the records are Go's
+# legacy heap profile), and `go tool pprof -raw` of that and of what
+# `kmprof pprof` wrote must hold the same samples, value by value, label by
+# label, address by address. kmprof top, folded and go tool pprof -top must
+# agree with those numbers.
 # Prints "ok - NAME" / "not ok - NAME" per case.
 set -uo pipefail
 
@@ -22,24 +24,53 @@ expect_empty()
 	result "$1" "$([ -z "$2" ]; echo $?)"
 }
 
-# estimates HEAP: "inuse_objs inuse_bytes alloc_objs alloc_bytes", the
-# sums of pprof's scaleHeapSample over the records, computed here in awk.
-estimates()
+# expect_same NAME GOT-FILE WANT-FILE: the same lines, the difference shown.
+expect_same()
 {
-	awk '
-	function scale(c, b,   s) {
-		if (c == 0 || b == 0) { ec = 0; eb = 0; return }
-		if (rate <= 1) { ec = c; eb = b; return }
-		s = 1 / (1 - exp(-(b / c) / rate))
-		ec = int(c * s); eb = int(b * s)
+	local status=0
+	[ -s "$3" ] && diff "$3" "$2" >"$tmp/diff" || status=1
+	[ $status = 0 ] || sed 's/^/# /' "$tmp/diff" | head -n 20 >&2
+	result "$1" $status
+}
+
+# samples PB|HEAP [STACKS]: the samples of go tool pprof -raw, one line
+# each, sorted: "values | labels | addresses", the addresses of the stack
+# innermost first, or "-" unless STACKS. The first line is the sample
+# types, without pprof's mark of the default one.
+samples()
+{
+	go tool pprof -raw "$1" 2>"$tmp/raw.err" | awk -v stacks="${2:-}" '
+	/^Samples:/ { sec = "s"; getline; gsub(/\[dflt\]/, ""); print "types:", $0; next }
+	/^Locations/ { sec = "l"; next }
+	/^Mappings/ { sec = "m"; next }
+	sec == "s" && /^ *-?[0-9]+( +-?[0-9]+)*:/ {
+		n++; i = index($0, ":")
+		val[n] = substr($0, 1, i - 1); stk[n] = substr($0, i + 1)
+		gsub(/ +/, " ", val[n]); sub(/^ /, "", val[n]); next
 	}
-	NR == 1 { sub(/.*heap_v2\//, ""); rate = $1 + 0; next }
-	/^[0-9]/ {
-		gsub(/[:@]/, " "); gsub(/\[/, " "); gsub(/\]/, " ")
-		scale($1, $2); io += ec; ib += eb
-		scale($3, $4); ao += ec; ab += eb
-	}
-	END { printf "%.0f %.0f %.0f %.0f\n", io, ib, ao, ab }' "$1"
+	sec == "s" && NF { sub(/^ +/, ""); lab[n] = lab[n] $0 " "; next }
+	sec == "l" && $1 ~ /^[0-9]+:$/ { sub(/:$/, "", $1); addr[$1] = $2 }
+	END {
+		for (i = 1; i <= n; i++) {
+			a = ""; k = split(stk[i], ids, " ")
+			for (j = 1; j <= k; j++) a = a " " addr[ids[j]]
+			print val[i], "|", lab[i], "|", stacks ? a : "-"
+		}
+	}' | sort
+}
+
+# by_label SAMPLES-FILE: the values of samples() summed per label, sorted.
+by_label()
+{
+	awk -F' [|] ' '!/^types:/ { split($1, v, " "); for (i = 1; i <= 4; i++) s[$2, i] += v[i]; l[$2] = 1 }
+	     END { for (k in l) printf "%s %.0f %.0f %.0f %.0f\n", k, s[k, 1], s[k, 2], s[k, 3], s[k, 4] }' "$1" | sort
+}
+
+# sums SAMPLES-FILE: the value columns of samples() summed.
+sums()
+{
+	awk '!/^types:/ { for (i = 1; i <= 4; i++) s[i] += $i }
+	     END { printf "%.0f %.0f %.0f %.0f\n", s[1], s[2], s[3], s[4] }' "$1"
 }
 
 # generate N SEED: a heap file of N random buckets over a few stacks.
@@ -66,20 +97,10 @@ generate()
 			ti += io; tib += io * size; ta += ao; tab += ao * size
 		}
 		printf "heap profile: %d: %d [%d: %d] @ heap_v2/%d\n", ti, tib, ta, tab, rate
-		printf "# kmprof-heap v1 rate=%d cycle=%d pending=0 buckets=%d\n", rate, seed, n
+		printf "# kmprof-heap v2 rate=%d cycle=%d pending=0 buckets=%d time_ns=%d\n", rate, seed, n, 1700000000000000000 + seed
 		for (i = 1; i <= n; i++)
 			print rec[i]
 	}'
-}
-
-# raw_sums PB: the four value columns of go tool pprof -raw, summed.
-raw_sums()
-{
-	go tool pprof -raw "$1" 2>"$tmp/raw.err" | awk '
-	/^Samples:/ { on = 1; next }
-	/^Locations/ { on = 0 }
-	on && $1 ~ /^[0-9]+$/ && $4 ~ /:$/ { sub(/:$/, "", $4); a += $1; b += $2; c += $3; d += $4 }
-	END { printf "%.0f %.0f %.0f %.0f\n", a, b, c, d }'
 }
 
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
@@ -87,26 +108,39 @@ if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	exit 1
 fi
 
-for input in basic random; do
-	if [ $input = basic ]; then
-		heap=$data/basic.heap
-	else
+for input in basic basic_v2 random; do
+	if [ $input = random ]; then
 		heap=$tmp/random.heap
 		generate 300 $RANDOM >"$heap"
+	else
+		heap=$data/$input.heap
 	fi
-	want=$(estimates "$heap")
-	read -r w_io w_ib w_ao w_ab <<<"$want"
-	echo "# $input: estimated in use $w_ib bytes in $w_io objects, allocated $w_ab in $w_ao" >&2
 
-	"$tool" -f "$heap" --no-kallsyms pprof -o "$tmp/$input.pb.gz"
+	# What Go makes of the heap text: the numbers every output must show.
+	samples "$heap" stacks >"$tmp/$input.go"
+	expect_empty "${input}_go_reads_heap_text" "$(grep -v '^Main binary filename not available' "$tmp/raw.err")"
+	read -r w_ao w_ab w_io w_ib <<<"$(sums "$tmp/$input.go")"
+	echo "# $input: Go reads in use $w_ib bytes in $w_io objects, allocated $w_ab in $w_ao" >&2
+
+	"$tool" -f "$heap" --no-kallsyms pprof --all-frames -o "$tmp/$input.all.pb.gz"
 	result "${input}_writes_profile" $?
-	gzip -t "$tmp/$input.pb.gz"
+	gzip -t "$tmp/$input.all.pb.gz"
 	result "${input}_is_gzip" $?
-
-	expect "${input}_raw_totals" "$(raw_sums "$tmp/$input.pb.gz")" "$want"
+	# Every stack whole: the same samples as Go's reading, and each
+	# location at the call (the return address - 1), as Go has it.
+	samples "$tmp/$input.all.pb.gz" stacks >"$tmp/ours.all"
 	expect_empty "${input}_raw_no_warnings" "$(cat "$tmp/raw.err")"
+	expect_same "${input}_all_frames_samples_match_go" "$tmp/ours.all" "$tmp/$input.go"
 
-	# kmprof top: its total, and its largest allocation site
+	# Stacks from the allocation site (pprof merges the samples they make
+	# alike): the same values per size class.
+	"$tool" -f "$heap" --no-kallsyms pprof -o "$tmp/$input.pb.gz"
+	samples "$tmp/$input.pb.gz" >"$tmp/ours"
+	by_label "$tmp/ours" >"$tmp/ours.labels"
+	by_label "$tmp/$input.go" >"$tmp/go.labels"
+	expect_same "${input}_site_stacks_values_match_go" "$tmp/ours.labels" "$tmp/go.labels"
+
+	# kmprof top: its totals, and its largest allocation site
 	"$tool" -f "$heap" --no-kallsyms top --raw -n 1 >"$tmp/top"
 	expect "${input}_kmprof_top_inuse_total" "$(awk '/^in use:/ { print $3 }' "$tmp/top")" "$w_ib"
 	expect "${input}_kmprof_top_alloc_total" "$(awk '/^allocated:/ { print $2 }' "$tmp/top")" "$w_ab"
@@ -116,10 +150,6 @@ for input in basic random; do
 	expect "${input}_top_inuse_total" "$total" "$w_ib"
 	expect "${input}_top_function" "$name $flat" "$site_name $site_bytes"
 	expect_empty "${input}_top_no_warnings" "$(cat "$tmp/top.err")"
-	read -r total name flat <<<"$(top_line "$tmp/$input.pb.gz" alloc_space)"
-	expect "${input}_top_alloc_total" "$total" "$w_ab"
-	read -r total name flat <<<"$(top_line "$tmp/$input.pb.gz" alloc_objects)"
-	expect "${input}_top_alloc_objects_total" "$total" "$w_ao"
 
 	sum=$("$tool" -f "$heap" --no-kallsyms folded | awk '{ s += $NF } END { printf "%.0f\n", s }')
 	expect "${input}_folded_sums_to_inuse" "$sum" "$w_ib"
@@ -127,23 +157,38 @@ for input in basic random; do
 	expect "${input}_folded_alloc_sums_to_alloc" "$sum" "$w_ab"
 done
 
-# Go's own heap profile shape: types, period, default type, the label.
+# Go's heap profile shape: the sample types in Go's order, inuse_space the
+# default, so that -sample_index means what it means for Go's profiles and
+# the profile merges with the heap text it came from.
 go tool pprof -raw "$tmp/basic.pb.gz" 2>/dev/null >"$tmp/raw"
-expect sample_types "$(sed -n '/^Samples:/{n;p}' "$tmp/raw" | tr -s ' ')" \
-	"inuse_objects/count inuse_space/bytes[dflt] alloc_objects/count alloc_space/bytes"
+expect sample_types_go_order "$(sed -n '/^Samples:/{n;p}' "$tmp/raw" | tr -s ' ')" \
+	"alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes[dflt]"
+read -r total name flat <<<"$(top_line "$tmp/basic.pb.gz" 0)"
+read -r w_ao w_ab w_io w_ib <<<"$(sums "$tmp/basic.go")"
+expect sample_index_0_is_alloc_objects "$total" "$w_ao"
+total=$(go tool pprof -top -unit=B "$tmp/basic.pb.gz" "$data/basic.heap" 2>"$tmp/merge.err" |
+	awk '/^Showing nodes/ { t = $(NF - 1); sub(/B$/, "", t); print t }')
+sed 's/^/# /' "$tmp/merge.err" >&2
+expect merges_with_heap_text "$total" "$((2 * w_ib))"
 expect period "$(grep -E '^(PeriodType|Period):' "$tmp/raw" | tr '\n' ' ')" \
 	"PeriodType: space bytes Period: 524288 "
-expect size_class_labels "$(grep -o 'bytes:\[[0-9]* bytes\]' "$tmp/raw" | sort -u | tr '\n' ' ')" \
-	"bytes:[1024 bytes] bytes:[128 bytes] bytes:[192 bytes] bytes:[4096 bytes] bytes:[64 bytes] "
-# basic.heap's distinct addresses but the first of each record, the
-# allocator's entry point
-expect one_location_per_address "$(sed -n '/^Locations/,/^Mappings/p' "$tmp/raw" | grep -c '^ *[0-9]*: 0x')" \
-	"$(grep '^[0-9]' "$data/basic.heap" | cut -d@ -f2 | awk '{ for (i = 2; i <= NF; i++) print $i }' | sort -u | wc -l)"
+expect size_class_labels "$(grep -o 'bytes:\[[0-9]*\]' "$tmp/raw" | sort -u | tr '\n' ' ')" \
+	"bytes:[1024] bytes:[128] bytes:[192] bytes:[4096] bytes:[64] "
 expect module_in_function_name "$(grep -c 'foo_alloc_table \[foo\] :0 s=0(foo_alloc_table)' "$tmp/raw")" 1
 
+# An unnamed frame is a function of its own, named by its address, as in
+# top and folded: with no symbol at all, pprof -top's rows are top's.
+grep -v '^#	' "$data/basic.heap" >"$tmp/nosyms.heap"
+"$tool" -f "$tmp/nosyms.heap" pprof -o "$tmp/nosyms.pb.gz"
+go tool pprof -top -unit=B -nodecount=100 "$tmp/nosyms.pb.gz" 2>/dev/null |
+	awk '/^ *flat/ { f = 1; next } f && $1 != "0" { sub(/B$/, "", $1); print $6, $1 }' | sort >"$tmp/pprof.rows"
+"$tool" -f "$tmp/nosyms.heap" top --raw -n 0 |
+	awk 'f { print $9, $1 } /^ *INUSE/ { f = 1 }' | sort >"$tmp/top.rows"
+expect_same unnamed_frames_apart_as_in_top "$tmp/pprof.rows" "$tmp/top.rows"
+expect unnamed_frame_function "$(grep -c '^ *[0-9]*: 0xffffffffc0b0000f M=1 0xffffffffc0b00010 ' "$tmp/raw")" 1
+
 # --all-frames keeps the allocator: its entry points become the leaves.
-"$tool" -f "$data/basic.heap" --no-kallsyms pprof --all-frames -o "$tmp/all.pb.gz"
-read -r total name flat <<<"$(top_line "$tmp/all.pb.gz" inuse_space)"
+read -r total name flat <<<"$(top_line "$tmp/basic.all.pb.gz" inuse_space)"
 expect all_frames_top_is_allocator "$name $flat" "kmalloc_trace 5243200"
 "$tool" -f "$data/basic.heap" --no-kallsyms folded --all-frames >"$tmp/folded"
 grep -qx 'do_syscall_64;__x64_sys_ioctl;bar_ioctl;bar_create;kmalloc_trace 5243200' "$tmp/folded"
@@ -155,4 +200,11 @@ expect folded_merges_and_drops_zero "$(wc -l <"$tmp/folded")" 4
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1
 expect pprof_needs_output "$?" 2
+
+# time_nanos: when the module took the snapshot (v2's time_ns), never when
+# the file was converted; a v1 file has no time, and the profile none.
+go tool pprof -raw "$tmp/basic_v2.pb.gz" 2>/dev/null >"$tmp/raw.v2"
+expect v2_time_is_snapshot_time "$(sed -n 's/^Time: //p' "$tmp/raw.v2")" \
+	"2023-11-14 22:13:20.123456789 +0000 UTC"
+expect v1_has_no_time "$(grep -c '^Time:' "$tmp/raw")" 0
 exit $failed

@@ -93,11 +93,22 @@ check top_sort_bad_exits_2 status 2 "$tool" -d "$D" top --sort size
 check top_cumulative bash -c '"$tool" -d "$D" --no-kallsyms top --cumulative -n 0 | grep -q " 2.0 MiB .* do_one_initcall$"'
 check top_requested_vs_allocated bash -c '"$tool" -d "$D" --no-kallsyms top --raw | grep -q "^in use: *8392706 in 89052 objects, requested 7688070 "'
 check top_kallsyms_names_the_rest bash -c '"$tool" -d "$D" --kallsyms "$data/kallsyms" top | grep -q "baz_probe \[baz\]$"'
+host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
+if [ -n "$host" ]; then
+	addr=$(printf '0x%x' $((0x$host + 0x10)))
+	sed "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$D/heap"
+	export sym=$("$tool" -f "$D/heap" --kallsyms /proc/kallsyms top --raw | awk 'END { print $9 }')
+	check live_named_from_host_kallsyms bash -c '[ -n "$sym" ] && [ "${sym#0x}" = "$sym" ] &&
+		"$tool" -d "$D" top -n 0 | grep -q " $sym$"'
+	populate
+else
+	echo "ok - tool: live_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+fi
 check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms top | grep -q " 0xffffffffc0b00010$"'
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
-check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads version 1" "$D/err"'
+check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 2" "$D/err"'
 populate
 
 # --- watch: bounded by --iterations; a pipe gets no escape codes ---
@@ -128,9 +139,53 @@ check no_command_exits_2 status 2 "$tool"
 check bad_option_exits_2 status 2 "$tool" top --frobnicate
 check extra_argument_exits_2 status 2 "$tool" -d "$D" top extra
 check help_exits_0 "$tool" -h
-check help_lists_commands bash -c 'for c in top watch snapshot pprof folded stats probes rate enable disable reset; do "$tool" --help | grep -q "^  $c " || exit 1; done'
-check command_help bash -c 'for c in top watch snapshot pprof folded stats probes rate enable disable reset; do "$tool" $c --help | grep -q "^usage: kmprof .* $c" || exit 1; done'
+commands="top watch snapshot pprof folded stats probes rate enable disable reset help"
+export commands
+check help_lists_commands bash -c 'for c in $commands; do "$tool" --help | grep -q "^  $c " || exit 1; done'
+check command_help bash -c 'for c in $commands; do "$tool" $c --help | grep -q "^usage: kmprof $c\b" || exit 1; done'
 check command_help_to_stdout_exit_0 status 0 "$tool" pprof --help
+
+# --- the command line says what it is doing, and nothing else ---
+check option_error_names_command bash -c '"$tool" top -x 2>&1 >/dev/null | grep -q "^kmprof top: invalid option -- .x.$"'
+check long_option_error_names_command bash -c '"$tool" folded --frobnicate 2>&1 >/dev/null | grep -q "^kmprof folded: unrecognized option .--frobnicate.$"'
+check missing_argument_names_command bash -c '"$tool" top -n 2>&1 >/dev/null | grep -q "^kmprof top: option requires an argument -- .n.$"'
+export version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$(dirname "$0")/../../dkms.conf")
+check version_prints_tool_and_formats bash -c '[ "$("$tool" --version)" = "kmprof $version
+reads heap format versions 1 to 2" ]'
+check help_command bash -c '"$tool" help | grep -q "^  pprof " && [ "$("$tool" help top)" = "$("$tool" top --help)" ]'
+check help_unknown_command_exits_2 status 2 "$tool" help frobnicate
+check snapshot_refuses_no_advance bash -c 'printf "cycle 6 pending 0\n" >"$D/cycle"; "$tool" -d "$D" snapshot --no-advance; [ $? = 2 ] && [ "$(cat "$D/cycle")" = "cycle 6 pending 0" ]'
+check snapshot_refuses_kallsyms status 2 "$tool" -d "$D" snapshot --kallsyms "$data/kallsyms"
+check stats_refuses_kallsyms status 2 "$tool" -d "$D" stats --kallsyms "$data/kallsyms"
+check stats_refuses_global_kallsyms status 2 "$tool" -d "$D" --kallsyms "$data/kallsyms" stats
+check rate_refuses_no_advance status 2 "$tool" -d "$D" --no-advance rate 4096
+check file_refuses_no_advance status 2 "$tool" -f "$data/basic.heap" top --no-advance
+check kallsyms_and_no_kallsyms_exit_2 status 2 "$tool" -f "$data/basic.heap" --kallsyms "$data/kallsyms" top --no-kallsyms
+check usage_stats_offers_only_dir bash -c '[ "$("$tool" stats --help | head -n 1)" = "usage: kmprof stats [-d DIR]" ]'
+check usage_snapshot_offers_only_its_options bash -c '[ "$("$tool" snapshot --help | head -n 1)" = "usage: kmprof snapshot [-d DIR] [-o FILE]" ]'
+check usage_on_error_is_the_commands bash -c '"$tool" stats -x 2>&1 | grep -qx "usage: kmprof stats \[-d DIR\]"'
+check disable_says_it_unregisters bash -c '"$tool" help disable | grep -q "unregisters"'
+check rate_says_it_starts_a_new_profile bash -c '"$tool" help rate | grep -q "starts a new profile"'
+printf '%s\n' 'heap profile: 1: 64 [1: 64] @ heap_v2/1' \
+	'# kmprof-heap v1 rate=1 cycle=1 pending=1 buckets=1' \
+	'1: 64 [1: 64] @ 0xffffffff81a3c2f1' '# size=64 inuse_req=60 alloc_req=60' >"$D/heap"
+check top_one_bucket bash -c '"$tool" -d "$D" top | grep -q "^kmprof heap v1: rate 1 B, cycle 1, 1 bucket (every"'
+check top_one_object bash -c '"$tool" -d "$D" top | grep -q "^in use: .* in 1 object, requested"'
+check snapshot_one_bucket bash -c '"$tool" -d "$D" snapshot -o "$D/one" 2>&1 | grep -q "cycle 1, 1 bucket, "'
+check snapshot_one_pending_cycle bash -c '"$tool" -d "$D" snapshot 2>&1 >/dev/null | grep -q "warning: 1 cycle was not yet published"'
+populate
+
+# --- kmprof.8 and Documentation/tool.rst say what the tables say ---
+export man=$(dirname "$0")/../kmprof.8 rst=$(dirname "$0")/../../Documentation/tool.rst
+awk '$0 == ".\\\" END kmprof help --man" { f = 0 } f; $0 == ".\\\" BEGIN kmprof help --man" { f = 1 }' "$man" >"$fake/man.part"
+check man_page_from_tables bash -c '"$tool" help --man | cmp -s - "$0" && [ -s "$0" ]' "$fake/man.part"
+check docs_show_every_usage bash -c 'for c in $commands; do u=$("$tool" $c --help | head -n 1); grep -qF "\`\`${u#usage: }\`\`" "$rst" || { echo "$u"; exit 1; }; done'
+if man -w man >/dev/null 2>&1; then
+	check man_see_also_pages_exist bash -c 'sed -n "/^\.SH SEE ALSO/,/^\.SH/p" "$man" | sed -n "s/^\.BR \([^ ]*\) (\([0-9]\)).*/\2 \1/p" >"$D/see"; [ -s "$D/see" ] &&
+		while read -r sec page; do man -w "$sec" "$page" >/dev/null 2>&1 || { echo "$page($sec)"; exit 1; }; done <"$D/see"'
+else
+	echo "ok - tool: man_see_also_pages_exist # SKIP no man pages on this host"
+fi
 
 # --- bash completion ---
 export completion=$(dirname "$0")/../kmprof.bash-completion

@@ -34,7 +34,7 @@ static char *slurp(const char *name, size_t *len)
 	char path[4096], *buf;
 
 	snprintf(path, sizeof(path), "%s/%s", testdata, name);
-	if (read_path(path, &buf, len)) {
+	if (read_path(path, false, &buf, len)) {
 		fprintf(stderr, "cannot read %s\n", path);
 		exit(1);
 	}
@@ -101,6 +101,7 @@ static void test_parse_fields(void)
 	      p.alloc_objs == 32 && p.alloc_bytes == 11392);
 	CHECK("parse_magic_fields", p.version == 1 && p.rate == 524288 &&
 	      p.cycle == 7 && p.pending == 0 && p.declared_buckets == 5);
+	CHECK("parse_v1_has_no_time", !p.has_time && p.time_ns == 0);
 	CHECK("parse_bucket_count", p.nr == 5);
 	b = &p.buckets[0];
 	CHECK("parse_record_counts", b->inuse_objs == 3 && b->inuse_bytes == 3072 &&
@@ -168,14 +169,27 @@ static void test_parse_version(void)
 {
 	static const char text[] =
 		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
-		"# kmprof-heap v2 rate=524288 cycle=0 pending=0 buckets=0\n";
+		"# kmprof-heap v3 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1\n";
 	struct heap_profile p;
 	struct heap_error err;
+	size_t len;
+	char *buf;
+	int r;
 
 	CHECK("parse_unknown_version",
 	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
 	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
-	      !strcmp(err.field, "version") && strstr(err.msg, "version 2"));
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 3"));
+
+	buf = slurp("basic_v2.heap", &len);
+	r = heap_parse(buf, len, &p, &err);
+	CHECK("parse_v2", r == 0 && p.version == 2 && p.nr == 5 &&
+	      p.cycle == 7 && p.rate == 524288);
+	CHECK("parse_v2_time", r == 0 && p.has_time &&
+	      p.time_ns == 1700000000123456789ULL);
+	if (!r)
+		heap_free(&p);
+	free(buf);
 }
 
 /* === "%pS" === */
@@ -203,13 +217,17 @@ static void test_pS(void)
 
 static void test_kallsyms(void)
 {
-	char path[4096];
 	const struct ksym *s;
 	struct kallsyms ks;
 	uint64_t off = 0;
 
-	snprintf(path, sizeof(path), "%s/kallsyms", testdata);
-	CHECK("kallsyms_load", kallsyms_load(&ks, path) == 0 && ks.nr == 8);
+	struct heap_error err;
+	size_t len;
+	char *buf = slurp("kallsyms", &len);
+
+	CHECK("kallsyms_parse", kallsyms_parse(&ks, buf, len, &err) == 0 &&
+	      ks.nr == 8);
+	free(buf);
 	s = kallsyms_lookup(&ks, 0xffffffffc0b00010ULL, &off);
 	CHECK("kallsyms_module_symbol", s && !strcmp(s->name, "baz_probe") &&
 	      s->module && !strcmp(s->module, "baz") && off == 0x10);
@@ -221,7 +239,11 @@ static void test_kallsyms(void)
 	CHECK("kallsyms_below_first", !kallsyms_lookup(&ks, 0xffffffff81000000ULL, &off));
 	CHECK("kallsyms_far_past_last", !kallsyms_lookup(&ks, 0xffffffffc0c00000ULL, &off));
 	kallsyms_free(&ks);
-	CHECK("kallsyms_missing_file", kallsyms_load(&ks, "/nonexistent/kallsyms") == -1);
+	CHECK("kallsyms_malformed", kallsyms_parse(&ks, "ffff T\n", 7, &err) == -1 &&
+	      err.line == 1 && !strcmp(err.field, "type"));
+	CHECK("kallsyms_zero_addresses",
+	      kallsyms_parse(&ks, "0 T a\n0 t b\n", 12, &err) == -1 &&
+	      strstr(err.msg, "every address is 0"));
 }
 
 /* === Allocator frames === */
@@ -236,7 +258,24 @@ static void test_allocator(void)
 	      !sym_is_allocator("foo_init"));
 }
 
-/* === Units === */
+/* === Numbers and units === */
+
+/* scan_u64() of @s: returns @want_r, @want_v and eats @want_len chars. */
+static bool scan_digits(const char *s, unsigned int base, int want_r,
+			uint64_t want_v, size_t want_len)
+{
+	const char *p = s;
+	uint64_t v;
+	int r = scan_u64(&p, s + strlen(s), base, &v);
+
+	if (r != want_r || (r == 1 && v != want_v) || (size_t)(p - s) !=
+	    (r == 1 ? want_len : 0)) {
+		fprintf(stderr, "  scan_u64(\"%s\", %u) = %d, %" PRIu64 ", %zu chars\n",
+			s, base, r, v, (size_t)(p - s));
+		return false;
+	}
+	return true;
+}
 
 static void test_units(void)
 {
@@ -247,6 +286,18 @@ static void test_units(void)
 	CHECK("bytes_kib", !strcmp(fmt_bytes(buf, sizeof(buf), 1536, false), "1.5 KiB"));
 	CHECK("bytes_mib", !strcmp(fmt_bytes(buf, sizeof(buf), 5243200, false), "5.0 MiB"));
 	CHECK("bytes_raw", !strcmp(fmt_bytes(buf, sizeof(buf), 5243200, true), "5243200"));
+	CHECK("scan_dec", scan_digits("123x", 10, 1, 123, 3));
+	CHECK("scan_dec_max", scan_digits("18446744073709551615", 10, 1, UINT64_MAX, 20));
+	CHECK("scan_dec_overflow", scan_digits("18446744073709551616", 10, -1, 0, 0));
+	CHECK("scan_dec_no_digit", scan_digits("x1", 10, 0, 0, 0) &&
+	      scan_digits("", 10, 0, 0, 0) && scan_digits("-1", 10, 0, 0, 0));
+	CHECK("scan_dec_not_hex", scan_digits("12ab", 10, 1, 12, 2));
+	CHECK("scan_hex", scan_digits("ffFF0 ", 16, 1, 0xffff0, 5));
+	CHECK("scan_hex_max", scan_digits("ffffffffffffffff", 16, 1, UINT64_MAX, 16));
+	CHECK("scan_hex_overflow", scan_digits("10000000000000000", 16, -1, 0, 0));
+	CHECK("u64_whole", parse_u64("42", 100, &v) == 0 && v == 42 &&
+	      parse_u64("42 ", 100, &v) == -1 && parse_u64("101", 100, &v) == -1 &&
+	      parse_u64("", 100, &v) == -1 && parse_u64("+1", 100, &v) == -1);
 	CHECK("size_suffix", parse_size("512K", &v) == 0 && v == 524288);
 	CHECK("size_plain", parse_size("1", &v) == 0 && v == 1);
 	CHECK("size_bad", parse_size("12KB", &v) == -1 && parse_size("", &v) == -1 &&
