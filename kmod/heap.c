@@ -101,12 +101,9 @@ static void kmprof_heap_show_header(struct seq_file *m,
 		   KMPROF_HEAP_RATE_TAG "%lu\n",
 		   t->allocs - t->frees, t->alloc_bytes - t->free_bytes,
 		   t->allocs, t->alloc_bytes, rate);
-	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u",
+	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u time_ns=%llu\n",
 		   KMPROF_HEAP_VERSION, rate, snap->cycle.cycle,
-		   snap->cycle.pending, snap->nr);
-	if (KMPROF_HEAP_VERSION >= 2)
-		seq_printf(m, " time_ns=%llu", snap->cycle.time_ns);
-	seq_putc(m, '\n');
+		   snap->cycle.pending, snap->nr, snap->cycle.time_ns);
 }
 
 static void kmprof_heap_show_bucket(struct seq_file *m,

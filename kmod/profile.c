@@ -265,9 +265,10 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  *
  * The event goes to the cycle open now. If @addr is still mapped, the free
  * of the previous object there went unseen: that free is accounted now
- * and counted as a lost free. Then, if the object map has no room or the
- * bucket pool is full, the sample is dropped and counted as such, having
- * taken nothing; else it is counted in KMPROF_STAT_SAMPLES.
+ * and counted as a lost free. Then, if no stack was saved, the object map
+ * has no room or the bucket pool is full, the sample is dropped and
+ * counted as such, having taken nothing; else it is counted in
+ * KMPROF_STAT_SAMPLES.
  *
  * Context: any context but NMI, preemption disabled or not; never sleeps,
  * never allocates. Takes objects.lock, buckets.insert_lock (on a new
@@ -285,7 +286,9 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 
 	raw_spin_lock_irqsave(&prof->objects.lock, flags);
 	stale = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
-	if (!kmprof_objmap_has_room_locked(&prof->objects))
+	if (!depth)	/* the heap file's records all have a frame */
+		result = KMPROF_STAT_DROPS_STACK;
+	else if (!kmprof_objmap_has_room_locked(&prof->objects))
 		result = KMPROF_STAT_DROPS_OBJECT;
 	else
 		bucket = kmprof_bucket_get(&prof->buckets, stack, depth,

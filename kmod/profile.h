@@ -109,6 +109,7 @@ enum kmprof_stat {
 	KMPROF_STAT_FREES,		/* frees of sampled objects recorded */
 	KMPROF_STAT_DROPS_BUCKET,	/* samples not recorded: bucket pool full */
 	KMPROF_STAT_DROPS_OBJECT,	/* samples not recorded: object map full */
+	KMPROF_STAT_DROPS_STACK,	/* samples not recorded: no stack saved */
 	KMPROF_STAT_LOST_FREES,		/* sampled objects whose free went unseen */
 	KMPROF_STAT_FLUSHES,		/* cycles published */
 	KMPROF_STAT_SKIPPED_ADVANCES,	/* advances refused: slot unflushed */

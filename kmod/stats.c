@@ -18,6 +18,7 @@ const char *const kmprof_stat_names[KMPROF_STAT_COUNT] = {
 	[KMPROF_STAT_FREES]		= "sampled_frees",
 	[KMPROF_STAT_DROPS_BUCKET]	= "drops_bucket_pool",
 	[KMPROF_STAT_DROPS_OBJECT]	= "drops_object_pool",
+	[KMPROF_STAT_DROPS_STACK]	= "drops_no_stack",
 	[KMPROF_STAT_LOST_FREES]	= "lost_frees",
 	[KMPROF_STAT_FLUSHES]		= "flushes",
 	[KMPROF_STAT_SKIPPED_ADVANCES]	= "skipped_advances",
