@@ -22,14 +22,20 @@
 
 #include "kmprof_internal.h"
 
-/* Longest token any file accepts, with its NUL: a u64 in decimal. */
-#define KMPROF_WRITE_MAX	24
-
 static struct dentry *kmprof_debugfs_dir;
 
-/* Copy a write into @buf and strip it; -EINVAL if it cannot be a token. */
-static int kmprof_write_token(const char __user *ubuf, size_t count,
-			      char *buf, char **token)
+/**
+ * kmprof_write_token() - the one token of a write to a control file.
+ * @ubuf: what user space wrote.
+ * @count: its length.
+ * @buf: KMPROF_WRITE_MAX bytes to copy it into.
+ * @token: set to the token, stripped of white space, inside @buf.
+ *
+ * Context: process context (a file's write operation).
+ * Return: 0, -EINVAL if it cannot be a token (empty or too long), -EFAULT.
+ */
+int kmprof_write_token(const char __user *ubuf, size_t count, char *buf,
+		       char **token)
 {
 	if (!count || count >= KMPROF_WRITE_MAX)
 		return -EINVAL;

@@ -154,6 +154,10 @@ int kmprof_heap_open(struct inode *inode, struct file *file);
 int kmprof_heap_release(struct inode *inode, struct file *file);
 
 /* debugfs.c: /sys/kernel/debug/kmprof */
+/* Longest token any control file accepts, with its NUL: a u64 in decimal. */
+#define KMPROF_WRITE_MAX	24
+int kmprof_write_token(const char __user *ubuf, size_t count, char *buf,
+		       char **token);
 int kmprof_debugfs_init(void);
 void kmprof_debugfs_exit(void);
 

@@ -19,7 +19,6 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "core.h"
 #include "kmprof_internal.h"
@@ -137,31 +136,18 @@ int kmprof_test_corrupt(struct kmprof_profile *prof, const char *what)
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_test_corrupt);
 
-/* Longest token the test files take, with its NUL. */
-#define KMPROF_TEST_WRITE_MAX	24
-
-static int kmprof_test_token(const char __user *ubuf, size_t count, char *buf)
-{
-	if (!count || count >= KMPROF_TEST_WRITE_MAX)
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	return 0;
-}
-
 static ssize_t kmprof_test_skip_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	char buf[KMPROF_TEST_WRITE_MAX];
+	char buf[KMPROF_WRITE_MAX], *token;
 	long skips;
 	int ret;
 
-	ret = kmprof_test_token(ubuf, count, buf);
+	ret = kmprof_write_token(ubuf, count, buf, &token);
 	if (ret)
 		return ret;
-	if (kstrtol(strstrip(buf), 10, &skips) || skips < 0)
+	if (kstrtol(token, 10, &skips) || skips < 0)
 		return -EINVAL;
 	atomic_long_set(&kmprof_test_skips, skips);
 	return count;
@@ -170,7 +156,7 @@ static ssize_t kmprof_test_skip_write(struct file *file,
 static ssize_t kmprof_test_skip_read(struct file *file, char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
-	char buf[KMPROF_TEST_WRITE_MAX];
+	char buf[KMPROF_WRITE_MAX];
 	int len;
 
 	len = scnprintf(buf, sizeof(buf), "%ld\n",
@@ -189,13 +175,13 @@ static ssize_t kmprof_test_corrupt_write(struct file *file,
 					 const char __user *ubuf, size_t count,
 					 loff_t *ppos)
 {
-	char buf[KMPROF_TEST_WRITE_MAX];
+	char buf[KMPROF_WRITE_MAX], *token;
 	int ret;
 
-	ret = kmprof_test_token(ubuf, count, buf);
+	ret = kmprof_write_token(ubuf, count, buf, &token);
 	if (ret)
 		return ret;
-	ret = kmprof_test_corrupt(kmprof_control_lock(), strstrip(buf));
+	ret = kmprof_test_corrupt(kmprof_control_lock(), token);
 	kmprof_control_unlock();
 	return ret ? ret : count;
 }
