@@ -27,7 +27,15 @@ for name in $(kernel_names stock); do
 	status=$?
 	[ $status = 0 ] || sed 's/^/# /' "$tmp/build.log"
 	result "build_$name" $status
-	test -s "$tmp/tree/kmprof/$version/$kver/x86_64/module/kmprof.ko"
+	# DKMS compresses the module as the kernel's own are when that
+	# kernel's config says so (6.12: xz), which it reads from the
+	# headers installed for it, if any.
+	built=
+	for ko in "$tmp/tree/kmprof/$version/$kver/x86_64/module/kmprof.ko"{,.xz,.zst,.gz}; do
+		[ -s "$ko" ] && built=$ko
+	done
+	[ -n "$built" ] || ls -R "$tmp/tree/kmprof/$version/$kver" | sed 's/^/# /'
+	test -n "$built"
 	result "module_built_for_$kver" $?
 done
 exit $failed
