@@ -65,6 +65,8 @@ CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
 # flush folds per hold of the lock (KMPROF_FLUSH_BATCH, kmod/cycle.c).
 FLUSH_SIZES = [256, 1024] if smoke else [1024, 16384, 65536]
 FLUSH_BATCH = 64
+# Buckets of the heap read (guest-bench.sh): the largest pool, 6.12 only.
+READ_SIZES = [4096] if smoke else [1048576]
 # The workload module's sites, and the size class krealloc() grows from
 # (WORKLOAD_REALLOC_FROM): that object is freed inside.
 SITES = ["kmalloc", "kmalloc_const", "kmalloc_node", "cache_alloc",
@@ -113,6 +115,7 @@ ok = True
 for i in range(0, len(args), 4):
     name, kind, kver, file = args[i:i + 4]
     ns, reserved, flush, problems = {}, {}, {}, []
+    heapread = {}
     rate, truth, sampled, allocinfo = None, {}, {}, {}
     for line in open(file):
         f = line.split()
@@ -126,6 +129,10 @@ for i in range(0, len(args), 4):
                 flush[n] = {"buckets": n, "in_use": buckets,
                             "advance_ns": adv, "flush_ns": fl,
                             "batch_max_ns": batch, "drops": drops}
+            elif len(f) == 6 and f[0] == "heapread":
+                n, records, nbytes, ms, kib = num(f[1:])
+                heapread[n] = {"buckets": n, "records": records,
+                               "bytes": nbytes, "ms": ms, "taken_kib": kib}
             elif len(f) == 2 and f[0] == "rate":
                 rate = int(f[1])
             elif len(f) == 6 and f[0] == "truth":
@@ -162,6 +169,13 @@ for i in range(0, len(args), 4):
             elif flush[n]["in_use"] < n:
                 problems.append("%d buckets asked, %d in use: stacks merged"
                                 % (n, flush[n]["in_use"]))
+        for n in READ_SIZES:
+            if n not in heapread:
+                if smoke or not kver.startswith("6.1."):
+                    problems.append("no heap read of %d buckets" % n)
+            elif heapread[n]["records"] != n:
+                problems.append("heap read of %d buckets: %d records"
+                                % (n, heapread[n]["records"]))
     if rate is None:
         problems.append("no estimates")
     sites = {}
@@ -180,7 +194,8 @@ for i in range(0, len(args), 4):
             "estimates": {"rate": rate, "sites": sites}}
     if kind == "stock":
         kern.update({"ns_per_op": ns, "reserved_bytes": reserved,
-                     "flush": [flush[n] for n in sorted(flush)]})
+                     "flush": [flush[n] for n in sorted(flush)],
+                     "heap_read": [heapread[n] for n in sorted(heapread)]})
     report["kernels"][name] = kern
     if problems:
         ok = False
@@ -228,6 +243,14 @@ for i in range(0, len(args), 4):
                    r["batch_max_ns"] / 1e3,
                    r["flush_ns"] / batches / 1e3 if batches else 0))
         print()
+        for n in sorted(heapread):
+            r = heapread[n]
+            print("%s (%s): heap file of %d buckets: %d records, %.0f MiB "
+                  "of text, read in %.1f s, taking %.0f MiB" %
+                  (name, kver, n, r["records"], r["bytes"] / 2**20,
+                   r["ms"] / 1e3, r["taken_kib"] / 1024))
+        if heapread:
+            print()
     print("%s (%s): in-use bytes of the workload's sites, estimated at rate "
           "%d against the truth; error in sigma (s) and in %%" %
           (name, kver, rate))

@@ -21,36 +21,15 @@ if [ "$KMPROF_BACKEND" != tracepoint ] || [ "$SCALE" = 1 ] ||
 	ktap_finish
 fi
 
-# mem_available: MemAvailable in KiB.
-mem_available() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
-
-# read_all: read the heap file whole, counting its records and bytes, and
-# the least memory available during the read, beside what it was before.
-read_all()
-{
-	before=$(mem_available)
-	least=$before
-	rm -f /tmp/big.fifo
-	mkfifo /tmp/big.fifo
-	grep -c '^[0-9]' /tmp/big.fifo >/tmp/big.count &
-	counter=$!
-	cat "$D/heap" | tee /tmp/big.fifo | wc -c >/tmp/big.bytes &
-	reader=$!
-	start=$(cut -d' ' -f1 /proc/uptime)
-	while kill -0 $reader 2>/dev/null; do
-		now=$(mem_available)
-		[ "$now" -lt "$least" ] && least=$now
-		sleep 1
-	done
-	wait $reader && wait $counter || return 1
-	end=$(cut -d' ' -f1 /proc/uptime)
-	taken=$((before - least))
-	ktap_diag "read $(cat /tmp/big.count) records, $(($(cat /tmp/big.bytes) >> 20)) MiB, in $(echo "$start $end" |
-		awk '{ printf "%.1f", $2 - $1 }') s, taking $((taken >> 10)) MiB"
-}
-
 # memory_not_text: the read took less than a quarter of the text's size.
-memory_not_text() { [ $((taken * 1024 * 4)) -lt "$(cat /tmp/big.bytes)" ]; }
+memory_not_text() { [ $((heap_read_kib * 1024 * 4)) -lt "$heap_read_bytes" ]; }
+
+# read_whole: the whole file, counted and timed.
+read_whole()
+{
+	heap_read_measure || return 1
+	ktap_diag "read $heap_read_records records, $((heap_read_bytes >> 20)) MiB, in $heap_read_ms ms, taking $((heap_read_kib >> 10)) MiB"
+}
 
 ktap_plan 7
 ktap_check load kmprof_load rate=1 max_buckets=$BUCKETS max_depth=64
@@ -58,8 +37,8 @@ ktap_check load_bench insmod "$BENCH_KO"
 ktap_check fill sh -c "echo $BUCKETS >$B/buckets"
 ktap_check pool_full expect_eq buckets_in_use "$(stat_value buckets_in_use)" "$BUCKETS"
 advance
-ktap_check read_whole read_all
-ktap_check every_record expect_eq records "$(cat /tmp/big.count)" "$BUCKETS"
+ktap_check read_whole read_whole
+ktap_check every_record expect_eq records "$heap_read_records" "$BUCKETS"
 ktap_check memory_of_buckets_not_text memory_not_text
 rmmod kmprof_bench
 kmprof_unload

@@ -48,6 +48,36 @@ no_negative()
 	END { exit bad }' "$1"
 }
 
+# heap_read_measure: read the heap file whole, once; set heap_read_records
+# and heap_read_bytes to what it held, heap_read_ms to how long it took and
+# heap_read_kib to the most memory it took (MemAvailable, sampled each
+# second, below what it was before).
+heap_read_measure()
+{
+	local before least now start reader counter
+
+	before=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+	least=$before
+	rm -f /tmp/heap.fifo
+	mkfifo /tmp/heap.fifo
+	grep -c '^[0-9]' /tmp/heap.fifo >/tmp/heap.records &
+	counter=$!
+	start=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
+	cat "$D/heap" | tee /tmp/heap.fifo | wc -c >/tmp/heap.bytes &
+	reader=$!
+	while kill -0 $reader 2>/dev/null; do
+		now=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+		[ "$now" -lt "$least" ] && least=$now
+		sleep 1
+	done
+	wait $reader && wait $counter || return 1
+	heap_read_ms=$(($(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime) - start))
+	heap_read_records=$(cat /tmp/heap.records)
+	heap_read_bytes=$(cat /tmp/heap.bytes)
+	heap_read_kib=$((before - least))
+	rm -f /tmp/heap.fifo /tmp/heap.records /tmp/heap.bytes
+}
+
 # stat_value NAME: one counter of the stats file.
 stat_value() { awk -v n="$1" '$1 == n { print $2 }' "$D/stats"; }
 

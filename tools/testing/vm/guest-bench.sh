@@ -6,7 +6,8 @@
 # instead of kmprof; the memory kmprof reserves; what an advance and a flush
 # cost with 1k to 64k buckets; and how close the estimates are to the
 # workload module's truth. On the debug kernel only the last, beside the
-# exact numbers of /proc/allocinfo (its slab costs would mean nothing). The
+# exact numbers of /proc/allocinfo (its slab costs would mean nothing);
+# on 6.12, one read of the heap file at the largest bucket pool. The
 # sequence of configurations is repeated in passes, so that a slow spell of
 # the host falls on one pass, not on one configuration. The raw results go
 # to the host as the artifact bench.txt, one line each (a configuration has
@@ -16,6 +17,7 @@
 #   <config> workload <ms>                             tmpfs and pipes
 #   reserved <params> <bytes>                          from stats
 #   flush <n> <buckets> <advance ns> <flush ns> <batch ns> <drops>
+#   heapread <n> <records> <bytes> <ms> <KiB>          one read of heap
 #   rate <bytes>                                       of the estimates
 #   truth <function> <allocs> <req> <bytes> <frees>    the workload's own
 #   sampled <function> <inuse objs> <inuse bytes> <alloc objs> <alloc bytes>
@@ -34,15 +36,21 @@ $KMPROF_BENCH
 EOF
 files=$((iters / 20))
 
-# Buckets to flush, and the divisor of the estimate workload's counts.
+# Buckets to flush, buckets of the heap read (the largest pool, on 6.12
+# only: a read of it takes minutes under emulation), and the divisor of
+# the estimate workload's counts.
 if [ "$size" = smoke ]; then
 	flush_sizes="256 1024"
+	read_sizes=4096
 	divisor=64
 elif [ "$SCALE" = 1 ]; then
 	flush_sizes=""
+	read_sizes=""
 	divisor=4
 else
 	flush_sizes="1024 16384 65536"
+	read_sizes=
+	uname -r | grep -q '^6\.1\.' || read_sizes=1048576
 	divisor=1
 fi
 
@@ -121,6 +129,31 @@ flush_cost()
 			}' "$D/stats" >>$out
 		else
 			echo "flush $n failed" >>$out
+		fi
+		kmprof_unload
+	done
+}
+
+# heap_read_cost N...: for each N, a pool of N buckets (the tracepoint
+# backend at rate 1) filled by the bench module's tree of calls, and one
+# read of the whole heap file: its records and bytes, how long it took and
+# the memory it took.
+heap_read_cost()
+{
+	local n
+
+	for n in "$@"; do
+		echo "kmprof-bench: heap read $n" >/dev/kmsg
+		if ! KMPROF_BACKEND=tracepoint kmprof_load rate=1 \
+			max_buckets="$n" max_depth=64; then
+			echo "heapread $n failed to load" >>$out
+			continue
+		fi
+		if echo "$n" >$BENCH_D/buckets && advance && heap_read_measure; then
+			echo "heapread $n $heap_read_records $heap_read_bytes" \
+				"$heap_read_ms $heap_read_kib" >>$out
+		else
+			echo "heapread $n failed" >>$out
 		fi
 		kmprof_unload
 	done
@@ -230,6 +263,7 @@ while [ $pass -lt "${passes:-1}" ]; do
 	fi
 done
 flush_cost $flush_sizes
+heap_read_cost $read_sizes
 rmmod kmprof_bench
 estimates
 # The largest pools the parameters allow; the VM may not have the memory.
