@@ -30,7 +30,9 @@ stock)
 	kver=$(basename "$(dirname "$root")")
 	image=$root/boot/vmlinuz-$kver
 	kdir=$root/usr/src/linux-headers-$kver
+	# make bench reads a heap file of 1M buckets: minutes under TCG.
 	timeout=${KMPROF_VM_TIMEOUT:-600}
+	[ "$mode" = bench ] && timeout=${KMPROF_VM_TIMEOUT:-1800}
 	;;
 debug)
 	kdir=$("$VM_DIR/build-debug-kernel.sh")
