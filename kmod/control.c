@@ -11,7 +11,7 @@
  *   armed), kmprof_disabled_by_warn and kmprof_params. Taken in process
  *   context only: debugfs file operations, the flush and fail-safe work,
  *   module init and exit. A holder may flush, which takes the profile's
- *   ring.flush_mutex inside it, and may arm or disarm the backend.
+ *   cycles.flush_mutex inside it, and may arm or disarm the backend.
  * - kmprof_live: the profile the probe handlers and the periodic advance
  *   record into, or NULL while profiling is off; never NULL while the
  *   backend is armed. Written under kmprof_control_mutex with
@@ -28,11 +28,11 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <linux/seq_file.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
-#include "kmprof_internal.h"
+#include "backend.h"
+#include "control.h"
 
 static DEFINE_MUTEX(kmprof_control_mutex);
 static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
@@ -134,13 +134,14 @@ static int kmprof_set_enabled_locked(bool enabled)
 		return -ENODEV;
 	if (enabled) {
 		kmprof_set_live_locked(true);
-		ret = kmprof_backend->arm(kmprof_params.max_depth, kmprof_floor);
+		ret = kmprof_backend_arm(kmprof_backend, kmprof_params.max_depth,
+					 kmprof_floor);
 		if (ret) {
 			kmprof_set_live_locked(false);
 			return ret;
 		}
 	} else {
-		kmprof_backend->disarm();
+		kmprof_backend_disarm(kmprof_backend);
 		kmprof_set_live_locked(false);
 	}
 	return 0;
@@ -272,21 +273,6 @@ int kmprof_control_advance(void)
 }
 
 /**
- * kmprof_control_enabled() - is profiling on?
- *
- * Context: process context.
- */
-bool kmprof_control_enabled(void)
-{
-	bool enabled;
-
-	mutex_lock(&kmprof_control_mutex);
-	enabled = kmprof_enabled;
-	mutex_unlock(&kmprof_control_mutex);
-	return enabled;
-}
-
-/**
  * kmprof_control_set_enabled() - turn profiling on or off.
  * @enabled: the new state.
  *
@@ -393,105 +379,17 @@ int kmprof_control_reset(void)
 }
 
 /**
- * kmprof_control_show_probes() - the "probes" file.
- * @m: where to print.
+ * kmprof_control_view_locked() - the control's state, for a reader.
+ * @view: filled in.
  *
- * Context: process context; may sleep.
+ * Context: process context, between kmprof_control_lock() and
+ * kmprof_control_unlock(): everything read there is of one profile.
  */
-void kmprof_control_show_probes(struct seq_file *m)
+void kmprof_control_view_locked(struct kmprof_control_view *view)
 {
-	mutex_lock(&kmprof_control_mutex);
-	seq_printf(m, "kmprof probes v%d\n", KMPROF_PROBES_VERSION);
-	seq_printf(m, "backend %s\n", kmprof_backend->name);
-	kmprof_backend->show(m);
-	mutex_unlock(&kmprof_control_mutex);
-}
-
-/**
- * kmprof_hits_sum() - an entry point's calls, summed over the CPUs.
- * @hits: its per-CPU counter, incremented by its handler when hits=1.
- *
- * Context: any.
- * Return: the sum; 0 unless the calls are counted.
- */
-unsigned long kmprof_hits_sum(const unsigned long __percpu *hits)
-{
-	unsigned long sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(hits, cpu);
-	return sum;
-}
-
-/**
- * kmprof_show_entry_point() - one entry point's line of the "probes" file.
- * @m: where to print.
- * @system: printed before @name: "kmem:" for a tracepoint, else "".
- * @name: the function or event.
- * @role: alloc or free (what it reports), or reuse (it retires the object
- *	map's stale entries).
- * @state: armed, disarmed, absent or failed.
- * @hits: its calls, printed as "-" unless counted (hits=1).
- * @missed: the calls it dropped.
- *
- * Context: process context.
- */
-void kmprof_show_entry_point(struct seq_file *m, const char *system,
-			     const char *name, const char *role,
-			     const char *state, unsigned long hits,
-			     unsigned long missed)
-{
-	seq_printf(m, "%s%s %s %s ", system, name, role, state);
-	if (kmprof_hits_on())
-		seq_printf(m, "%lu", hits);
-	else
-		seq_putc(m, '-');
-	seq_printf(m, " %lu\n", missed);
-}
-
-/**
- * kmprof_control_show_events() - the "events" line of the "stats" file.
- * @m: where to print.
- *
- * The allocations the backend saw since the profile was created: its
- * hits, which count each allocation once, so that the record path keeps
- * no second counter. No line unless the hits are counted (hits=1).
- *
- * Context: process context; may sleep.
- */
-void kmprof_control_show_events(struct seq_file *m)
-{
-	unsigned long events;
-
-	if (!kmprof_hits_on())
-		return;
-	mutex_lock(&kmprof_control_mutex);
-	events = kmprof_backend->alloc_hits() - kmprof_events_base;
-	mutex_unlock(&kmprof_control_mutex);
-	seq_printf(m, "events %lu\n", events);
-}
-
-/**
- * kmprof_control_show_backend() - the backend's lines of the "stats" file.
- * @m: where to print.
- *
- * Under kmprof_control_mutex: enabling re-arms the backend, which resets
- * the probes whose misses are read here.
- *
- * Context: process context; may sleep.
- */
-void kmprof_control_show_backend(struct seq_file *m)
-{
-	unsigned long alloc_missed, free_missed;
-	bool by_warn;
-
-	mutex_lock(&kmprof_control_mutex);
-	kmprof_backend->missed(&alloc_missed, &free_missed);
-	by_warn = kmprof_disabled_by_warn;
-	mutex_unlock(&kmprof_control_mutex);
-	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
-	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
-	seq_printf(m, "disabled_by_warn %d\n", by_warn);
-	seq_printf(m, "backend %s\n", kmprof_backend->name);
+	lockdep_assert_held(&kmprof_control_mutex);
+	view->backend = kmprof_backend;
+	view->enabled = kmprof_enabled;
+	view->disabled_by_warn = kmprof_disabled_by_warn;
+	view->events = kmprof_backend->alloc_hits() - kmprof_events_base;
 }

@@ -2,14 +2,18 @@
 /*
  * kmprof - layout of the profile core, shared by its files only.
  *
- * Probe handlers, debugfs and tests go through profile.h; this header is for
- * sampler.c, bucket.c, objmap.c, cycle.c, profile.c and stats.c. The locks
- * named here are described in the notes on locking at the top of profile.c.
+ * Probe handlers, debugfs and tests go through profile.h and record.h; this
+ * header is for sampler.c, bucket.c, objmap.c, cycle.c, profile.c,
+ * stats.c, stack.c and testing.c, and for record.h's inlines. The locks
+ * named here are described in the notes on locking at the top of
+ * profile.c.
  */
 #ifndef KMPROF_CORE_H
 #define KMPROF_CORE_H
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/hash.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -55,6 +59,7 @@ struct kmprof_sampler {
 
 int kmprof_sampler_init(struct kmprof_sampler *sampler, unsigned long rate);
 void kmprof_sampler_free(struct kmprof_sampler *sampler);
+bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 
 /* === Buckets (bucket.c) === */
 
@@ -68,9 +73,9 @@ struct kmprof_bucket {
 	u32 hash;
 	u32 depth;
 	size_t size_class;
-	/* protected by ring.lock; @active also by ring.flush_mutex */
+	/* protected by cycles.lock; @active also by cycles.flush_mutex */
 	struct kmprof_counts active;
-	struct kmprof_counts future[KMPROF_RING_SLOTS];
+	struct kmprof_counts future[KMPROF_CYCLE_SLOTS];
 	unsigned long stack[];
 };
 
@@ -132,9 +137,34 @@ bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 				 struct kmprof_object *old);
 size_t kmprof_objmap_reserved(const struct kmprof_objmap *map);
 
+/* The prefilter's bit of @addr, and the top bits of its chain. */
+static inline u32 kmprof_objmap_hash(const struct kmprof_objmap *map,
+				     unsigned long addr)
+{
+	return hash_long(addr, map->filter_bits);
+}
+
+/**
+ * kmprof_objmap_may_contain() - the prefilter: may @addr be mapped?
+ * @map: the object map.
+ * @addr: an object being freed.
+ *
+ * Reads one bitmap word and nothing else. A false answer is exact for
+ * every object whose insertion finished before this call; an object being
+ * inserted is not yet returned to its caller, so nobody can free it.
+ *
+ * Context: any; no lock.
+ * Return: false if @addr is certainly not mapped.
+ */
+static inline bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
+					     unsigned long addr)
+{
+	return test_bit(kmprof_objmap_hash(map, addr), map->prefilter);
+}
+
 /* === Cycle ring (cycle.c) === */
 
-struct kmprof_ring {
+struct kmprof_cycles {
 	raw_spinlock_t lock;	/* @cycle, @pending, every bucket's records */
 	struct mutex flush_mutex;	/* flush, fold and read of @active */
 	unsigned int cycle;	/* WRITE_ONCE under @lock; READ_ONCE in stats */
@@ -151,10 +181,10 @@ struct kmprof_ring {
 	u64 flush_last_batch_ns; /* its longest batch; under @flush_mutex */
 };
 
-void kmprof_ring_init(struct kmprof_ring *ring);
-void kmprof_ring_add_locked(struct kmprof_ring *ring,
-			    struct kmprof_bucket *bucket, bool is_free,
-			    size_t req_size, size_t alloc_size);
+void kmprof_cycles_init(struct kmprof_cycles *cycles);
+void kmprof_cycle_add_locked(struct kmprof_cycles *cycles,
+			     struct kmprof_bucket *bucket, bool is_free,
+			     size_t req_size, size_t alloc_size);
 
 /* === Counters (stats.c) === */
 
@@ -168,7 +198,7 @@ struct kmprof_profile {
 	struct kmprof_sampler sampler;
 	struct kmprof_buckets buckets;
 	struct kmprof_objmap objects;
-	struct kmprof_ring ring;
+	struct kmprof_cycles cycles;
 	struct kmprof_stats_cpu __percpu *stats;
 	struct kref ref;	/* the owner's, and each open heap file's */
 	/* Set once by the owner before the profile is used; see profile.c. */

@@ -11,7 +11,7 @@
  * cycle arrive only after the next mark termination; the kernel frees
  * explicitly, so both kinds of event take one offset.
  *
- * An advance (C := C + 1, under ring.lock) closes the open slot: it now
+ * An advance (C := C + 1, under cycles.lock) closes the open slot: it now
  * holds exactly the events that happened before the advance. A flush later
  * adds each closed slot into `active`, oldest first, and clears it. Drawn
  * over time, with A for an advance and F for the flush of the slot it
@@ -42,8 +42,8 @@
  *      are slots (C - pending + 1) % 3 .. C % 3, oldest first, so the open
  *      slot (C + 1) % 3 is never one of them.
  *  (b) A slot receives events only while open; a flush or a fold clears a
- *      slot under ring.lock, one bucket batch at a time.
- *  (c) `active` changes only under ring.flush_mutex, in cycle order: a
+ *      slot under cycles.lock, one bucket batch at a time.
+ *  (c) `active` changes only under cycles.flush_mutex, in cycle order: a
  *      reader holding the mutex sees every bucket as of the same advance.
  *  (d) The counter wraps at KMPROF_CYCLE_WRAP, a multiple of 3, so that
  *      C % 3 keeps counting 0, 1, 2, 0 across the wrap (2^32 is not a
@@ -57,12 +57,12 @@
 
 #include "core.h"
 
-/* Buckets folded per hold of ring.lock: bounds the time with IRQs off. */
+/* Buckets folded per hold of cycles.lock: bounds the time with IRQs off. */
 #define KMPROF_FLUSH_BATCH	64
 
-static unsigned int kmprof_ring_open_slot(const struct kmprof_ring *ring)
+static unsigned int kmprof_cycle_open_slot(const struct kmprof_cycles *cycles)
 {
-	return (ring->cycle + 1) % KMPROF_RING_SLOTS;
+	return (cycles->cycle + 1) % KMPROF_CYCLE_SLOTS;
 }
 
 static void kmprof_counts_add(struct kmprof_counts *to,
@@ -77,26 +77,26 @@ static void kmprof_counts_add(struct kmprof_counts *to,
 }
 
 /**
- * kmprof_ring_add_locked() - account one event in the open slot.
- * @ring: the ring.
+ * kmprof_cycle_add_locked() - account one event in the open slot.
+ * @cycles: the ring.
  * @bucket: the bucket of the object.
  * @is_free: false for an allocation, true for a free.
  * @req_size: bytes requested for the object.
  * @alloc_size: bytes allocated for it.
  *
- * The caller holding ring->lock is what makes the event and an advance
+ * The caller holding cycles->lock is what makes the event and an advance
  * ordered: the event belongs to the cycle the counter reads now.
  *
- * Context: any context but NMI; caller holds ring->lock.
+ * Context: any context but NMI; caller holds cycles->lock.
  */
-void kmprof_ring_add_locked(struct kmprof_ring *ring,
-			    struct kmprof_bucket *bucket, bool is_free,
-			    size_t req_size, size_t alloc_size)
+void kmprof_cycle_add_locked(struct kmprof_cycles *cycles,
+			     struct kmprof_bucket *bucket, bool is_free,
+			     size_t req_size, size_t alloc_size)
 {
 	struct kmprof_counts *slot;
 
-	lockdep_assert_held(&ring->lock);
-	slot = &bucket->future[kmprof_ring_open_slot(ring)];
+	lockdep_assert_held(&cycles->lock);
+	slot = &bucket->future[kmprof_cycle_open_slot(cycles)];
 	if (is_free) {
 		slot->frees++;
 		slot->free_req_bytes += req_size;
@@ -109,17 +109,17 @@ void kmprof_ring_add_locked(struct kmprof_ring *ring,
 }
 
 /*
- * How long a section of ring.lock has held it, with IRQs off, since @start;
+ * How long a section of cycles.lock has held it, with IRQs off, since @start;
  * raises *@max to it. Advances and flush batches time themselves for the
  * stats file, the record path does not. The clock is the NMI-safe one:
  * an advance may come from any context.
  */
-static u64 kmprof_ring_held_locked(struct kmprof_ring *ring, u64 start,
-				   u64 *max)
+static u64 kmprof_cycle_held_locked(struct kmprof_cycles *cycles, u64 start,
+				    u64 *max)
 {
 	u64 held = ktime_get_mono_fast_ns() - start;
 
-	lockdep_assert_held(&ring->lock);
+	lockdep_assert_held(&cycles->lock);
 	/* Pairs with READ_ONCE in kmprof_stats_read(). */
 	if (held > *max)
 		WRITE_ONCE(*max, held);
@@ -128,28 +128,28 @@ static u64 kmprof_ring_held_locked(struct kmprof_ring *ring, u64 start,
 
 static int __kmprof_cycle_advance(struct kmprof_profile *prof)
 {
-	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_cycles *cycles = &prof->cycles;
 	unsigned long flags;
 	int ret = 0;
 	u64 start;
 
-	raw_spin_lock_irqsave(&ring->lock, flags);
+	raw_spin_lock_irqsave(&cycles->lock, flags);
 	start = ktime_get_mono_fast_ns();
 	/* Invariant (a): the next open slot would still hold cycle C - 1. */
-	if (ring->pending >= KMPROF_RING_SLOTS) {
+	if (cycles->pending >= KMPROF_CYCLE_SLOTS) {
 		ret = -EIO;
-	} else if (ring->pending == KMPROF_RING_SLOTS - 1) {
+	} else if (cycles->pending == KMPROF_CYCLE_SLOTS - 1) {
 		ret = -EBUSY;
 	} else {
 		/* Invariant (d). Pairs with READ_ONCE in kmprof_stats_read(). */
-		WRITE_ONCE(ring->cycle, (ring->cycle + 1) % KMPROF_CYCLE_WRAP);
-		ring->pending++;
+		WRITE_ONCE(cycles->cycle, (cycles->cycle + 1) % KMPROF_CYCLE_WRAP);
+		cycles->pending++;
 		/* Pairs with READ_ONCE in kmprof_stats_read(). */
-		WRITE_ONCE(ring->advance_last_ns,
-			   kmprof_ring_held_locked(ring, start,
-						   &ring->advance_max_ns));
+		WRITE_ONCE(cycles->advance_last_ns,
+			   kmprof_cycle_held_locked(cycles, start,
+						    &cycles->advance_max_ns));
 	}
-	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	raw_spin_unlock_irqrestore(&cycles->lock, flags);
 	if (ret == -EIO)
 		kmprof_profile_broken(prof, "more than 2 cycles pending");
 	return ret;
@@ -164,7 +164,7 @@ static int __kmprof_cycle_advance(struct kmprof_profile *prof)
  * publish them. O(1); does not flush.
  *
  * Context: any context but NMI (a timer, a probe, hardirq); takes
- * ring.lock.
+ * cycles.lock.
  * Return: 0, -EBUSY (counted in KMPROF_STAT_SKIPPED_ADVANCES) if two
  * closed cycles still wait for their flush, or -EIO if the ring is broken.
  */
@@ -187,18 +187,18 @@ static bool kmprof_counts_negative(const struct kmprof_counts *c)
 
 /*
  * Fold one slot of every bucket into active, KMPROF_FLUSH_BATCH buckets per
- * hold of ring.lock. The bucket count is read again for every batch: a
+ * hold of cycles.lock. The bucket count is read again for every batch: a
  * bucket created meanwhile may hold events of @slot if it was open then.
  * *@batch_max is raised to the longest hold. A bucket whose published
  * in-use would go negative is left as it was, and the profile reported
  * broken.
  */
-static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
-				  unsigned int slot, u64 *batch_max)
+static void kmprof_cycle_fold_slot(struct kmprof_profile *prof,
+				   unsigned int slot, u64 *batch_max)
 {
 	struct kmprof_counts sum;
 	bool negative = false;
-	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_cycles *cycles = &prof->cycles;
 	struct kmprof_bucket *bucket;
 	struct kmprof_counts *from;
 	unsigned int index = 0, end;
@@ -206,12 +206,12 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 	bool published;
 	u64 start, held;
 
-	lockdep_assert_held(&ring->flush_mutex);
+	lockdep_assert_held(&cycles->flush_mutex);
 	while (index < kmprof_buckets_count(&prof->buckets)) {
 		published = false;
 		end = min(index + KMPROF_FLUSH_BATCH,
 			  kmprof_buckets_count(&prof->buckets));
-		raw_spin_lock_irqsave(&ring->lock, flags);
+		raw_spin_lock_irqsave(&cycles->lock, flags);
 		start = ktime_get_mono_fast_ns();
 		for (; index < end; index++) {
 			bucket = kmprof_bucket_at(&prof->buckets, index);
@@ -229,9 +229,9 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 			published = true;
 		}
 		if (published)
-			ring->published = true;
-		held = kmprof_ring_held_locked(ring, start, &ring->batch_max_ns);
-		raw_spin_unlock_irqrestore(&ring->lock, flags);
+			cycles->published = true;
+		held = kmprof_cycle_held_locked(cycles, start, &cycles->batch_max_ns);
+		raw_spin_unlock_irqrestore(&cycles->lock, flags);
 		*batch_max = max(*batch_max, held);
 		cond_resched();
 	}
@@ -246,7 +246,7 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
  *
  * With @info, for a read: fills it in and returns the slot the read must
  * fold besides (the open slot, while nothing was ever published), or
- * KMPROF_RING_SLOTS for none, both under the same hold of ring.lock that
+ * KMPROF_CYCLE_SLOTS for none, both under the same hold of cycles.lock that
  * found no closed cycle left. Read apart, an advance in between would
  * close that slot unflushed, and a fold of the next one alone could
  * publish a free without its allocation.
@@ -254,53 +254,53 @@ static void kmprof_ring_fold_slot(struct kmprof_profile *prof,
 static unsigned int kmprof_cycle_flush_locked(struct kmprof_profile *prof,
 					      struct kmprof_cycle_info *info)
 {
-	struct kmprof_ring *ring = &prof->ring;
-	unsigned int slot = KMPROF_RING_SLOTS;
+	struct kmprof_cycles *cycles = &prof->cycles;
+	unsigned int slot = KMPROF_CYCLE_SLOTS;
 	u64 start = ktime_get_ns();
 	bool flushed = false;
 	u64 batch_max = 0;
 	unsigned long flags;
 
-	lockdep_assert_held(&ring->flush_mutex);
+	lockdep_assert_held(&cycles->flush_mutex);
 	for (;;) {
-		raw_spin_lock_irqsave(&ring->lock, flags);
-		if (!ring->pending || ring->pending >= KMPROF_RING_SLOTS)
+		raw_spin_lock_irqsave(&cycles->lock, flags);
+		if (!cycles->pending || cycles->pending >= KMPROF_CYCLE_SLOTS)
 			break;
 		/*
 		 * Invariant (a): the oldest closed slot is C - pending + 1.
 		 * An advance raises C and pending together, so it stays the
 		 * same while the lock is dropped, and only we lower pending.
 		 */
-		slot = (ring->cycle + KMPROF_RING_SLOTS + 1 - ring->pending) %
-		       KMPROF_RING_SLOTS;
-		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		slot = (cycles->cycle + KMPROF_CYCLE_SLOTS + 1 - cycles->pending) %
+		       KMPROF_CYCLE_SLOTS;
+		raw_spin_unlock_irqrestore(&cycles->lock, flags);
 
-		kmprof_ring_fold_slot(prof, slot, &batch_max);
+		kmprof_cycle_fold_slot(prof, slot, &batch_max);
 
-		raw_spin_lock_irqsave(&ring->lock, flags);
-		ring->pending--;
-		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		raw_spin_lock_irqsave(&cycles->lock, flags);
+		cycles->pending--;
+		raw_spin_unlock_irqrestore(&cycles->lock, flags);
 		kmprof_stat_inc(prof, KMPROF_STAT_FLUSHES);
 		flushed = true;
 	}
-	slot = KMPROF_RING_SLOTS;
+	slot = KMPROF_CYCLE_SLOTS;
 	if (info) {
-		if (!ring->published)
-			slot = kmprof_ring_open_slot(ring);
-		info->cycle = ring->cycle;
-		info->pending = ring->pending;
+		if (!cycles->published)
+			slot = kmprof_cycle_open_slot(cycles);
+		info->cycle = cycles->cycle;
+		info->pending = cycles->pending;
 		info->time_ns = ktime_get_real_ns();
 	}
-	if (ring->pending >= KMPROF_RING_SLOTS) {
-		raw_spin_unlock_irqrestore(&ring->lock, flags);
+	if (cycles->pending >= KMPROF_CYCLE_SLOTS) {
+		raw_spin_unlock_irqrestore(&cycles->lock, flags);
 		kmprof_profile_broken(prof, "more than 2 cycles pending");
-		return KMPROF_RING_SLOTS;
+		return KMPROF_CYCLE_SLOTS;
 	}
-	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	raw_spin_unlock_irqrestore(&cycles->lock, flags);
 	if (flushed) {
 		/* Both pair with READ_ONCE in kmprof_stats_read(). */
-		WRITE_ONCE(ring->flush_last_ns, ktime_get_ns() - start);
-		WRITE_ONCE(ring->flush_last_batch_ns, batch_max);
+		WRITE_ONCE(cycles->flush_last_ns, ktime_get_ns() - start);
+		WRITE_ONCE(cycles->flush_last_batch_ns, batch_max);
 	}
 	return slot;
 }
@@ -309,19 +309,19 @@ static unsigned int kmprof_cycle_flush_locked(struct kmprof_profile *prof,
  * kmprof_cycle_flush() - publish every closed cycle.
  * @prof: the profile.
  *
- * Walks the buckets in batches of KMPROF_FLUSH_BATCH, dropping ring.lock
+ * Walks the buckets in batches of KMPROF_FLUSH_BATCH, dropping cycles.lock
  * and calling cond_resched() between batches. Events keep being recorded
  * meanwhile; advances too, up to the ring's capacity. The stats file shows
  * how long the last flush and its longest batch took, and the longest
  * batch of all.
  *
- * Context: process context; may sleep (takes ring.flush_mutex).
+ * Context: process context; may sleep (takes cycles.flush_mutex).
  */
 void kmprof_cycle_flush(struct kmprof_profile *prof)
 {
-	mutex_lock(&prof->ring.flush_mutex);
+	mutex_lock(&prof->cycles.flush_mutex);
 	kmprof_cycle_flush_locked(prof, NULL);
-	mutex_unlock(&prof->ring.flush_mutex);
+	mutex_unlock(&prof->cycles.flush_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_flush);
 
@@ -351,18 +351,18 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_advance_wait);
  * @prof: the profile.
  * @info: filled in.
  *
- * Context: any context but NMI; takes ring.lock.
+ * Context: any context but NMI; takes cycles.lock.
  */
 void kmprof_cycle_get(struct kmprof_profile *prof,
 		      struct kmprof_cycle_info *info)
 {
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&prof->ring.lock, flags);
-	info->cycle = prof->ring.cycle;
-	info->pending = prof->ring.pending;
+	raw_spin_lock_irqsave(&prof->cycles.lock, flags);
+	info->cycle = prof->cycles.cycle;
+	info->pending = prof->cycles.pending;
 	info->time_ns = ktime_get_real_ns();
-	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+	raw_spin_unlock_irqrestore(&prof->cycles.lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
 
@@ -379,7 +379,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
  * folded into `active` too, so that a profile is not empty just because no
  * snapshot was taken: this read then acts as the first snapshot.
  *
- * The walk holds ring.flush_mutex, so `active` cannot change under it
+ * The walk holds cycles.flush_mutex, so `active` cannot change under it
  * (invariant (c)): @fn sees all buckets as of the same cycle, the one
  * @info names.
  *
@@ -389,7 +389,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_get);
 int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 			void *arg, struct kmprof_cycle_info *info)
 {
-	struct kmprof_ring *ring = &prof->ring;
+	struct kmprof_cycles *cycles = &prof->cycles;
 	struct kmprof_cycle_info fixed;
 	struct kmprof_bucket_view view;
 	struct kmprof_bucket *bucket;
@@ -398,7 +398,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	u64 batch_max = 0;
 	int ret = 0;
 
-	mutex_lock(&ring->flush_mutex);
+	mutex_lock(&cycles->flush_mutex);
 	slot = kmprof_cycle_flush_locked(prof, &fixed);
 	kmprof_test_point(prof, KMPROF_TEST_READ_FLUSHED);
 	/*
@@ -407,8 +407,8 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 	 * flush publishes the rest. Only @slot is folded, never the slot the
 	 * advance opens.
 	 */
-	if (slot < KMPROF_RING_SLOTS)
-		kmprof_ring_fold_slot(prof, slot, &batch_max);
+	if (slot < KMPROF_CYCLE_SLOTS)
+		kmprof_cycle_fold_slot(prof, slot, &batch_max);
 
 	count = kmprof_buckets_count(&prof->buckets);
 	for (index = 0; index < count && !ret; index++) {
@@ -423,7 +423,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 		ret = fn(arg, &view);
 		cond_resched();
 	}
-	mutex_unlock(&ring->flush_mutex);
+	mutex_unlock(&cycles->flush_mutex);
 	if (info)
 		*info = fixed;
 	return ret;
@@ -431,23 +431,23 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_read);
 
 /**
- * kmprof_ring_init() - an empty ring at cycle 0.
- * @ring: the ring to set up.
+ * kmprof_cycles_init() - an empty ring at cycle 0.
+ * @cycles: the ring to set up.
  *
  * Context: any.
  */
-void kmprof_ring_init(struct kmprof_ring *ring)
+void kmprof_cycles_init(struct kmprof_cycles *cycles)
 {
-	raw_spin_lock_init(&ring->lock);
-	mutex_init(&ring->flush_mutex);
-	ring->cycle = 0;
-	ring->pending = 0;
-	ring->published = false;
-	ring->advance_last_ns = 0;
-	ring->advance_max_ns = 0;
-	ring->batch_max_ns = 0;
-	ring->flush_last_ns = 0;
-	ring->flush_last_batch_ns = 0;
+	raw_spin_lock_init(&cycles->lock);
+	mutex_init(&cycles->flush_mutex);
+	cycles->cycle = 0;
+	cycles->pending = 0;
+	cycles->published = false;
+	cycles->advance_last_ns = 0;
+	cycles->advance_max_ns = 0;
+	cycles->batch_max_ns = 0;
+	cycles->flush_last_ns = 0;
+	cycles->flush_last_batch_ns = 0;
 }
 
 #ifdef KMPROF_TEST
@@ -469,12 +469,12 @@ int kmprof_cycle_test_set(struct kmprof_profile *prof, unsigned int cycle)
 
 	if (cycle >= KMPROF_CYCLE_WRAP)
 		return -EINVAL;
-	raw_spin_lock_irqsave(&prof->ring.lock, flags);
-	if (prof->ring.pending || kmprof_buckets_count(&prof->buckets))
+	raw_spin_lock_irqsave(&prof->cycles.lock, flags);
+	if (prof->cycles.pending || kmprof_buckets_count(&prof->buckets))
 		ret = -EBUSY;
 	else
-		WRITE_ONCE(prof->ring.cycle, cycle);
-	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+		WRITE_ONCE(prof->cycles.cycle, cycle);
+	raw_spin_unlock_irqrestore(&prof->cycles.lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_cycle_test_set);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the debugfs interface, /sys/kernel/debug/kmprof/; the files and
- * their formats are listed in include/kmprof.h.
+ * kmprof - the debugfs interface, /sys/kernel/debug/kmprof/: the files,
+ * and the parsing of what is written to them; what they show comes from
+ * the output layer (report.c). The files and their formats are listed in
+ * include/kmprof.h.
  *
  * Every file is root only (0400 or 0600): the profile holds raw kernel
  * addresses. A write is one token: it is copied (bounded), stripped of
@@ -18,9 +20,13 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include <kmprof.h>
 #include <kmprof_heap.h>
 
-#include "kmprof_internal.h"
+#include "control.h"
+#include "debugfs.h"
+#include "report.h"
+#include "testing.h"
 
 static struct dentry *kmprof_debugfs_dir;
 
@@ -75,53 +81,49 @@ static int kmprof_write_one(struct file *file, const char __user *ubuf,
 	return ret;
 }
 
-/* === stats === */
+/* === stats and probes: read only === */
 
-static int kmprof_stats_show(struct seq_file *m, void *unused)
+static int kmprof_stats_open(struct inode *inode, struct file *file)
 {
-	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
-	kmprof_control_show_events(m);
-	kmprof_stats_print(kmprof_control_lock(), m);
-	kmprof_control_unlock();
-	kmprof_control_show_backend(m);
-	return 0;
+	return single_open(file, kmprof_report_stats, NULL);
 }
-DEFINE_SHOW_ATTRIBUTE(kmprof_stats);
 
-/* === probes === */
+static const struct file_operations kmprof_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
-static int kmprof_probes_file_show(struct seq_file *m, void *unused)
+static int kmprof_probes_open(struct inode *inode, struct file *file)
 {
-	kmprof_control_show_probes(m);
-	return 0;
+	return single_open(file, kmprof_report_probes, NULL);
 }
-DEFINE_SHOW_ATTRIBUTE(kmprof_probes_file);
+
+static const struct file_operations kmprof_probes_fops = {
+	.owner = THIS_MODULE,
+	.open = kmprof_probes_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 /* === heap === */
 
 static const struct file_operations kmprof_heap_fops = {
 	.owner = THIS_MODULE,
-	.open = kmprof_heap_open,
+	.open = kmprof_report_heap_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.release = kmprof_heap_release,
+	.release = kmprof_report_heap_release,
 };
 
 /* === cycle === */
 
-static int kmprof_cycle_show(struct seq_file *m, void *unused)
-{
-	struct kmprof_cycle_info info;
-
-	kmprof_cycle_get(kmprof_control_lock(), &info);
-	kmprof_control_unlock();
-	seq_printf(m, "cycle %u pending %u\n", info.cycle, info.pending);
-	return 0;
-}
-
 static int kmprof_cycle_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, kmprof_cycle_show, NULL);
+	return single_open(file, kmprof_report_cycle, NULL);
 }
 
 static ssize_t kmprof_cycle_write(struct file *file, const char __user *ubuf,
@@ -146,16 +148,9 @@ static const struct file_operations kmprof_cycle_fops = {
 
 /* === rate === */
 
-static int kmprof_rate_show(struct seq_file *m, void *unused)
-{
-	seq_printf(m, "%lu\n", kmprof_sampler_rate(kmprof_control_lock()));
-	kmprof_control_unlock();
-	return 0;
-}
-
 static int kmprof_rate_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, kmprof_rate_show, NULL);
+	return single_open(file, kmprof_report_rate, NULL);
 }
 
 static ssize_t kmprof_rate_write(struct file *file, const char __user *ubuf,
@@ -186,15 +181,9 @@ static const struct file_operations kmprof_rate_fops = {
 
 /* === enable === */
 
-static int kmprof_enable_show(struct seq_file *m, void *unused)
-{
-	seq_printf(m, "%d\n", kmprof_control_enabled());
-	return 0;
-}
-
 static int kmprof_enable_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, kmprof_enable_show, NULL);
+	return single_open(file, kmprof_report_enable, NULL);
 }
 
 static ssize_t kmprof_enable_write(struct file *file, const char __user *ubuf,
@@ -262,7 +251,7 @@ int kmprof_debugfs_init(void)
 		return -ENODEV;
 	}
 	debugfs_create_file("stats", 0400, dir, NULL, &kmprof_stats_fops);
-	debugfs_create_file("probes", 0400, dir, NULL, &kmprof_probes_file_fops);
+	debugfs_create_file("probes", 0400, dir, NULL, &kmprof_probes_fops);
 	debugfs_create_file(KMPROF_HEAP_FILE, 0400, dir, NULL,
 			    &kmprof_heap_fops);
 	debugfs_create_file("cycle", 0600, dir, NULL, &kmprof_cycle_fops);

@@ -13,7 +13,9 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
-#include "kmprof_internal.h"
+#include "backend.h"
+#include "control.h"
+#include "debugfs.h"
 
 static unsigned long rate = KMPROF_RATE_DEFAULT;
 module_param(rate, ulong, 0444);
@@ -47,9 +49,6 @@ static const struct kmprof_backend *const kmprof_backends[] = {
 static bool hits;
 module_param(hits, bool, 0444);
 MODULE_PARM_DESC(hits, "Count the calls of each entry point (the probes file's hits, the stats file's events)");
-
-/* hits=1: the handlers count their calls. Set at load, before arming. */
-DEFINE_STATIC_KEY_FALSE(kmprof_hits_counted);
 
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;

@@ -24,7 +24,7 @@
 #include <linux/log2.h>
 #include <linux/vmalloc.h>
 
-#include "record.h"
+#include "core.h"
 
 /* Filter bits per chain (per object at capacity): false positives <= 1/8. */
 #define KMPROF_FILTER_SHIFT	3

@@ -19,16 +19,16 @@
  *   the writers of its prefilter bitmap. Taken by kmprof_record_alloc() and
  *   by kmprof_record_free() or kmprof_record_reuse() when the prefilter
  *   says the address may be mapped. Readers of the prefilter take no lock.
- * - ring.lock: protects the cycle counter, the number of pending flushes
+ * - cycles.lock: protects the cycle counter, the number of pending flushes
  *   and every bucket's records (active and future[]). Taken by the record
  *   path (nested in objects.lock), by kmprof_cycle_advance() from any
  *   context, and by flush, fold and read in process context for one batch
  *   of KMPROF_FLUSH_BATCH buckets at a time.
- * - ring.flush_mutex: serialises flushes and reads, so that `active` only
- *   changes under it. Process context only; taken before ring.lock.
+ * - cycles.flush_mutex: serialises flushes and reads, so that `active` only
+ *   changes under it. Process context only; taken before cycles.lock.
  *
  * Nesting order: objects.lock -> buckets.insert_lock, objects.lock ->
- * ring.lock, and ring.flush_mutex -> ring.lock.
+ * cycles.lock, and cycles.flush_mutex -> cycles.lock.
  *
  * No lock is taken in NMI context: nothing allocates there, and an
  * advance comes from process context or a timer.
@@ -118,7 +118,7 @@ struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&prof->ref);
 	prof->on_broken = on_broken;
-	kmprof_ring_init(&prof->ring);
+	kmprof_cycles_init(&prof->cycles);
 	prof->stats = alloc_percpu(struct kmprof_stats_cpu);
 	if (!prof->stats)
 		goto nomem;
@@ -146,7 +146,7 @@ static void kmprof_profile_release(struct kref *ref)
 	kmprof_buckets_free(&prof->buckets);
 	kmprof_sampler_free(&prof->sampler);
 	free_percpu(prof->stats);
-	mutex_destroy(&prof->ring.flush_mutex);
+	mutex_destroy(&prof->cycles.flush_mutex);
 	kfree(prof);
 }
 
@@ -272,7 +272,7 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  *
  * Context: any context but NMI, preemption disabled or not; never sleeps,
  * never allocates. Takes objects.lock, buckets.insert_lock (on a new
- * bucket) and ring.lock.
+ * bucket) and cycles.lock.
  */
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
@@ -298,14 +298,14 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 					    req_size, alloc_size);
 	else if (result == KMPROF_STAT_SAMPLES)
 		result = KMPROF_STAT_DROPS_BUCKET;
-	raw_spin_lock(&prof->ring.lock);
+	raw_spin_lock(&prof->cycles.lock);
 	if (stale)
-		kmprof_ring_add_locked(&prof->ring, old.bucket, true,
-				       old.req_size, old.alloc_size);
+		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
+					old.req_size, old.alloc_size);
 	if (bucket)
-		kmprof_ring_add_locked(&prof->ring, bucket, false, req_size,
-				       alloc_size);
-	raw_spin_unlock(&prof->ring.lock);
+		kmprof_cycle_add_locked(&prof->cycles, bucket, false, req_size,
+					alloc_size);
+	raw_spin_unlock(&prof->cycles.lock);
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
 
 	if (stale)
@@ -324,10 +324,10 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
 	raw_spin_lock_irqsave(&prof->objects.lock, flags);
 	mapped = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
 	if (mapped) {
-		raw_spin_lock(&prof->ring.lock);
-		kmprof_ring_add_locked(&prof->ring, old.bucket, true,
-				       old.req_size, old.alloc_size);
-		raw_spin_unlock(&prof->ring.lock);
+		raw_spin_lock(&prof->cycles.lock);
+		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
+					old.req_size, old.alloc_size);
+		raw_spin_unlock(&prof->cycles.lock);
 	}
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
 	return mapped;
@@ -341,7 +341,7 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
  * The slow half of kmprof_record_free() (record.h).
  *
  * Context: any context but NMI; never sleeps, never allocates. Takes
- * objects.lock and ring.lock.
+ * objects.lock and cycles.lock.
  */
 void kmprof_record_free_mapped(struct kmprof_profile *prof, unsigned long addr)
 {
@@ -362,7 +362,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_record_free_mapped);
  * free accounted now, and a lost free counted.
  *
  * Context: any context but NMI; never sleeps, never allocates. Takes
- * objects.lock and ring.lock.
+ * objects.lock and cycles.lock.
  */
 void kmprof_record_reuse_mapped(struct kmprof_profile *prof, unsigned long addr)
 {

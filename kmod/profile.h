@@ -117,7 +117,7 @@ enum kmprof_stat {
 	KMPROF_STAT_OBJECTS,		/* objects in the object map */
 	KMPROF_STAT_CYCLE,		/* the cycle counter */
 	KMPROF_STAT_RESERVED_BYTES,	/* memory reserved for the pools */
-	KMPROF_STAT_ADVANCE_LAST_NS,	/* ring.lock held by the last advance */
+	KMPROF_STAT_ADVANCE_LAST_NS,	/* cycles.lock held by the last advance */
 	KMPROF_STAT_ADVANCE_MAX_NS,	/* the longest advance so far */
 	KMPROF_STAT_FLUSH_LAST_NS,	/* the last flush, from start to end */
 	KMPROF_STAT_FLUSH_LAST_BATCH_NS, /* its longest batch, IRQs off */
@@ -128,8 +128,8 @@ enum kmprof_stat {
 #define KMPROF_STAT_FIRST_LEVEL	KMPROF_STAT_BUCKETS
 
 /* Cycles are counted modulo this; a multiple of the 3 ring slots. */
-#define KMPROF_RING_SLOTS	3
-#define KMPROF_CYCLE_WRAP	(KMPROF_RING_SLOTS * (1U << 30))
+#define KMPROF_CYCLE_SLOTS	3
+#define KMPROF_CYCLE_WRAP	(KMPROF_CYCLE_SLOTS * (1U << 30))
 
 /**
  * typedef kmprof_broken_fn - told that a profile broke an invariant.
@@ -177,7 +177,5 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 /* stats.c: counters */
 extern const char *const kmprof_stat_names[KMPROF_STAT_COUNT];
 void kmprof_stats_read(struct kmprof_profile *prof, u64 *values);
-struct seq_file;
-void kmprof_stats_print(struct kmprof_profile *prof, struct seq_file *m);
 
 #endif /* KMPROF_PROFILE_H */

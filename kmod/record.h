@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kmprof - the record path's two checks that run on every slab event,
- * inline in the backends' handlers: the sampler's countdown and the object
- * map's prefilter. Their rare outcomes (a sample, a possibly sampled free)
- * call into the core out of line.
+ * kmprof - the record path's inlines, the checks that run on every
+ * allocator event in the backends' handlers: the sampler's countdown and
+ * the object map's prefilter (both in core.h). Their rare outcomes (a
+ * sample, a possibly sampled free or reused address) call into the core
+ * out of line.
  *
- * For the backends and the KUnit suites; the layouts come from core.h.
+ * For the backends and the KUnit suites.
  */
 #ifndef KMPROF_RECORD_H
 #define KMPROF_RECORD_H
 
-#include <linux/bitops.h>
 #include <linux/compiler.h>
-#include <linux/hash.h>
 #include <linux/percpu.h>
 
 #include "core.h"
@@ -23,9 +22,6 @@
  * hardirq, NMI) each counting it down cannot overflow the countdown.
  */
 #define KMPROF_SIZE_CLAMP	(LONG_MAX >> 4)
-
-/* sampler.c */
-bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 
 /**
  * kmprof_sample_due() - count an allocation down; has the countdown run out?
@@ -88,31 +84,6 @@ static inline bool kmprof_sample(struct kmprof_profile *prof, size_t size)
 	return kmprof_sample_due(prof, size) && kmprof_sample_draw(prof, size);
 }
 
-/* objmap.c */
-static inline u32 kmprof_objmap_hash(const struct kmprof_objmap *map,
-				     unsigned long addr)
-{
-	return hash_long(addr, map->filter_bits);
-}
-
-/**
- * kmprof_objmap_may_contain() - the prefilter: may @addr be mapped?
- * @map: the object map.
- * @addr: an object being freed.
- *
- * Reads one bitmap word and nothing else. A false answer is exact for
- * every object whose insertion finished before this call; an object being
- * inserted is not yet returned to its caller, so nobody can free it.
- *
- * Context: any; no lock.
- * Return: false if @addr is certainly not mapped.
- */
-static inline bool kmprof_objmap_may_contain(const struct kmprof_objmap *map,
-					     unsigned long addr)
-{
-	return test_bit(kmprof_objmap_hash(map, addr), map->prefilter);
-}
-
 /* profile.c */
 void kmprof_record_free_mapped(struct kmprof_profile *prof,
 			       unsigned long addr);
@@ -128,7 +99,7 @@ void kmprof_record_reuse_mapped(struct kmprof_profile *prof,
  * one word of the prefilter and returns.
  *
  * Context: any context but NMI; never sleeps, never allocates. Takes
- * objects.lock and ring.lock only if the prefilter cannot rule @addr out.
+ * objects.lock and cycles.lock only if the prefilter cannot rule @addr out.
  */
 static inline void kmprof_record_free(struct kmprof_profile *prof,
 				      unsigned long addr)
@@ -150,7 +121,7 @@ static inline void kmprof_record_free(struct kmprof_profile *prof,
  * handed out again. The common case reads one word of the prefilter.
  *
  * Context: any context but NMI; never sleeps, never allocates. Takes
- * objects.lock and ring.lock only if the prefilter cannot rule @addr out.
+ * objects.lock and cycles.lock only if the prefilter cannot rule @addr out.
  */
 static inline void kmprof_record_reuse(struct kmprof_profile *prof,
 				       unsigned long addr)

@@ -18,7 +18,7 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 
-#include "record.h"
+#include "core.h"
 
 /* Bits of randomness in one draw: u = q / 2^26, q in [1, 2^26] (as Go). */
 #define KMPROF_DRAW_BITS	26

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the counters of a profile and their text form.
+ * kmprof - the counters of a profile (report.c prints them).
  *
  * Event counters are per CPU (a probe handler bumps one without sharing a
  * cache line with other CPUs) and summed when read; levels (buckets and
@@ -9,7 +9,6 @@
  */
 
 #include <linux/build_bug.h>
-#include <linux/seq_file.h>
 
 #include "core.h"
 
@@ -46,7 +45,7 @@ static_assert(ARRAY_SIZE(kmprof_stat_names) == KMPROF_STAT_COUNT);
  */
 void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 {
-	const struct kmprof_ring *ring = &prof->ring;
+	const struct kmprof_cycles *cycles = &prof->cycles;
 	int item, cpu;
 
 	for (item = 0; item < KMPROF_STAT_FIRST_LEVEL; item++) {
@@ -58,7 +57,7 @@ void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 	/* Pairs with WRITE_ONCE() in objmap.c. */
 	values[KMPROF_STAT_OBJECTS] = READ_ONCE(prof->objects.nr_used);
 	/* Pairs with WRITE_ONCE() in __kmprof_cycle_advance(). */
-	values[KMPROF_STAT_CYCLE] = READ_ONCE(prof->ring.cycle);
+	values[KMPROF_STAT_CYCLE] = READ_ONCE(prof->cycles.cycle);
 	values[KMPROF_STAT_RESERVED_BYTES] =
 		sizeof(*prof) +
 		(sizeof(struct kmprof_stats_cpu) +
@@ -66,28 +65,11 @@ void kmprof_stats_read(struct kmprof_profile *prof, u64 *values)
 		kmprof_buckets_reserved(&prof->buckets) +
 		kmprof_objmap_reserved(&prof->objects);
 	/* Each pairs with a WRITE_ONCE() in cycle.c. */
-	values[KMPROF_STAT_ADVANCE_LAST_NS] = READ_ONCE(ring->advance_last_ns);
-	values[KMPROF_STAT_ADVANCE_MAX_NS] = READ_ONCE(ring->advance_max_ns);
-	values[KMPROF_STAT_FLUSH_LAST_NS] = READ_ONCE(ring->flush_last_ns);
+	values[KMPROF_STAT_ADVANCE_LAST_NS] = READ_ONCE(cycles->advance_last_ns);
+	values[KMPROF_STAT_ADVANCE_MAX_NS] = READ_ONCE(cycles->advance_max_ns);
+	values[KMPROF_STAT_FLUSH_LAST_NS] = READ_ONCE(cycles->flush_last_ns);
 	values[KMPROF_STAT_FLUSH_LAST_BATCH_NS] =
-		READ_ONCE(ring->flush_last_batch_ns);
-	values[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = READ_ONCE(ring->batch_max_ns);
+		READ_ONCE(cycles->flush_last_batch_ns);
+	values[KMPROF_STAT_FLUSH_BATCH_MAX_NS] = READ_ONCE(cycles->batch_max_ns);
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_stats_read);
-
-/**
- * kmprof_stats_print() - print the counters as "name value" lines.
- * @prof: the profile.
- * @m: the seq_file of the "stats" file, after its header line.
- *
- * Context: process context.
- */
-void kmprof_stats_print(struct kmprof_profile *prof, struct seq_file *m)
-{
-	u64 values[KMPROF_STAT_COUNT];
-	int item;
-
-	kmprof_stats_read(prof, values);
-	for (item = 0; item < KMPROF_STAT_COUNT; item++)
-		seq_printf(m, "%s %llu\n", kmprof_stat_names[item], values[item]);
-}

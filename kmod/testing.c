@@ -20,8 +20,9 @@
 #include <linux/fs.h>
 #include <linux/string.h>
 
+#include "control.h"
 #include "core.h"
-#include "kmprof_internal.h"
+#include "debugfs.h"
 
 /* Sampling decisions left to refuse; any context reads and decrements. */
 static atomic_long_t kmprof_test_skips = ATOMIC_LONG_INIT(0);
@@ -74,9 +75,9 @@ static void kmprof_test_corrupt_ring(struct kmprof_profile *prof)
 {
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&prof->ring.lock, flags);
-	prof->ring.pending = KMPROF_RING_SLOTS;
-	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+	raw_spin_lock_irqsave(&prof->cycles.lock, flags);
+	prof->cycles.pending = KMPROF_CYCLE_SLOTS;
+	raw_spin_unlock_irqrestore(&prof->cycles.lock, flags);
 }
 
 /* A free with no allocation in the open slot of the first bucket. */
@@ -88,10 +89,10 @@ static int kmprof_test_corrupt_active(struct kmprof_profile *prof)
 	if (!kmprof_buckets_count(&prof->buckets))
 		return -ENOENT;
 	bucket = kmprof_bucket_at(&prof->buckets, 0);
-	raw_spin_lock_irqsave(&prof->ring.lock, flags);
-	bucket->future[(prof->ring.cycle + 1) % KMPROF_RING_SLOTS].frees +=
+	raw_spin_lock_irqsave(&prof->cycles.lock, flags);
+	bucket->future[(prof->cycles.cycle + 1) % KMPROF_CYCLE_SLOTS].frees +=
 		bucket->active.allocs + 1;
-	raw_spin_unlock_irqrestore(&prof->ring.lock, flags);
+	raw_spin_unlock_irqrestore(&prof->cycles.lock, flags);
 	return 0;
 }
 

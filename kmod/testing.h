@@ -16,7 +16,7 @@ struct kmprof_profile;
 /**
  * enum kmprof_test_point - where the core calls a test's hook.
  * @KMPROF_TEST_READ_FLUSHED: kmprof_profile_read() has published every
- *	closed cycle and dropped ring.lock, before it walks the buckets.
+ *	closed cycle and dropped cycles.lock, before it walks the buckets.
  */
 enum kmprof_test_point {
 	KMPROF_TEST_READ_FLUSHED,

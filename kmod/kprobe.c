@@ -31,15 +31,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
-#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "kmprof_internal.h"
+#include "backend.h"
+#include "control.h"
 #include "record.h"
 
 /* Frames of the profiler and of kprobes above the allocator's own. */
@@ -143,8 +142,7 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
  * @start: first address of the function, once armed (0 if unknown).
  * @end: end of the function, once armed (0 if unknown).
  * @missed: hits kprobes dropped while it was armed before.
- * @state: armed, disarmed, absent or failed; NULL if the backend does not
- *	use this entry point.
+ * @state: where it stands.
  *
  * Written by arm and disarm, under kmprof_control_mutex like every reader
  * but the handlers (which only run while armed).
@@ -159,7 +157,7 @@ struct kmprof_probe {
 	unsigned long start;
 	unsigned long end;
 	unsigned long missed;
-	const char *state;
+	enum kmprof_probe_state state;
 };
 
 /* What a sampled allocation call keeps between entry and return. */
@@ -167,11 +165,13 @@ struct kmprof_call {
 	size_t req_size;
 	size_t alloc_size;
 	void **bulk;		/* the array of a bulk allocation */
+	unsigned long *stack;	/* inside @buf */
 	unsigned int depth;
-	unsigned long stack[];
+	unsigned long buf[];
 };
 
 static struct kmprof_probe kmprof_probes[KMPROF_NR_PROBES];
+static void kmprof_kprobes_disarm(void);
 static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
 
 /* Set at arm time, read by the handlers; see kmprof_kprobes_arm(). */
@@ -185,7 +185,7 @@ static bool kmprof_is_alloc(const struct kmprof_probe_def *def)
 
 /*
  * Does the entry point emit a kmem tracepoint, on every kernel of the
- * table? All do but the bulk ones (see tracepoints.c).
+ * table? All do but the bulk ones (see tracepoint.c).
  */
 static bool kmprof_is_traced(const struct kmprof_probe_def *def)
 {
@@ -219,26 +219,21 @@ static bool kmprof_called_from_alloc(unsigned long addr)
 	return false;
 }
 
-/*
- * Save the stack of the allocation, starting at the probed function: drop
- * the frames of this handler and of kprobes above it.
- */
+/* A frame of this handler or of kprobes, above the probed function's. */
+static bool kmprof_call_above(unsigned long frame, const void *arg)
+{
+	const struct kmprof_probe *probe = arg;
+
+	return frame - probe->addr >= KMPROF_ENTRY_WINDOW;
+}
+
+/* Save the stack of the allocation, starting at the probed function. */
 static void kmprof_call_save_stack(struct kmprof_call *call,
 				   const struct kmprof_probe *probe)
 {
-	unsigned int max = kmprof_probe_depth + KMPROF_STACK_SLACK;
-	unsigned int n, i;
-
-	n = kmprof_stack_capture(call->stack, max, 0);
-	for (i = 0; i < n; i++) {
-		if (call->stack[i] - probe->addr < KMPROF_ENTRY_WINDOW)
-			break;
-	}
-	if (i == n)	/* not found: keep what the unwinder gave */
-		i = 0;
-	n = min(n - i, kmprof_probe_depth);
-	memmove(call->stack, call->stack + i, n * sizeof(call->stack[0]));
-	call->depth = n;
+	call->depth = kmprof_stack_save(call->buf, kmprof_probe_depth,
+					KMPROF_STACK_SLACK, kmprof_call_above,
+					probe, &call->stack);
 }
 
 static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
@@ -308,13 +303,10 @@ static int __kprobes kmprof_alloc_return(struct kretprobe_instance *ri,
 	unsigned long ret = regs_return_value(regs);
 	struct kmprof_profile *prof;
 	unsigned long i;
-	void *obj;
 
 	prof = kmprof_live_profile();
 	if (probe->def->kind != KMPROF_ALLOC_BULK) {
-		obj = (void *)ret;
-		/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
-		if (!ZERO_OR_NULL_PTR(obj) && !IS_ERR(obj))
+		if (kmprof_is_object((void *)ret))
 			kmprof_record_alloc(prof, ret, call->req_size,
 					    call->alloc_size, call->stack,
 					    call->depth);
@@ -352,36 +344,6 @@ static int __kprobes kmprof_free_entry(struct kprobe *kp,
 	for (i = 0; i < nr; i++)
 		kmprof_record_free(prof, (unsigned long)objs[i]);
 	return 0;
-}
-
-/**
- * kmprof_function_extent() - where the function containing an address lies.
- * @addr: the address.
- * @start: set to the function's first address.
- * @end: set to the address past its end.
- *
- * Read from its "name+off/size" symbol: a kprobe's address may lie past
- * the function's start (x86 moves it past an ENDBR instruction). Both are
- * 0 if the symbol is not known.
- *
- * Context: process context.
- */
-void kmprof_function_extent(unsigned long addr, unsigned long *start,
-			    unsigned long *end)
-{
-	char sym[KSYM_SYMBOL_LEN];
-	unsigned long offset, size;
-	char *plus;
-
-	*start = 0;
-	*end = 0;
-	sprint_symbol(sym, addr);
-	plus = strrchr(sym, '+');
-	if (!plus || sscanf(plus + 1, "%lx/%lx", &offset, &size) != 2 ||
-	    offset > addr)
-		return;
-	*start = addr - offset;
-	*end = *start + size;
 }
 
 static int kmprof_probe_register(struct kmprof_probe *probe)
@@ -437,7 +399,7 @@ static void kmprof_probe_unregister(struct kmprof_probe *probe)
 static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
 {
 	pr_warn("cannot probe %s: %d\n", probe->def->symbol, ret);
-	probe->state = "failed";
+	probe->state = KMPROF_PROBE_FAILED;
 }
 
 /**
@@ -455,7 +417,8 @@ static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
  * Return: 0 if at least one allocation and one free entry point are armed,
  * else -ENOENT (and nothing stays registered).
  */
-int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
+static int kmprof_kprobes_arm(unsigned int max_depth, bool floor,
+			      bool untraced_only)
 {
 	bool have_alloc = false, have_free = false;
 	struct kmprof_probe *probe;
@@ -468,7 +431,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 	for (i = 0; i < KMPROF_NR_PROBES; i++) {
 		probe = &kmprof_probes[i];
 		probe->def = &kmprof_probe_defs[i];
-		probe->state = NULL;
+		probe->state = KMPROF_PROBE_UNUSED;
 		if (untraced_only && kmprof_is_traced(probe->def))
 			continue;
 		/* The kretprobe holds a kprobe: this clears either. */
@@ -478,7 +441,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 		probe->end = 0;
 		ret = kmprof_probe_register(probe);
 		if (ret == -ENOENT) {
-			probe->state = "absent";
+			probe->state = KMPROF_PROBE_ABSENT;
 			continue;
 		}
 		if (ret) {
@@ -486,12 +449,12 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 			continue;
 		}
 		kmprof_function_extent(probe->addr, &probe->start, &probe->end);
-		probe->state = "registered";
+		probe->state = KMPROF_PROBE_REGISTERED;
 	}
 	/* ... then let the handlers run. */
 	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
 	     probe++) {
-		if (!probe->state || strcmp(probe->state, "registered"))
+		if (probe->state != KMPROF_PROBE_REGISTERED)
 			continue;
 		ret = kmprof_probe_enable(probe);
 		if (ret) {
@@ -499,7 +462,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 			kmprof_probe_failed(probe, ret);
 			continue;
 		}
-		probe->state = "armed";
+		probe->state = KMPROF_PROBE_ARMED;
 		if (kmprof_is_alloc(probe->def))
 			have_alloc = true;
 		else
@@ -515,7 +478,7 @@ int kmprof_kprobes_arm(unsigned int max_depth, bool floor, bool untraced_only)
 /* Hits dropped by the probe as armed now: reset by the next arm. */
 static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
 {
-	if (!probe->state || strcmp(probe->state, "armed"))
+	if (probe->state != KMPROF_PROBE_ARMED)
 		return 0;
 	if (kmprof_is_alloc(probe->def))
 		return READ_ONCE(probe->krp.nmissed) +
@@ -531,17 +494,17 @@ static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
  * handlers in flight, and a kretprobe whose function has not returned yet
  * no longer calls its handler).
  */
-void kmprof_kprobes_disarm(void)
+static void kmprof_kprobes_disarm(void)
 {
 	struct kmprof_probe *probe;
 
 	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
 	     probe++) {
-		if (!probe->state || strcmp(probe->state, "armed"))
+		if (probe->state != KMPROF_PROBE_ARMED)
 			continue;
 		kmprof_probe_unregister(probe);
 		probe->missed += kmprof_probe_nmissed(probe);
-		probe->state = "disarmed";
+		probe->state = KMPROF_PROBE_DISARMED;
 	}
 }
 
@@ -557,24 +520,28 @@ static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
 }
 
 /**
- * kmprof_kprobes_show() - the kprobes' lines of the "probes" file.
- * @m: where to print.
+ * kmprof_kprobes_walk() - each entry point in use, for the probes file.
+ * @fn: called for each one.
+ * @arg: passed to @fn.
  *
  * Context: process context, under kmprof_control_mutex.
  */
-void kmprof_kprobes_show(struct seq_file *m)
+static void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg)
 {
+	struct kmprof_entry_point entry = { .system = "" };
 	const struct kmprof_probe *probe;
 
 	for (probe = kmprof_probes; probe < kmprof_probes + KMPROF_NR_PROBES;
 	     probe++) {
-		if (!probe->state)
+		if (probe->state == KMPROF_PROBE_UNUSED)
 			continue;
-		kmprof_show_entry_point(m, "", probe->def->symbol,
-					kmprof_is_alloc(probe->def) ?
-					"alloc" : "free", probe->state,
-					kmprof_probe_hits_sum(probe),
-					kmprof_probe_missed(probe));
+		entry.name = probe->def->symbol;
+		entry.role = kmprof_is_alloc(probe->def) ? KMPROF_ROLE_ALLOC :
+			     KMPROF_ROLE_FREE;
+		entry.state = probe->state;
+		entry.hits = kmprof_probe_hits_sum(probe);
+		entry.missed = kmprof_probe_missed(probe);
+		fn(arg, &entry);
 	}
 }
 
@@ -625,43 +592,44 @@ unsigned long kmprof_kprobes_alloc_hits(void)
 	return sum;
 }
 
+static int kmprof_kprobes_arm_all(unsigned int max_depth, bool floor)
+{
+	return kmprof_kprobes_arm(max_depth, floor, false);
+}
+
+static int kmprof_kprobes_arm_untraced(unsigned int max_depth, bool floor)
+{
+	return kmprof_kprobes_arm(max_depth, floor, true);
+}
+
+const struct kmprof_layer kmprof_kprobes_all = {
+	.arm = kmprof_kprobes_arm_all,
+	.disarm = kmprof_kprobes_disarm,
+	.walk = kmprof_kprobes_walk,
+};
+
+const struct kmprof_layer kmprof_kprobes_untraced = {
+	.arm = kmprof_kprobes_arm_untraced,
+	.disarm = kmprof_kprobes_disarm,
+	.walk = kmprof_kprobes_walk,
+};
+
 /*
  * The kretprobes see the address of sampled allocations only: the kmem
  * allocation tracepoints, where the kernel has them, show every address,
  * so that a sampled object whose free was missed is retired when its
- * address is allocated again (KMPROF_TP_REUSE). floor=1 attaches empty
- * probes there too: the floor is the whole mechanism.
+ * address is allocated again. floor=1 attaches empty probes there too:
+ * the floor is the whole mechanism.
  */
-static int kmprof_kprobe_backend_arm(unsigned int max_depth, bool floor)
-{
-	int ret;
-
-	ret = kmprof_kprobes_arm(max_depth, floor, false);
-	if (ret)
-		return ret;
-	ret = kmprof_tracepoints_arm(max_depth, KMPROF_TP_REUSE, floor, false);
-	if (ret)
-		kmprof_kprobes_disarm();
-	return ret;
-}
-
-static void kmprof_kprobe_backend_disarm(void)
-{
-	kmprof_tracepoints_disarm();
-	kmprof_kprobes_disarm();
-}
-
-static void kmprof_kprobe_backend_show(struct seq_file *m)
-{
-	kmprof_kprobes_show(m);
-	kmprof_tracepoints_show(m);
-}
+static const struct kmprof_layer *const kmprof_kprobe_layers[] = {
+	&kmprof_kprobes_all,
+	&kmprof_tracepoints_reuse,
+};
 
 const struct kmprof_backend kmprof_kprobe_backend = {
 	.name = "kprobe",
-	.arm = kmprof_kprobe_backend_arm,
-	.disarm = kmprof_kprobe_backend_disarm,
-	.show = kmprof_kprobe_backend_show,
+	.layers = kmprof_kprobe_layers,
+	.nr_layers = ARRAY_SIZE(kmprof_kprobe_layers),
 	.missed = kmprof_kprobes_missed,
 	.alloc_hits = kmprof_kprobes_alloc_hits,
 };

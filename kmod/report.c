@@ -1,24 +1,161 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the "heap" file: the published profile in the text format of
- * include/kmprof_heap.h.
+ * kmprof - the output layer: every text the module shows in debugfs, in
+ * the formats include/kmprof.h and include/kmprof_heap.h define. Each file
+ * is built from one hold of kmprof_control_mutex, so that a reset or a
+ * rate change never mixes two profiles in one read.
  *
- * Opening the file takes a snapshot: one kmprof_profile_read() (one
- * consistent cycle) copies every bucket's counts out, with a pointer to its
- * stack, and the header's totals are summed from the copy. Reads then
- * stream it record by record (seq_operations), so the memory a read takes
- * is one copy per bucket, not the text, whatever the size of the profile.
- * The snapshot holds a reference on its profile: its stacks stay valid
- * while the file is open, even across a reset or a rate change.
+ * The heap file is the large one. Opening it takes a snapshot: one
+ * kmprof_profile_read() (one consistent cycle) copies every bucket's counts
+ * out, with a pointer to its stack, and the header's totals are summed from
+ * the copy. Reads then stream it record by record (seq_operations), so the
+ * memory a read takes is one copy per bucket, not the text, whatever the
+ * size of the profile. The snapshot holds a reference on its profile: its
+ * stacks stay valid while the file is open, even across a reset or a rate
+ * change.
  */
 
 #include <linux/ktime.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <kmprof.h>
 #include <kmprof_heap.h>
 
-#include "kmprof_internal.h"
+#include "backend.h"
+#include "control.h"
+#include "report.h"
+
+/* === stats, probes and the small files === */
+
+/**
+ * kmprof_report_stats() - the "stats" file.
+ * @m: where to print.
+ * @unused: the seq_file's private data.
+ *
+ * The profile's counters, then the backend's dropped events and the
+ * control's state, all read in one hold of kmprof_control_mutex.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int kmprof_report_stats(struct seq_file *m, void *unused)
+{
+	unsigned long alloc_missed, free_missed;
+	struct kmprof_control_view view;
+	u64 values[KMPROF_STAT_COUNT];
+	int item;
+
+	kmprof_stats_read(kmprof_control_lock(), values);
+	kmprof_control_view_locked(&view);
+	view.backend->missed(&alloc_missed, &free_missed);
+	kmprof_control_unlock();
+
+	seq_printf(m, "kmprof stats v%d\n", KMPROF_STATS_VERSION);
+	/* Allocations are counted once, by the backend's hits. */
+	if (kmprof_hits_on())
+		seq_printf(m, "events %lu\n", view.events);
+	for (item = 0; item < KMPROF_STAT_COUNT; item++)
+		seq_printf(m, "%s %llu\n", kmprof_stat_names[item], values[item]);
+	seq_printf(m, "alloc_probe_nmissed %lu\n", alloc_missed);
+	seq_printf(m, "free_probe_nmissed %lu\n", free_missed);
+	seq_printf(m, "disabled_by_warn %d\n", view.disabled_by_warn);
+	seq_printf(m, "backend %s\n", view.backend->name);
+	return 0;
+}
+
+/* One line of the probes file; hits "-" unless counted (hits=1). */
+static void kmprof_report_entry_point(void *arg,
+				      const struct kmprof_entry_point *entry)
+{
+	struct seq_file *m = arg;
+
+	seq_printf(m, "%s%s %s %s ", entry->system, entry->name,
+		   kmprof_probe_role_names[entry->role],
+		   kmprof_probe_state_names[entry->state]);
+	if (kmprof_hits_on())
+		seq_printf(m, "%lu", entry->hits);
+	else
+		seq_putc(m, '-');
+	seq_printf(m, " %lu\n", entry->missed);
+}
+
+/**
+ * kmprof_report_probes() - the "probes" file.
+ * @m: where to print.
+ * @unused: the seq_file's private data.
+ *
+ * Under kmprof_control_mutex: arming rewrites the entry points' states.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int kmprof_report_probes(struct seq_file *m, void *unused)
+{
+	struct kmprof_control_view view;
+
+	kmprof_control_lock();
+	kmprof_control_view_locked(&view);
+	seq_printf(m, "kmprof probes v%d\n", KMPROF_PROBES_VERSION);
+	seq_printf(m, "backend %s\n", view.backend->name);
+	kmprof_backend_walk(view.backend, kmprof_report_entry_point, m);
+	kmprof_control_unlock();
+	return 0;
+}
+
+/**
+ * kmprof_report_cycle() - the "cycle" file: the counter, pending flushes.
+ * @m: where to print.
+ * @unused: the seq_file's private data.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int kmprof_report_cycle(struct seq_file *m, void *unused)
+{
+	struct kmprof_cycle_info info;
+
+	kmprof_cycle_get(kmprof_control_lock(), &info);
+	kmprof_control_unlock();
+	seq_printf(m, "cycle %u pending %u\n", info.cycle, info.pending);
+	return 0;
+}
+
+/**
+ * kmprof_report_rate() - the "rate" file: the live profile's rate.
+ * @m: where to print.
+ * @unused: the seq_file's private data.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int kmprof_report_rate(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%lu\n", kmprof_sampler_rate(kmprof_control_lock()));
+	kmprof_control_unlock();
+	return 0;
+}
+
+/**
+ * kmprof_report_enable() - the "enable" file: 1 while the backend is armed.
+ * @m: where to print.
+ * @unused: the seq_file's private data.
+ *
+ * Context: process context; may sleep.
+ * Return: 0.
+ */
+int kmprof_report_enable(struct seq_file *m, void *unused)
+{
+	struct kmprof_control_view view;
+
+	kmprof_control_lock();
+	kmprof_control_view_locked(&view);
+	kmprof_control_unlock();
+	seq_printf(m, "%d\n", view.enabled);
+	return 0;
+}
+
+/* === heap === */
 
 /* Buckets the first try of a snapshot makes room for, beyond the count. */
 #define KMPROF_HEAP_SLACK	64
@@ -163,7 +300,7 @@ static const struct seq_operations kmprof_heap_seq_ops = {
 };
 
 /**
- * kmprof_heap_open() - open the heap file: snapshot the live profile.
+ * kmprof_report_heap_open() - open the heap file: snapshot the live profile.
  * @inode: the file's inode.
  * @file: the file.
  *
@@ -172,7 +309,7 @@ static const struct seq_operations kmprof_heap_seq_ops = {
  * Context: process context; may sleep.
  * Return: 0 or a negative errno (-ENOMEM).
  */
-int kmprof_heap_open(struct inode *inode, struct file *file)
+int kmprof_report_heap_open(struct inode *inode, struct file *file)
 {
 	struct kmprof_heap_snapshot *snap;
 	struct kmprof_profile *prof;
@@ -195,7 +332,7 @@ int kmprof_heap_open(struct inode *inode, struct file *file)
 }
 
 /**
- * kmprof_heap_release() - close the heap file: drop its snapshot.
+ * kmprof_report_heap_release() - close the heap file: drop its snapshot.
  * @inode: the file's inode.
  * @file: the file.
  *
@@ -203,7 +340,7 @@ int kmprof_heap_open(struct inode *inode, struct file *file)
  * profile that was replaced).
  * Return: 0.
  */
-int kmprof_heap_release(struct inode *inode, struct file *file)
+int kmprof_report_heap_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 	struct kmprof_heap_snapshot *snap = m->private;

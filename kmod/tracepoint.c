@@ -16,7 +16,7 @@
  * only, and a sampled object whose free was missed must be retired when
  * its address is handed out again, sampled or not (kmprof_record_reuse()).
  *
- * What the tracepoints do not cover, kprobes do (probes.c, untraced_only):
+ * What the tracepoints do not cover, kprobes do (kprobe.c, kmprof_kprobes_untraced):
  *  - kmem_cache_alloc_bulk() and kmem_cache_free_bulk() emit nothing; the
  *    kfree_rcu() batches free through kmem_cache_free_bulk();
  * and what they cover twice is counted once:
@@ -40,13 +40,13 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <trace/events/kmem.h>
 
-#include "kmprof_internal.h"
+#include "backend.h"
+#include "control.h"
 #include "record.h"
 
 /* Frames of the profiler and of the tracepoint iterator above the stack. */
@@ -64,6 +64,19 @@ enum kmprof_tp_id {
 };
 
 /**
+ * enum kmprof_tp_mode - what the probes attached to the tracepoints do.
+ * @KMPROF_TP_RECORD: the tracepoint backend: sample and record.
+ * @KMPROF_TP_REUSE: the kprobe backend: on allocations, only retire the
+ *	stale entry of a sampled object whose free was missed.
+ * @KMPROF_TP_MODES: the number of modes.
+ */
+enum kmprof_tp_mode {
+	KMPROF_TP_RECORD,
+	KMPROF_TP_REUSE,
+	KMPROF_TP_MODES
+};
+
+/**
  * struct kmprof_tp - one kmem tracepoint.
  * @event: its name in the kmem system.
  * @probes: kmprof's probe in each mode; NULL where the mode leaves the
@@ -75,7 +88,7 @@ enum kmprof_tp_id {
  *	probes when more than one is attached: a frame there is left out of
  *	the stack.
  * @iter_end: see @iter_start.
- * @state: armed, disarmed or absent; NULL if the backend does not use it.
+ * @state: where it stands.
  *
  * Written by arm and disarm under kmprof_control_mutex; the probes read
  * @iter_start and @iter_end, set before the probe is registered.
@@ -88,7 +101,7 @@ struct kmprof_tp {
 	struct tracepoint *tp;
 	unsigned long iter_start;
 	unsigned long iter_end;
-	const char *state;
+	enum kmprof_probe_state state;
 };
 
 static DEFINE_PER_CPU(unsigned long[KMPROF_NR_TPS], kmprof_tp_hits);
@@ -139,28 +152,27 @@ static bool kmprof_tp_nested(unsigned long call_site)
 	return false;
 }
 
+/* A frame of this module or of the tracepoint's iterator. */
+static bool kmprof_tp_above(unsigned long frame, const void *arg)
+{
+	const struct kmprof_tp *tpd = arg;
+
+	return within_module(frame, THIS_MODULE) ||
+	       (frame >= tpd->iter_start && frame < tpd->iter_end);
+}
+
 /*
  * Save the stack into this context level's buffer, starting at the
- * allocator's function that emitted @id: drop the frames of this module
- * and of the tracepoint's iterator.
+ * allocator's function that emitted @id.
  */
 static unsigned int kmprof_tp_save_stack(enum kmprof_tp_id id,
 					 unsigned long **stack)
 {
-	const struct kmprof_tp *tpd = &kmprof_tps[id];
 	unsigned long *buf;
-	unsigned int n, i;
 
 	buf = this_cpu_ptr(kmprof_tp_stacks)[interrupt_context_level()];
-	n = kmprof_stack_capture(buf, kmprof_tp_depth + KMPROF_TP_STACK_SLACK,
-				 0);
-	for (i = 0; i < n; i++) {
-		if (!within_module(buf[i], THIS_MODULE) &&
-		    (buf[i] < tpd->iter_start || buf[i] >= tpd->iter_end))
-			break;
-	}
-	*stack = buf + i;
-	return min(n - i, kmprof_tp_depth);
+	return kmprof_stack_save(buf, kmprof_tp_depth, KMPROF_TP_STACK_SLACK,
+				 kmprof_tp_above, &kmprof_tps[id], stack);
 }
 
 /* A sampled allocation: its stack, into the profile. Rare: out of line. */
@@ -175,8 +187,7 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 		kmprof_record_reuse(prof, (unsigned long)ptr);
 		return;
 	}
-	/* NULL, ZERO_SIZE_PTR and ERR_PTR() are not objects. */
-	if (ZERO_OR_NULL_PTR(ptr) || IS_ERR(ptr))
+	if (!kmprof_is_object(ptr))
 		return;
 	depth = kmprof_tp_save_stack(id, &stack);
 	kmprof_record_alloc(prof, (unsigned long)ptr, req_size, alloc_size,
@@ -375,16 +386,16 @@ static void *kmprof_tp_probe(const struct kmprof_tp *tpd)
  * Context: process context, under kmprof_control_mutex. On return no probe
  * call is in flight.
  */
-void kmprof_tracepoints_disarm(void)
+static void kmprof_tracepoints_disarm(void)
 {
 	struct kmprof_tp *tpd;
 
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
-		if (!tpd->state || strcmp(tpd->state, "armed"))
+		if (tpd->state != KMPROF_PROBE_ARMED)
 			continue;
 		tracepoint_probe_unregister(tpd->tp, kmprof_tp_probe(tpd),
 					    NULL);
-		tpd->state = "disarmed";
+		tpd->state = KMPROF_PROBE_DISARMED;
 	}
 	/* Waits for every probe call in flight. */
 	tracepoint_synchronize_unregister();
@@ -429,8 +440,9 @@ static void kmprof_tp_prepare(void)
  * Context: process context, under kmprof_control_mutex.
  * Return: 0, or a negative errno with nothing attached.
  */
-int kmprof_tracepoints_arm(unsigned int max_depth, enum kmprof_tp_mode mode,
-			   bool floor, bool required)
+static int kmprof_tracepoints_arm(unsigned int max_depth,
+				  enum kmprof_tp_mode mode, bool floor,
+				  bool required)
 {
 	struct kmprof_tp *tpd;
 	int ret;
@@ -440,10 +452,10 @@ int kmprof_tracepoints_arm(unsigned int max_depth, enum kmprof_tp_mode mode,
 	kmprof_tp_floor = floor;
 	kmprof_tp_prepare();
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
-		tpd->state = NULL;
+		tpd->state = KMPROF_PROBE_UNUSED;
 		if (!tpd->probes[mode])
 			continue;
-		tpd->state = "absent";
+		tpd->state = KMPROF_PROBE_ABSENT;
 		if (!tpd->tp) {
 			if (!required)
 				continue;
@@ -457,35 +469,15 @@ int kmprof_tracepoints_arm(unsigned int max_depth, enum kmprof_tp_mode mode,
 		if (ret) {
 			pr_err("cannot attach to kmem:%s: %d\n", tpd->event,
 			       ret);
-			tpd->state = "failed";
+			tpd->state = KMPROF_PROBE_FAILED;
 			goto err;
 		}
-		tpd->state = "armed";
+		tpd->state = KMPROF_PROBE_ARMED;
 	}
 	return 0;
 err:
 	kmprof_tracepoints_disarm();
 	return ret;
-}
-
-static int kmprof_tp_arm(unsigned int max_depth, bool floor)
-{
-	int ret;
-
-	ret = kmprof_tracepoints_arm(max_depth, KMPROF_TP_RECORD, floor, true);
-	if (ret)
-		return ret;
-	/* The bulk entry points emit no tracepoint: kprobes on them. */
-	ret = kmprof_kprobes_arm(max_depth, floor, true);
-	if (ret)
-		kmprof_tracepoints_disarm();
-	return ret;
-}
-
-static void kmprof_tp_disarm(void)
-{
-	kmprof_kprobes_disarm();
-	kmprof_tracepoints_disarm();
 }
 
 static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
@@ -501,42 +493,66 @@ static unsigned long kmprof_tp_alloc_hits(void)
 }
 
 /**
- * kmprof_tracepoints_show() - the tracepoints' lines of the "probes" file.
- * @m: where to print.
+ * kmprof_tracepoints_walk() - each tracepoint in use, for the probes file.
+ * @fn: called for each one.
+ * @arg: passed to @fn.
  *
- * An allocation event attached in mode KMPROF_TP_REUSE says "reuse": it
- * reports no allocation, it retires stale entries.
+ * An allocation event attached in mode KMPROF_TP_REUSE has the role
+ * "reuse": it reports no allocation, it retires stale entries.
  *
  * Context: process context, under kmprof_control_mutex.
  */
-void kmprof_tracepoints_show(struct seq_file *m)
+static void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg)
 {
+	struct kmprof_entry_point entry = { .system = "kmem:" };
 	const struct kmprof_tp *tpd;
-	const char *role;
 
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
-		if (!tpd->state)
+		if (tpd->state == KMPROF_PROBE_UNUSED)
 			continue;
-		role = !tpd->is_alloc ? "free" :
-		       kmprof_tp_mode == KMPROF_TP_REUSE ? "reuse" : "alloc";
-		kmprof_show_entry_point(m, "kmem:", tpd->event, role,
-					tpd->state,
-					kmprof_tp_hits_sum(tpd - kmprof_tps),
-					0);
+		entry.name = tpd->event;
+		entry.role = !tpd->is_alloc ? KMPROF_ROLE_FREE :
+			     kmprof_tp_mode == KMPROF_TP_REUSE ?
+			     KMPROF_ROLE_REUSE : KMPROF_ROLE_ALLOC;
+		entry.state = tpd->state;
+		entry.hits = kmprof_tp_hits_sum(tpd - kmprof_tps);
+		fn(arg, &entry);
 	}
 }
 
-static void kmprof_tp_show(struct seq_file *m)
+static int kmprof_tracepoints_arm_record(unsigned int max_depth, bool floor)
 {
-	kmprof_tracepoints_show(m);
-	kmprof_kprobes_show(m);
+	return kmprof_tracepoints_arm(max_depth, KMPROF_TP_RECORD, floor, true);
 }
+
+/* The kprobe backend's: a kernel without the tracepoints goes without. */
+static int kmprof_tracepoints_arm_reuse(unsigned int max_depth, bool floor)
+{
+	return kmprof_tracepoints_arm(max_depth, KMPROF_TP_REUSE, floor, false);
+}
+
+const struct kmprof_layer kmprof_tracepoints_record = {
+	.arm = kmprof_tracepoints_arm_record,
+	.disarm = kmprof_tracepoints_disarm,
+	.walk = kmprof_tracepoints_walk,
+};
+
+const struct kmprof_layer kmprof_tracepoints_reuse = {
+	.arm = kmprof_tracepoints_arm_reuse,
+	.disarm = kmprof_tracepoints_disarm,
+	.walk = kmprof_tracepoints_walk,
+};
+
+/* The bulk entry points emit no tracepoint: kprobes on them. */
+static const struct kmprof_layer *const kmprof_tracepoint_layers[] = {
+	&kmprof_tracepoints_record,
+	&kmprof_kprobes_untraced,
+};
 
 const struct kmprof_backend kmprof_tracepoint_backend = {
 	.name = "tracepoint",
-	.arm = kmprof_tp_arm,
-	.disarm = kmprof_tp_disarm,
-	.show = kmprof_tp_show,
+	.layers = kmprof_tracepoint_layers,
+	.nr_layers = ARRAY_SIZE(kmprof_tracepoint_layers),
 	/* Tracepoints drop nothing; the bulk kprobes may. */
 	.missed = kmprof_kprobes_missed,
 	.alloc_hits = kmprof_tp_alloc_hits,

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmprof - what the backends share: the names of probe states and roles,
+ * the hits counters, function extents and the stack of a sampled
+ * allocation.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+
+#include "backend.h"
+#include "profile.h"
+
+const char *const kmprof_probe_state_names[KMPROF_PROBE_STATES] = {
+	[KMPROF_PROBE_UNUSED]		= "unused",
+	[KMPROF_PROBE_REGISTERED]	= "registered",
+	[KMPROF_PROBE_ARMED]		= "armed",
+	[KMPROF_PROBE_DISARMED]		= "disarmed",
+	[KMPROF_PROBE_ABSENT]		= "absent",
+	[KMPROF_PROBE_FAILED]		= "failed",
+};
+static_assert(ARRAY_SIZE(kmprof_probe_state_names) == KMPROF_PROBE_STATES);
+
+const char *const kmprof_probe_role_names[KMPROF_ROLES] = {
+	[KMPROF_ROLE_ALLOC]	= "alloc",
+	[KMPROF_ROLE_FREE]	= "free",
+	[KMPROF_ROLE_REUSE]	= "reuse",
+};
+static_assert(ARRAY_SIZE(kmprof_probe_role_names) == KMPROF_ROLES);
+
+/**
+ * kmprof_backend_arm() - attach every layer of a backend, in order.
+ * @backend: the backend.
+ * @max_depth: deepest stack the handlers save.
+ * @floor: handlers that return at once (a measurement aid).
+ *
+ * Context: process context, under kmprof_control_mutex, with the profile
+ * published.
+ * Return: 0, or the first layer's error, with nothing attached.
+ */
+int kmprof_backend_arm(const struct kmprof_backend *backend,
+		       unsigned int max_depth, bool floor)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < backend->nr_layers; i++) {
+		ret = backend->layers[i]->arm(max_depth, floor);
+		if (ret) {
+			while (i--)
+				backend->layers[i]->disarm();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * kmprof_backend_disarm() - detach every layer, in the reverse order.
+ * @backend: the backend, armed.
+ *
+ * Context: process context, under kmprof_control_mutex. On return no
+ * handler is running.
+ */
+void kmprof_backend_disarm(const struct kmprof_backend *backend)
+{
+	unsigned int i = backend->nr_layers;
+
+	while (i--)
+		backend->layers[i]->disarm();
+}
+
+/**
+ * kmprof_backend_walk() - each entry point the backend uses, in order.
+ * @backend: the backend.
+ * @fn: called for each one.
+ * @arg: passed to @fn.
+ *
+ * Context: process context, under kmprof_control_mutex.
+ */
+void kmprof_backend_walk(const struct kmprof_backend *backend,
+			 kmprof_entry_fn fn, void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < backend->nr_layers; i++)
+		backend->layers[i]->walk(fn, arg);
+}
+
+/* hits=1: the handlers count their calls. Set at load, before arming. */
+DEFINE_STATIC_KEY_FALSE(kmprof_hits_counted);
+
+/**
+ * kmprof_hits_sum() - an entry point's calls, summed over the CPUs.
+ * @hits: its per-CPU counter, incremented by its handler when hits=1.
+ *
+ * Context: any.
+ * Return: the sum; 0 unless the calls are counted.
+ */
+unsigned long kmprof_hits_sum(const unsigned long __percpu *hits)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(hits, cpu);
+	return sum;
+}
+
+/**
+ * kmprof_function_extent() - where the function containing an address lies.
+ * @addr: the address.
+ * @start: set to the function's first address.
+ * @end: set to the address past its end.
+ *
+ * Read from its "name+off/size" symbol: a kprobe's address may lie past
+ * the function's start (x86 moves it past an ENDBR instruction). Both are
+ * 0 if the symbol is not known.
+ *
+ * Context: process context.
+ */
+void kmprof_function_extent(unsigned long addr, unsigned long *start,
+			    unsigned long *end)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long offset, size;
+	char *plus;
+
+	*start = 0;
+	*end = 0;
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	if (!plus || sscanf(plus + 1, "%lx/%lx", &offset, &size) != 2 ||
+	    offset > addr)
+		return;
+	*start = addr - offset;
+	*end = *start + size;
+}
+
+/**
+ * kmprof_stack_save() - the stack of a sampled allocation, from the
+ * allocator's own frame down.
+ * @buf: room for @max_depth + @slack return addresses.
+ * @max_depth: deepest stack kept.
+ * @slack: frames of the profiler and of the backend's mechanism that may
+ *	lie above the allocator's frame.
+ * @above: tells a frame of the profiler or the mechanism, to leave out.
+ * @arg: passed to @above.
+ * @stack: set to the first frame kept, inside @buf.
+ *
+ * The frames @above tells, from the innermost one, are left out; if every
+ * frame is such, all are kept, as the unwinder gave them.
+ *
+ * Context: a probe handler (any context but NMI).
+ * Return: the frames kept, at most @max_depth.
+ */
+unsigned int kmprof_stack_save(unsigned long *buf, unsigned int max_depth,
+			       unsigned int slack,
+			       bool (*above)(unsigned long frame,
+					     const void *arg),
+			       const void *arg, unsigned long **stack)
+{
+	unsigned int n, i;
+
+	n = kmprof_stack_capture(buf, max_depth + slack, 0);
+	for (i = 0; i < n && above(buf[i], arg); i++)
+		;
+	if (i == n)
+		i = 0;
+	*stack = buf + i;
+	return min(n - i, max_depth);
+}

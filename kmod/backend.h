@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmprof - the backend layer: what feeds the profile, and what every
+ * backend shares (backend.c). A backend is a table of entry points (kernel
+ * functions or tracepoints) and a handler per kind of entry point; adding
+ * an allocator source to a backend is a table entry and a handler.
+ *
+ * For kprobe.c, tracepoint.c, the control (control.c) and the output
+ * (report.c).
+ */
+#ifndef KMPROF_BACKEND_H
+#define KMPROF_BACKEND_H
+
+#include <linux/err.h>
+#include <linux/jump_label.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/types.h>
+
+struct kmprof_profile;
+
+/**
+ * enum kmprof_probe_state - where an entry point stands.
+ * @KMPROF_PROBE_UNUSED: the backend as armed does not use it (not listed).
+ * @KMPROF_PROBE_REGISTERED: registered, its handler not running yet.
+ * @KMPROF_PROBE_ARMED: its handler runs.
+ * @KMPROF_PROBE_DISARMED: it ran, and was unregistered.
+ * @KMPROF_PROBE_ABSENT: this kernel does not have it.
+ * @KMPROF_PROBE_FAILED: it exists but could not be registered.
+ * @KMPROF_PROBE_STATES: the number of states.
+ */
+enum kmprof_probe_state {
+	KMPROF_PROBE_UNUSED,
+	KMPROF_PROBE_REGISTERED,
+	KMPROF_PROBE_ARMED,
+	KMPROF_PROBE_DISARMED,
+	KMPROF_PROBE_ABSENT,
+	KMPROF_PROBE_FAILED,
+	KMPROF_PROBE_STATES
+};
+
+/**
+ * enum kmprof_probe_role - what an entry point reports to the profile.
+ * @KMPROF_ROLE_ALLOC: allocations.
+ * @KMPROF_ROLE_FREE: frees.
+ * @KMPROF_ROLE_REUSE: only the addresses of allocations, to retire the
+ *	object map's stale entries (kmprof_record_reuse()).
+ * @KMPROF_ROLES: the number of roles.
+ */
+enum kmprof_probe_role {
+	KMPROF_ROLE_ALLOC,
+	KMPROF_ROLE_FREE,
+	KMPROF_ROLE_REUSE,
+	KMPROF_ROLES
+};
+
+/**
+ * struct kmprof_entry_point - one line of the probes file.
+ * @system: "kmem:" for a tracepoint, "" for a function.
+ * @name: the function or event.
+ * @role: what it reports.
+ * @state: where it stands; never KMPROF_PROBE_UNUSED.
+ * @hits: its calls, if counted (hits=1).
+ * @missed: the calls its mechanism dropped since the load.
+ */
+struct kmprof_entry_point {
+	const char *system;
+	const char *name;
+	enum kmprof_probe_role role;
+	enum kmprof_probe_state state;
+	unsigned long hits;
+	unsigned long missed;
+};
+
+/* Called for each entry point a backend lists; process context. */
+typedef void (*kmprof_entry_fn)(void *arg,
+				const struct kmprof_entry_point *entry);
+
+/**
+ * struct kmprof_layer - one mechanism a backend is made of: a set of entry
+ * points attached together (kprobes on functions, or tracepoints).
+ * @arm: attach the handlers. @max_depth is the deepest stack they save;
+ *	with @floor they return at once (a measurement aid). A handler runs
+ *	only once everything it reads of the layer's own state is set.
+ *	Returns 0, or a negative errno with nothing attached.
+ * @disarm: detach them; on return none is running.
+ * @walk: call a function for each entry point in use, for the probes file.
+ *
+ * All three run in process context, under kmprof_control_mutex.
+ */
+struct kmprof_layer {
+	int (*arm)(unsigned int max_depth, bool floor);
+	void (*disarm)(void);
+	void (*walk)(kmprof_entry_fn fn, void *arg);
+};
+
+/**
+ * struct kmprof_backend - what feeds allocator events to the profile.
+ * @name: its name, as the backend= parameter spells it.
+ * @layers: the mechanisms it is made of, armed in this order and disarmed
+ *	in the reverse one (kmprof_backend_arm()). Armed once the profile is
+ *	published: from the first call of a handler to the return of
+ *	kmprof_backend_disarm(), kmprof_live_profile() is never NULL, and the
+ *	handlers record into it without testing.
+ * @nr_layers: entries in @layers.
+ * @missed: the events the mechanisms dropped since the module was loaded.
+ *	Process context, under kmprof_control_mutex.
+ * @alloc_hits: the allocation calls its handlers saw since the module was
+ *	loaded, each counted once (the "events" of the stats file). Any
+ *	context.
+ *
+ * The profile core does not know which backend feeds it: each one saves
+ * the stack of a sampled allocation starting at the allocator's entry
+ * point, and reports every allocation and every free exactly once.
+ */
+struct kmprof_backend {
+	const char *name;
+	const struct kmprof_layer *const *layers;
+	unsigned int nr_layers;
+	void (*missed)(unsigned long *alloc_missed, unsigned long *free_missed);
+	unsigned long (*alloc_hits)(void);
+};
+
+extern const struct kmprof_backend kmprof_kprobe_backend;
+extern const struct kmprof_backend kmprof_tracepoint_backend;
+
+/* backend.c */
+int kmprof_backend_arm(const struct kmprof_backend *backend,
+		       unsigned int max_depth, bool floor);
+void kmprof_backend_disarm(const struct kmprof_backend *backend);
+void kmprof_backend_walk(const struct kmprof_backend *backend,
+			 kmprof_entry_fn fn, void *arg);
+extern const char *const kmprof_probe_state_names[KMPROF_PROBE_STATES];
+extern const char *const kmprof_probe_role_names[KMPROF_ROLES];
+DECLARE_STATIC_KEY_FALSE(kmprof_hits_counted);
+unsigned long kmprof_hits_sum(const unsigned long __percpu *hits);
+void kmprof_function_extent(unsigned long addr, unsigned long *start,
+			    unsigned long *end);
+unsigned int kmprof_stack_save(unsigned long *buf, unsigned int max_depth,
+			       unsigned int slack,
+			       bool (*above)(unsigned long frame,
+					     const void *arg),
+			       const void *arg, unsigned long **stack);
+
+/**
+ * kmprof_hits_on() - do the handlers count their calls?
+ *
+ * Only with hits=1: a per-CPU increment on every slab event is a good part
+ * of what the tracepoint backend costs, so it is left out by default. The
+ * test is a no-op patched into a jump by hits=1.
+ *
+ * Context: any.
+ * Return: true if the handlers count their calls.
+ */
+static __always_inline bool kmprof_hits_on(void)
+{
+	return static_branch_unlikely(&kmprof_hits_counted);
+}
+
+/**
+ * kmprof_hit() - count one call of an entry point, if calls are counted.
+ * @hits: the entry point's per-CPU counter (see kmprof_hits_sum()).
+ *
+ * Context: a probe handler (preemption disabled).
+ */
+static __always_inline void kmprof_hit(unsigned long __percpu *hits)
+{
+	if (kmprof_hits_on())
+		this_cpu_inc(*hits);
+}
+
+/**
+ * kmprof_is_object() - is what an allocator returned an object?
+ * @ptr: the pointer.
+ *
+ * NULL, ZERO_SIZE_PTR and ERR_PTR() values are not.
+ *
+ * Context: any.
+ */
+static inline bool kmprof_is_object(const void *ptr)
+{
+	return !ZERO_OR_NULL_PTR(ptr) && !IS_ERR(ptr);
+}
+
+/*
+ * kprobe.c: kprobes on every entry point, or only on those that emit no
+ * tracepoint (the tracepoint backend's complement: the bulk calls)
+ */
+extern const struct kmprof_layer kmprof_kprobes_all;
+extern const struct kmprof_layer kmprof_kprobes_untraced;
+void kmprof_kprobes_missed(unsigned long *alloc_missed,
+			   unsigned long *free_missed);
+unsigned long kmprof_kprobes_alloc_hits(void);
+
+/*
+ * tracepoint.c: the kmem tracepoints, recording (the tracepoint backend)
+ * or only retiring stale entries (the kprobe backend's way to see every
+ * address)
+ */
+extern const struct kmprof_layer kmprof_tracepoints_record;
+extern const struct kmprof_layer kmprof_tracepoints_reuse;
+
+#endif /* KMPROF_BACKEND_H */
