@@ -3,9 +3,11 @@
 # The first reads of a profile (nothing published yet: a read folds the
 # open cycle too) while the periodic advance closes cycles and both CPUs
 # allocate and free: no read ever publishes a free without its allocation,
-# right after a load or after a reset: 1000 reads of 100 fresh profiles
-# (100 reads of 10 in the debug kernel). The race is the core's, the same
-# whatever feeds it: it runs with the tracepoint backend only.
+# right after a load or after a reset: 1000 reads of 20 fresh profiles
+# (100 reads of 2 in the debug kernel; a reset waits for an RCU grace
+# period, which takes a second or more under this load and emulation).
+# The race is the core's, the same whatever feeds it: it runs with the
+# tracepoint backend only.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 
@@ -15,14 +17,14 @@ if [ "$KMPROF_BACKEND" != tracepoint ]; then
 	ktap_finish
 fi
 
+LOADS=2
 if [ "$SCALE" = 1 ]; then
-	LOADS=1
-	RESETS=9
+	RESETS=0
+	READS=50
 else
-	LOADS=4
-	RESETS=96
+	RESETS=18
+	READS=50
 fi
-READS=10
 PARAMS="rate=1 autocycle_ms=10 max_buckets=1024 max_objects=4096"
 STOP=/tmp/read_race.stop
 

@@ -31,7 +31,7 @@ stock)
 	image=$root/boot/vmlinuz-$kver
 	kdir=$root/usr/src/linux-headers-$kver
 	# make bench reads a heap file of 1M buckets: minutes under TCG.
-	timeout=${KMPROF_VM_TIMEOUT:-600}
+	timeout=${KMPROF_VM_TIMEOUT:-900}
 	[ "$mode" = bench ] && timeout=${KMPROF_VM_TIMEOUT:-1800}
 	;;
 debug)
