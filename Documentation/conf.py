@@ -19,7 +19,9 @@ master_doc = 'index'
 exclude_patterns = ['_build']
 html_theme = 'alabaster'
 
-extensions = ['kerneldoc']
+# automarkup links function() and Documentation/*.rst mentions to their
+# targets, as in the kernel's own documentation.
+extensions = ['kerneldoc', 'automarkup']
 kerneldoc_bin = os.path.join(linux_src, 'scripts', 'kernel-doc')
 # Paths in `.. kernel-doc::` directives are relative to the repository.
 kerneldoc_srctree = os.path.abspath(os.path.join(os.path.dirname(__file__),
