@@ -8,10 +8,12 @@
 import os
 import sys
 
+from sphinx.errors import ConfigError
+
 linux_src = os.environ.get('KMPROF_LINUX_SRC')
 if not linux_src:
-    sys.exit('KMPROF_LINUX_SRC is not set: build the documentation with '
-             '`make docs`, or set it to a Linux source tree')
+    raise ConfigError('KMPROF_LINUX_SRC is not set: build the documentation '
+                      'with `make docs`, or set it to a Linux source tree')
 sys.path.insert(0, os.path.join(linux_src, 'Documentation', 'sphinx'))
 
 project = 'kmprof'
