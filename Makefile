@@ -46,9 +46,17 @@ bench:
 style:
 	$(Q)$(TESTING)/style.sh
 
-# HTML in build/docs; any Sphinx warning fails.
+# HTML in build/docs; any Sphinx or kernel-doc warning fails. The kernel's
+# kernel-doc and its Sphinx extension come from the linux-source tree that
+# lib.sh extracts (KMPROF_LINUX_SRC overrides it), used in place.
+KDOC_FILES = kmod/*.[ch] include/*.h
+
 docs:
-	$(Q)sphinx-build -W -q -b html Documentation build/docs
+	$(Q)src=$${KMPROF_LINUX_SRC:-$$(bash -c '. $(TESTING)/vm/lib.sh && \
+		linux_source_dir')} && \
+	"$$src/scripts/kernel-doc" -none -Wall -Werror $(KDOC_FILES) && \
+	KMPROF_LINUX_SRC=$$src KDOC_WERROR=1 \
+		sphinx-build -W -q -b html Documentation build/docs
 
 install: all
 	$(Q)$(MAKE) $(KBUILD_ARGS) modules_install

@@ -57,10 +57,29 @@
 #define KMPROF_STATS_VERSION	1
 #define KMPROF_PROBES_VERSION	4
 
-/*
- * Tunables: default values and the accepted range of the module parameters
- * of the same name. rate is in bytes (mean bytes allocated between two
- * samples; 1 samples every allocation, 0 turns sampling off).
+/**
+ * DOC: profile parameters
+ *
+ * The module parameters that size the profile and set its rate, validated
+ * at load: a value out of range refuses the load with a message naming
+ * the parameter and its range. Their defaults and limits are the
+ * constants named after them here: KMPROF_RATE_DEFAULT, KMPROF_RATE_MAX,
+ * KMPROF_MAX_BUCKETS_DEFAULT, KMPROF_MAX_BUCKETS_LIMIT and so on.
+ *
+ * ===============  ==========  ===========================================
+ * parameter        default     meaning and range
+ * ===============  ==========  ===========================================
+ * ``rate``         512 KiB     mean bytes allocated between two samples;
+ *                              1 samples every allocation, 0 none; at most
+ *                              1 GiB. Fixed for a profile's life: writing
+ *                              the rate file starts a new profile at the
+ *                              new rate
+ * ``max_buckets``  8192        distinct (stack, size class) buckets
+ *                              reserved, 1 to 2^20
+ * ``max_objects``  65536       sampled objects tracked until their free,
+ *                              1 to 2^22
+ * ``max_depth``    32          deepest stack kept, in frames, 1 to 64
+ * ===============  ==========  ===========================================
  */
 #define KMPROF_RATE_DEFAULT		(512UL * 1024)
 #define KMPROF_RATE_MAX			(1024UL * 1024 * 1024)
@@ -70,6 +89,37 @@
 #define KMPROF_MAX_OBJECTS_LIMIT	(4U * 1024 * 1024)
 #define KMPROF_MAX_DEPTH_DEFAULT	32U
 #define KMPROF_MAX_DEPTH_LIMIT		64U
+
+/**
+ * DOC: module parameters
+ *
+ * The module's other parameters: how the profile is fed and advanced.
+ * They too are checked at load (autocycle_ms against
+ * KMPROF_AUTOCYCLE_MS_MIN and KMPROF_AUTOCYCLE_MS_MAX), and none of them
+ * changes without a reload.
+ *
+ * ================  ==========  ==========================================
+ * parameter         default     meaning and range
+ * ================  ==========  ==========================================
+ * ``autocycle_ms``  0           advance the cycle every this many ms,
+ *                               10 ms to an hour; 0: only when asked
+ * ``backend``       kprobe      what feeds the profile: ``kprobe``
+ *                               (kprobes on the allocator's entry points)
+ *                               or ``tracepoint`` (the kernel's kmem
+ *                               tracepoints)
+ * ``hits``          0           1 counts every call of each entry point:
+ *                               the hits of the probes file and the
+ *                               events line of stats. It costs a per-CPU
+ *                               increment on every slab event, a good
+ *                               part of what the tracepoint backend
+ *                               costs, so it is off unless asked for
+ * ``floor``         0           a measurement aid for the benchmarks, not
+ *                               a way to run kmprof: 1 arms the backend
+ *                               with handlers that return at once and
+ *                               record nothing, so that they cost what
+ *                               the mechanism alone costs
+ * ================  ==========  ==========================================
+ */
 #define KMPROF_AUTOCYCLE_MS_MIN		10U
 #define KMPROF_AUTOCYCLE_MS_MAX		(3600U * 1000)
 

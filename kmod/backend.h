@@ -176,6 +176,7 @@ static __always_inline void kmprof_hit(unsigned long __percpu *hits)
  * NULL, ZERO_SIZE_PTR and ERR_PTR() values are not.
  *
  * Context: any.
+ * Return: true if @ptr is an object.
  */
 static inline bool kmprof_is_object(const void *ptr)
 {

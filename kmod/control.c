@@ -2,19 +2,24 @@
 /*
  * kmprof - the module's one live profile and what controls it: enable,
  * reset, rate, cycle advances, the flush work and the periodic advance.
+ */
+
+/**
+ * DOC: locking
  *
- * Notes on locking
- * ----------------
+ * The module's control layer adds a mutex and an RCU-protected pointer
+ * above the profile's own locks:
  *
- * - kmprof_control_mutex: protects kmprof_profile (which profile the
+ * - ``kmprof_control_mutex`` protects kmprof_profile (which profile the
  *   module owns), kmprof_enabled (which is also whether the backend is
- *   armed), kmprof_disabled_by_warn and kmprof_params. Taken in process
- *   context only: debugfs file operations, the flush and fail-safe work,
- *   module init and exit. A holder may flush, which takes the profile's
- *   cycles.flush_mutex inside it, and may arm or disarm the backend.
- * - kmprof_live: the profile the probe handlers and the periodic advance
- *   record into, or NULL while profiling is off; never NULL while the
- *   backend is armed. Written under kmprof_control_mutex with
+ *   armed), kmprof_stopped, kmprof_disabled_by_warn, kmprof_events_base
+ *   and kmprof_params. Taken in process context only: debugfs file
+ *   operations, the flush and fail-safe work, module init and exit. A
+ *   holder may flush, which takes the profile's cycles.flush_mutex inside
+ *   it, and may arm or disarm the backend.
+ * - ``kmprof_live`` is the profile the probe handlers and the periodic
+ *   advance record into, or NULL while profiling is off; never NULL while
+ *   the backend is armed. Written under kmprof_control_mutex with
  *   rcu_assign_pointer(); read with rcu_dereference_sched() from probe
  *   handlers (preemption off) and the timer (softirq). A profile taken out
  *   of kmprof_live is destroyed only after synchronize_rcu(), which waits

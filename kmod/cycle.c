@@ -1,53 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - the cycle ring: consistent snapshots of a profile that never
- * stops recording, ported from Go's runtime/mprof.go.
+ * stops recording, ported from Go's runtime/mprof.go. The DOC: blocks
+ * below are its design, pulled into Documentation/core.rst.
+ */
+
+/**
+ * DOC: cycle ring
  *
- * Every bucket has one published record, `active`, and three per-cycle
- * records, future[0..2]. A global counter C names the current cycle. Every
- * event (a sampled allocation or the free of a sampled object) recorded
- * while the counter reads C is added to future[(C + 1) % 3]: the open slot.
- * Go sends mallocs to C + 2 and sweep frees to C + 1 because its frees of a
- * cycle arrive only after the next mark termination; the kernel frees
- * explicitly, so both kinds of event take one offset.
+ * Every bucket has one published record, ``active``, and three per-cycle
+ * records, ``future[0..2]``. A global counter C names the current cycle.
+ * Every event (a sampled allocation or the free of a sampled object)
+ * recorded while the counter reads C is added to ``future[(C + 1) % 3]``
+ * of its bucket: the open slot. Go sends mallocs to C + 2 and sweep frees
+ * to C + 1 because its frees of a cycle arrive only after the next mark
+ * termination; the kernel frees explicitly, so both kinds of event take
+ * one offset.
  *
- * An advance (C := C + 1, under cycles.lock) closes the open slot: it now
- * holds exactly the events that happened before the advance. A flush later
- * adds each closed slot into `active`, oldest first, and clears it. Drawn
- * over time, with A for an advance and F for the flush of the slot it
- * closed:
+ * kmprof_cycle_advance() (C := C + 1, under cycles.lock) closes the open
+ * slot: it now holds exactly the events that happened before the advance,
+ * which is the snapshot's linearization point. It is O(1) and safe in any
+ * context but NMI. kmprof_cycle_flush() later adds each closed slot into
+ * ``active``, oldest first, and clears it. It walks the buckets by index
+ * in batches of KMPROF_FLUSH_BATCH (64), holding cycles.lock with IRQs off
+ * for one batch at a time and calling cond_resched() between batches; it
+ * reads the bucket count again for each batch.
+ */
+
+/**
+ * DOC: cycle timeline
  *
- *   C =        0            1              2              3
- *   open:  future[1]    future[2]      future[0]      future[1]
- *          ------------A1------------A2-------------A3---------> time
- *                       |·············F1             |
- *                       |     publishes future[1]:   |
- *                       |     all events before A1   |
- *                                    |················F2
- *                                    publishes future[2]
+ * The ring over time, with A for an advance and F for the flush of the
+ * slot that advance closed::
+ *
+ *    C =        0            1              2              3
+ *    open:  future[1]    future[2]      future[0]      future[1]
+ *           ------------A1------------A2-------------A3---------> time
+ *                        |·············F1             |
+ *                        |     publishes future[1]:   |
+ *                        |     all events before A1   |
+ *                                     |················F2
+ *                                     publishes future[2]
  *
  * Between A2 and the end of F1 the three slots are all busy:
  *
- *          future[1]: closed by A1, being flushed
- *          future[2]: closed by A2, waiting for its flush
- *          future[0]: open, receiving events
+ * - future[1]: closed by A1, being flushed;
+ * - future[2]: closed by A2, waiting for its flush;
+ * - future[0]: open, receiving events.
  *
- * That is the point of the third slot: an advance may come while one flush
- * is still pending. A3 needs future[1] back as the open slot, so it cannot
- * happen before F1 finishes: kmprof_cycle_advance() refuses and counts a
- * skipped advance, kmprof_cycle_advance_wait() flushes first.
+ * That is the point of the third slot: an advance may come while one
+ * flush is still pending. A3 needs future[1] back as the open slot, so it
+ * cannot happen before F1 finishes: kmprof_cycle_advance() refuses with
+ * -EBUSY and counts a skipped advance (``skipped_advances``), and
+ * kmprof_cycle_advance_wait(), in process context, flushes first.
+ */
+
+/**
+ * DOC: cycle invariants
  *
  * Invariants kept here:
- *  (a) pending, the number of closed unpublished slots, is 0, 1 or 2; they
- *      are slots (C - pending + 1) % 3 .. C % 3, oldest first, so the open
- *      slot (C + 1) % 3 is never one of them.
- *  (b) A slot receives events only while open; a flush or a fold clears a
- *      slot under cycles.lock, one bucket batch at a time.
- *  (c) `active` changes only under cycles.flush_mutex, in cycle order: a
- *      reader holding the mutex sees every bucket as of the same advance.
- *  (d) The counter wraps at KMPROF_CYCLE_WRAP, a multiple of 3, so that
- *      C % 3 keeps counting 0, 1, 2, 0 across the wrap (2^32 is not a
- *      multiple of 3).
+ *
+ * (a) pending, the number of closed unpublished slots, is 0, 1 or 2; they
+ *     are slots (C - pending + 1) % 3 .. C % 3, oldest first, so the open
+ *     slot (C + 1) % 3 is never one of them.
+ * (b) A slot receives events only while open; a flush or a fold clears a
+ *     slot under cycles.lock, one bucket batch at a time.
+ * (c) ``active`` changes only under cycles.flush_mutex, in cycle order: a
+ *     reader holding the mutex sees every bucket as of the same advance.
+ * (d) The counter wraps at KMPROF_CYCLE_WRAP (3 * 2^30), a multiple of 3,
+ *     so that C % 3 keeps counting 0, 1, 2, 0 across the wrap (2^32 is not
+ *     a multiple of 3).
+ *
+ * An advance that finds more than two slots pending, or a flush that
+ * does, reports the profile broken (kmprof_profile_broken()) instead of
+ * going on.
  */
 
 #include <linux/ktime.h>

@@ -1,34 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - a profile: creation, destruction and the record path.
- *
- * Notes on locking
- * ----------------
+ */
+
+/**
+ * DOC: locking
  *
  * A profile has three spinlocks, all raw (probe handlers may run where a
  * sleeping spinlock cannot be taken) and all taken with irqsave (an
  * interrupt on the same CPU may allocate and be sampled too), and one
  * mutex:
  *
- * - buckets.insert_lock: protects the bucket chain heads and the pool
- *   cursor (nr_used). Taken by kmprof_record_alloc() on a bucket miss only,
- *   inside objects.lock. Lookups take no lock: they walk the chains under
- *   RCU, since a bucket's key and link never change once published.
- *   Innermost.
- * - objects.lock: protects the object map (chains, entries, free list) and
- *   the writers of its prefilter bitmap. Taken by kmprof_record_alloc() and
- *   by kmprof_record_free() or kmprof_record_reuse() when the prefilter
- *   says the address may be mapped. Readers of the prefilter take no lock.
- * - cycles.lock: protects the cycle counter, the number of pending flushes
- *   and every bucket's records (active and future[]). Taken by the record
- *   path (nested in objects.lock), by kmprof_cycle_advance() from any
- *   context, and by flush, fold and read in process context for one batch
- *   of KMPROF_FLUSH_BATCH buckets at a time.
- * - cycles.flush_mutex: serialises flushes and reads, so that `active` only
- *   changes under it. Process context only; taken before cycles.lock.
+ * - ``buckets.insert_lock`` protects the bucket chain heads and the pool
+ *   cursor (nr_used). Taken by kmprof_record_alloc() on a bucket miss
+ *   only, inside objects.lock. Lookups take no lock: they walk the chains
+ *   under RCU, since a bucket's key and link never change once published,
+ *   and buckets are never freed while the profile lives. Innermost:
+ *   nothing is taken inside it.
+ * - ``objects.lock`` protects the object map (chains, entries, free list)
+ *   and the writers of its prefilter bitmap. Taken by kmprof_record_alloc()
+ *   and by kmprof_record_free() or kmprof_record_reuse() when the
+ *   prefilter says the address may be mapped. Readers of the prefilter
+ *   take no lock.
+ * - ``cycles.lock`` protects the cycle counter, the number of pending
+ *   flushes and every bucket's records (active and future[]). Taken by
+ *   the record path (nested in objects.lock), by kmprof_cycle_advance()
+ *   and kmprof_cycle_get() from any context but NMI, and by flush, fold
+ *   and read in process context for one batch of KMPROF_FLUSH_BATCH
+ *   buckets at a time.
+ * - ``cycles.flush_mutex`` serialises flushes, folds and reads, so that
+ *   active only changes under it. Process context only; taken before
+ *   cycles.lock.
  *
- * Nesting order: objects.lock -> buckets.insert_lock, objects.lock ->
- * cycles.lock, and cycles.flush_mutex -> cycles.lock.
+ * Nesting order: objects.lock -> buckets.insert_lock (kmprof_record_alloc()
+ * gets the bucket inside objects.lock, so that a dropped sample takes
+ * none), objects.lock -> cycles.lock, and cycles.flush_mutex ->
+ * cycles.lock.
  *
  * No lock is taken in NMI context: nothing allocates there, and an
  * advance comes from process context or a timer.
@@ -36,15 +43,17 @@
  * Why objects.lock is held across the ring update: an object's free is
  * accounted only after its entry is found in the map, and the entry is
  * made visible in the same objects.lock section that accounts the
- * allocation. So a free always reaches the ring after its allocation, in a
- * cycle no older: published in-use can never go negative (DESIGN.md,
- * invariant 1).
+ * allocation. So a free always reaches the ring after its allocation, in
+ * a cycle no older: published in-use can never go negative (invariant 1
+ * of Documentation/core.rst).
  *
  * Why one ring lock and not one per bucket-hash shard: only sampled events
- * take it (one per `rate` bytes allocated, one per sampled free), an
- * advance is then a single lock acquisition (one linearization point
- * without taking N locks in a row), and a flush already bounds its hold
- * time by batching.
+ * take it (one per rate bytes allocated, one per sampled free), an advance
+ * is then a single lock acquisition (one linearization point without
+ * taking N locks in a row), and a flush already bounds its hold time by
+ * batching. At rate=1 on many CPUs the lock is contended; sharding by
+ * bucket hash would then need the advance to take every shard lock in
+ * order.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

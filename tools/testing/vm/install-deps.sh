@@ -14,8 +14,9 @@ PACKAGES=(
 	# the kmprof tool and its tests
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang libclang-rt-14-dev
 	golang-go
-	# the judge (kunit.py parse), and the documentation
-	python3 python3-sphinx
+	# the judge (kunit.py parse), and the documentation (Sphinx, and perl
+	# for the kernel's kernel-doc that linux-source-6.12 provides)
+	python3 python3-sphinx perl
 )
 
 missing=()
