@@ -20,6 +20,7 @@ const char *const kmprof_probe_state_names[KMPROF_PROBE_STATES] = {
 	[KMPROF_PROBE_ABSENT]		= "absent",
 	[KMPROF_PROBE_FAILED]		= "failed",
 };
+
 static_assert(ARRAY_SIZE(kmprof_probe_state_names) == KMPROF_PROBE_STATES);
 
 const char *const kmprof_probe_role_names[KMPROF_ROLES] = {
@@ -27,6 +28,7 @@ const char *const kmprof_probe_role_names[KMPROF_ROLES] = {
 	[KMPROF_ROLE_FREE]	= "free",
 	[KMPROF_ROLE_REUSE]	= "reuse",
 };
+
 static_assert(ARRAY_SIZE(kmprof_probe_role_names) == KMPROF_ROLES);
 
 /**
