@@ -5,7 +5,7 @@
  * perf's parse-options has): getopt's tables, the usage line, --help and
  * the COMMANDS and OPTIONS sections of kmprof.8 (`kmprof help --man`) are
  * all made from it, so they cannot say different things. The work is done
- * by the file that owns it (top.c, folded.c, pprof.c, control.c).
+ * by the file that owns it (top.c, folded.c, pprof.c, debugfs.c).
  */
 
 #include <errno.h>

@@ -3,7 +3,7 @@
  * kmprof - what the files of the reader tool share: the parsed profile,
  * the symbols, the estimates and the exit statuses.
  *
- * The pipeline is: read the heap text (control.c) -> heap_parse() ->
+ * The pipeline is: read the heap text (debugfs.c) -> heap_parse() ->
  * heap_symbolize() (symbols.c) -> heap_estimate() (unbias.c) -> one of
  * the outputs (top.c, folded.c, pprof.c).
  */
@@ -229,7 +229,7 @@ void folded_print(FILE *out, const struct heap_profile *p,
 int pprof_encode(const struct heap_profile *p, bool all_frames,
 		 unsigned char **out, size_t *len);
 
-/* === control.c: the debugfs directory === */
+/* === debugfs.c: the debugfs directory, and files read whole === */
 
 extern const char *debugfs_dir;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the debugfs directory: reading and writing its files, and
- * saying why that failed in words a person can act on.
+ * kmprof - the module's debugfs directory: reading and writing its files,
+ * and saying why that failed in words a person can act on; and reading
+ * any other file whole (a saved heap file, a kallsyms file).
  */
 
 #include <errno.h>
