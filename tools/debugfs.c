@@ -140,7 +140,7 @@ int read_path(const char *path, bool heap, char **buf, size_t *len)
 	return ret;
 }
 
-int ctl_read(const char *name, char **buf, size_t *len)
+int debugfs_read(const char *name, char **buf, size_t *len)
 {
 	char path[4096];
 	int fd, ret;
@@ -154,7 +154,7 @@ int ctl_read(const char *name, char **buf, size_t *len)
 	return ret;
 }
 
-int ctl_write(const char *name, const char *token)
+int debugfs_write(const char *name, const char *token)
 {
 	char path[4096], line[64];
 	ssize_t r;

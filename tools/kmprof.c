@@ -373,11 +373,11 @@ static int read_heap(char **buf, size_t *len, const char **name)
 	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, KMPROF_HEAP_FILE);
 	*name = path;
 	if (!cli.no_advance) {
-		ret = ctl_write("cycle", "1");
+		ret = debugfs_write("cycle", "1");
 		if (ret)
 			return ret;
 	}
-	return ctl_read(KMPROF_HEAP_FILE, buf, len);
+	return debugfs_read(KMPROF_HEAP_FILE, buf, len);
 }
 
 /*
@@ -582,7 +582,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 
 	(void)cmd, (void)argc, (void)argv;
 	/* Advance, then read: the read publishes what the advance closed. */
-	r = ctl_read("cycle", &cyc, &len);
+	r = debugfs_read("cycle", &cyc, &len);
 	if (r)
 		return r;
 	have_before = parse_cycle(cyc, len, &before);
@@ -691,7 +691,7 @@ static int print_file(const char *name)
 	char *buf;
 	int r;
 
-	r = ctl_read(name, &buf, &len);
+	r = debugfs_read(name, &buf, &len);
 	if (r)
 		return r;
 	fwrite(buf, 1, len, stdout);
@@ -716,17 +716,17 @@ static int cmd_rate(const struct command *cmd, int argc, char **argv)
 		return bad_usage(cmd, "expected bytes from 0 to 1G (K, M, G suffixes), not '%s'",
 				 argv[0]);
 	snprintf(token, sizeof(token), "%" PRIu64, rate);
-	return ctl_write("rate", token);
+	return debugfs_write("rate", token);
 }
 
 static int cmd_write(const struct command *cmd, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	if (!strcmp(cmd->name, "enable"))
-		return ctl_write("enable", "1");
+		return debugfs_write("enable", "1");
 	if (!strcmp(cmd->name, "disable"))
-		return ctl_write("enable", "0");
-	return ctl_write("reset", "1");
+		return debugfs_write("enable", "0");
+	return debugfs_write("reset", "1");
 }
 
 static int cmd_help(const struct command *cmd, int argc, char **argv);

@@ -243,9 +243,9 @@ extern const char *debugfs_dir;
  * Read DIR/NAME whole into *buf (NUL terminated). An exit status. The heap
  * file is checked as read_path() checks it with @heap.
  */
-int ctl_read(const char *name, char **buf, size_t *len);
+int debugfs_read(const char *name, char **buf, size_t *len);
 /* Write @token to DIR/NAME. An exit status. */
-int ctl_write(const char *name, const char *token);
+int debugfs_write(const char *name, const char *token);
 /*
  * Read a file whole (the path as given, "-" standard input). With @heap,
  * refused (EXIT_BADDATA) as soon as it does not start with the heap
