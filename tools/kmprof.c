@@ -62,6 +62,12 @@ struct opt {
 
 #define OPT_END { OPT_NONE, 0, NULL, NULL, NULL, false }
 
+/* What parsing the options returns when it is not an exit status. */
+enum {
+	OPTS_GO_ON = -2,	/* run the command */
+	OPTS_HELP = -3,		/* -h or --help: print the help and exit */
+};
+
 /* Options of several commands, written once. */
 #define O_DIR { OPT_DIR, 'd', NULL, "DIR", \
 	"the debugfs directory (default " KMPROF_DEBUGFS_DIR ")", false }
@@ -198,7 +204,7 @@ static int bad_usage(const struct command *cmd, const char *fmt, const char *arg
 	return EXIT_USAGE;
 }
 
-/* One option's value into cli: -2 to go on, or an exit status. */
+/* One option's value into cli: OPTS_GO_ON, or an exit status. */
 static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 {
 	char *end;
@@ -270,13 +276,38 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 	default:
 		break;
 	}
-	return -2;
+	return OPTS_GO_ON;
+}
+
+/*
+ * A command refuses what it would ignore: arguments past those it takes,
+ * an option given before it that it does not take, and options that say
+ * opposite things.
+ */
+static int check_command(const struct command *cmd, int argc, char **argv)
+{
+	char name[64];
+
+	if ((unsigned int)argc > cmd->max_args)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[cmd->max_args]);
+	for (const struct opt *o = global_opts; o->id; o++)
+		if ((cli.given & (1ULL << o->id)) && o->id != OPT_HELP &&
+		    !find_opt(cmd->opts, o->id))
+			return bad_usage(cmd, "%s: not an option of this command",
+					 opt_name(name, sizeof(name), o, false));
+	if (cli.heap_file && cli.no_advance)
+		return bad_usage(cmd, "%s", "--no-advance: only for the live profile, not -f");
+	if (cli.kallsyms_path && cli.no_kallsyms)
+		return bad_usage(cmd, "%s", "--kallsyms and --no-kallsyms contradict each other");
+	return OPTS_GO_ON;
 }
 
 /*
  * Parse @opts out of @argv (argv[0] is the command, or "kmprof"); @argv
  * then starts at the first argument that is not an option. getopt's own
- * messages name "kmprof COMMAND". -2 to go on, or an exit status.
+ * messages name "kmprof COMMAND". After a command's options, what is left
+ * is checked by check_command(). OPTS_GO_ON, OPTS_HELP, or an exit status
+ * once the reason is printed.
  */
 static int parse_opts(const struct command *cmd, const struct opt *opts,
 		      int *argc, char ***argv)
@@ -284,7 +315,7 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 	struct option longopts[OPT_COUNT + 1];
 	char shortopts[2 * OPT_COUNT + 2] = "+", prog[64], *argv0 = (*argv)[0];
 	size_t ns = 1, nl = 0;
-	int c, r = -2;
+	int c, r = OPTS_GO_ON;
 
 	for (const struct opt *o = opts; o->id; o++) {
 		if (o->shortname) {
@@ -308,12 +339,12 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 		 cmd ? cmd->name : "");
 	(*argv)[0] = prog;
 	optind = 0;
-	while (r == -2 && (c = getopt_long(*argc, *argv, shortopts, longopts,
-					   NULL)) != -1) {
+	while (r == OPTS_GO_ON &&
+	       (c = getopt_long(*argc, *argv, shortopts, longopts, NULL)) != -1) {
 		const struct opt *o = NULL;
 
 		if (c == 'h' || c == 256 + OPT_HELP) {
-			r = 0;		/* the caller prints the help */
+			r = OPTS_HELP;
 			break;
 		}
 		if (c >= 256)
@@ -335,27 +366,9 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 	(*argv)[0] = argv0;
 	*argc -= optind;
 	*argv += optind;
+	if (r == OPTS_GO_ON && cmd)
+		r = check_command(cmd, *argc, *argv);
 	return r;
-}
-
-/*
- * A command refuses what it would ignore: an option given before it that
- * it does not take, and options that say opposite things.
- */
-static int check_opts(const struct command *cmd)
-{
-	char name[64];
-
-	for (const struct opt *o = global_opts; o->id; o++)
-		if ((cli.given & (1ULL << o->id)) && o->id != OPT_HELP &&
-		    !find_opt(cmd->opts, o->id))
-			return bad_usage(cmd, "%s: not an option of this command",
-					 opt_name(name, sizeof(name), o, false));
-	if (cli.heap_file && cli.no_advance)
-		return bad_usage(cmd, "%s", "--no-advance: only for the live profile, not -f");
-	if (cli.kallsyms_path && cli.no_kallsyms)
-		return bad_usage(cmd, "%s", "--kallsyms and --no-kallsyms contradict each other");
-	return -2;
 }
 
 /* === Loading a profile === */
@@ -909,6 +922,23 @@ static void print_man(FILE *out)
 	roff_opts(out, global_opts, true);
 }
 
+/* The help asked for: of @cmd, or of kmprof without one. */
+static int show_help(const struct command *cmd)
+{
+	if (cmd)
+		print_help(stdout, cmd);
+	else
+		usage(stdout);
+	return close_output(stdout, NULL);
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "kmprof: unknown command '%s'\n", name);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 static int cmd_help(const struct command *cmd, int argc, char **argv)
 {
 	const struct command *c;
@@ -916,18 +946,14 @@ static int cmd_help(const struct command *cmd, int argc, char **argv)
 	(void)cmd;
 	if (cli.man) {
 		print_man(stdout);
-	} else if (argc == 0) {
-		usage(stdout);
-	} else {
-		c = find_command(argv[0]);
-		if (!c) {
-			fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-		print_help(stdout, c);
+		return close_output(stdout, NULL);
 	}
-	return close_output(stdout, NULL);
+	if (argc == 0)
+		return show_help(NULL);
+	c = find_command(argv[0]);
+	if (!c)
+		return unknown_command(argv[0]);
+	return show_help(c);
 }
 
 int main(int argc, char **argv)
@@ -936,7 +962,7 @@ int main(int argc, char **argv)
 	int r;
 
 	r = parse_opts(NULL, global_opts, &argc, &argv);
-	if (r != -2 && r != 0)
+	if (r != OPTS_GO_ON && r != OPTS_HELP)
 		return r;
 	if (cli.given & (1ULL << OPT_VERSION)) {
 		printf("kmprof %s\nreads heap format versions %d to %d\n",
@@ -944,31 +970,19 @@ int main(int argc, char **argv)
 		       KMPROF_HEAP_VERSION);
 		return close_output(stdout, NULL);
 	}
-	if (r == 0) {
-		usage(stdout);
-		return close_output(stdout, NULL);
-	}
+	if (r == OPTS_HELP)
+		return show_help(NULL);
 	if (argc == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = find_command(argv[0]);
-	if (!cmd) {
-		fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!cmd)
+		return unknown_command(argv[0]);
 	r = parse_opts(cmd, cmd->opts, &argc, &argv);
-	if (r == 0) {
-		print_help(stdout, cmd);
-		return close_output(stdout, NULL);
-	}
-	if (r != -2)
-		return r;
-	if ((unsigned int)argc > cmd->max_args)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[cmd->max_args]);
-	r = check_opts(cmd);
-	if (r != -2)
+	if (r == OPTS_HELP)
+		return show_help(cmd);
+	if (r != OPTS_GO_ON)
 		return r;
 	return cmd->run(cmd, argc, argv);
 }
