@@ -58,7 +58,7 @@ void folded_print(FILE *out, const struct heap_profile *p,
 			value = xrealloc(value, cap, sizeof(*value));
 			memset(value + old, 0, (cap - old) * sizeof(*value));
 		}
-		value[id] = value[id] > UINT64_MAX - v ? UINT64_MAX : value[id] + v;
+		value[id] = sat_add(value[id], v);
 	}
 	for (size_t id = 1; id < stacks.nr; id++)
 		fprintf(out, "%s %" PRIu64 "\n", stacks.str[id], value[id]);

@@ -40,6 +40,9 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
 
+/* @a + @b, or UINT64_MAX if that does not fit. */
+uint64_t sat_add(uint64_t a, uint64_t b);
+
 /* @one if @n is 1, else @many: "1 bucket", "2 buckets". */
 const char *plural(uint64_t n, const char *one, const char *many);
 /* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */

@@ -60,11 +60,6 @@ static int row_cmp(const void *a, const void *b, void *arg)
 	return strcmp(o->p->funcs[x->func].name, o->p->funcs[y->func].name);
 }
 
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
 static void add(struct heap_estimate *to, const struct heap_estimate *e)
 {
 	to->inuse_objs = sat_add(to->inuse_objs, e->inuse_objs);

@@ -131,6 +131,11 @@ const char *plural(uint64_t n, const char *one, const char *many)
 
 /* === Numbers === */
 
+uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 static int digit(char ch, unsigned int base)
 {
 	int d = ch >= '0' && ch <= '9' ? ch - '0' :
