@@ -323,12 +323,8 @@ static int parse_record(struct parser *ps, struct cursor *c)
 				    "more than %u frames",
 				    KMPROF_MAX_DEPTH_LIMIT);
 	}
-	if (p->nr == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->buckets = xrealloc(p->buckets, p->cap, sizeof(*p->buckets));
-	}
+	p->buckets = xgrow(p->buckets, &p->cap, p->nr + 1, sizeof(*p->buckets));
 	b = &p->buckets[p->nr++];
-	memset(b, 0, sizeof(*b));
 	b->line = ps->line;
 	b->inuse_objs = v[0];
 	b->inuse_bytes = v[1];

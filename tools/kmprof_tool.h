@@ -39,6 +39,11 @@ void arena_free(struct arena *a);
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
+/*
+ * @p, an array of *@cap elements of @size bytes, with room for @n: grown
+ * by doubling if it has less (*@cap updated), the new elements zeroed.
+ */
+void *xgrow(void *p, size_t *cap, size_t n, size_t size);
 
 /* @a + @b, or UINT64_MAX if that does not fit. */
 uint64_t sat_add(uint64_t a, uint64_t b);
