@@ -24,7 +24,16 @@
 
 const char *debugfs_dir = KMPROF_DEBUGFS_DIR;
 
-/* Why DIR/NAME could not be opened; returns the exit status that fits. */
+const char *debugfs_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", debugfs_dir, name);
+	return buf;
+}
+
+/*
+ * Why @path could not be opened; if it is the file @name of the debugfs
+ * directory (NULL if not), what to do about it. The exit status that fits.
+ */
 static int explain(const char *path, const char *name, int err)
 {
 	char parent[4096];
@@ -32,6 +41,8 @@ static int explain(const char *path, const char *name, int err)
 	struct stat st;
 
 	fprintf(stderr, "kmprof: cannot open %s: %s\n", path, strerror(err));
+	if (!name)
+		return EXIT_FAIL;
 	if (err == EACCES || err == EPERM) {
 		if (geteuid() != 0)
 			fprintf(stderr, "kmprof: kmprof's debugfs files are root only: run kmprof as root\n");
@@ -122,36 +133,34 @@ static int read_fd(int fd, const char *path, bool heap, char **buf,
 	return EXIT_OK;
 }
 
-int read_path(const char *path, bool heap, char **buf, size_t *len)
+/* Read @path whole: the file @name of the debugfs directory, or NULL. */
+static int read_file(const char *path, const char *name, bool heap,
+		     char **buf, size_t *len)
 {
 	int fd, ret;
 
-	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, heap ? "-" : "standard input",
-			       heap, buf, len);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "kmprof: cannot open %s: %s\n", path,
-			strerror(errno));
-		return EXIT_FAIL;
-	}
+	if (fd < 0)
+		return explain(path, name, errno);
 	ret = read_fd(fd, path, heap, buf, len);
 	close(fd);
 	return ret;
 }
 
+int read_path(const char *path, bool heap, char **buf, size_t *len)
+{
+	if (!strcmp(path, "-"))
+		return read_fd(STDIN_FILENO, heap ? "-" : "standard input",
+			       heap, buf, len);
+	return read_file(path, NULL, heap, buf, len);
+}
+
 int debugfs_read(const char *name, char **buf, size_t *len)
 {
 	char path[4096];
-	int fd, ret;
 
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return explain(path, name, errno);
-	ret = read_fd(fd, path, !strcmp(name, KMPROF_HEAP_FILE), buf, len);
-	close(fd);
-	return ret;
+	return read_file(debugfs_path(path, sizeof(path), name), name,
+			 !strcmp(name, KMPROF_HEAP_FILE), buf, len);
 }
 
 int debugfs_write(const char *name, const char *token)
@@ -160,7 +169,7 @@ int debugfs_write(const char *name, const char *token)
 	ssize_t r;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
+	debugfs_path(path, sizeof(path), name);
 	snprintf(line, sizeof(line), "%s\n", token);
 	/* O_TRUNC as the shell's ">": a regular file then holds the token. */
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);

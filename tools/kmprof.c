@@ -383,8 +383,7 @@ static int read_heap(char **buf, size_t *len, const char **name)
 		*name = cli.heap_file;
 		return read_path(cli.heap_file, true, buf, len);
 	}
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, KMPROF_HEAP_FILE);
-	*name = path;
+	*name = debugfs_path(path, sizeof(path), KMPROF_HEAP_FILE);
 	if (!cli.no_advance) {
 		ret = debugfs_write("cycle", "1");
 		if (ret)

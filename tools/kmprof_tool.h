@@ -241,6 +241,9 @@ int pprof_encode(const struct heap_profile *p, bool all_frames,
 
 extern const char *debugfs_dir;
 
+/* DIR/NAME into @buf. */
+const char *debugfs_path(char *buf, size_t len, const char *name);
+
 /*
  * The largest heap input read: the module's file at its default limits is
  * tens of MiB, at its largest (a million buckets of 64 frames) a few GiB.
