@@ -68,12 +68,6 @@ static int explain(const char *path, const char *name, int err)
 	return EXIT_UNAVAILABLE;
 }
 
-/*
- * Read @fd whole into *@buf (NUL terminated). With @heap, the input must
- * start with the heap header, which is checked as soon as its bytes are
- * in, and may not exceed HEAP_MAX_BYTES: anything else is refused before
- * it is read whole (/dev/zero, a disk image given by mistake).
- */
 /* Why a heap input was refused unread, as the parser would say it. */
 static int not_heap(const char *path, bool too_large)
 {
@@ -86,6 +80,12 @@ static int not_heap(const char *path, bool too_large)
 	return EXIT_BADDATA;
 }
 
+/*
+ * Read @fd whole into *@buf (NUL terminated). With @heap, the input must
+ * start with the heap header, which is checked as soon as its bytes are
+ * in, and may not exceed HEAP_MAX_BYTES: anything else is refused before
+ * it is read whole (/dev/zero, a disk image given by mistake).
+ */
 static int read_fd(int fd, const char *path, bool heap, char **buf,
 		   size_t *len)
 {
