@@ -513,6 +513,17 @@ static int close_output(FILE *f, const char *path)
 	return EXIT_OK;
 }
 
+/* @len bytes of @buf to @path (standard output if NULL or "-"). */
+static int write_output(const char *path, const void *buf, size_t len)
+{
+	FILE *out = open_output(path);
+
+	if (!out)
+		return EXIT_FAIL;
+	fwrite(buf, 1, len, out);
+	return close_output(out, path);
+}
+
 /* === top and watch === */
 
 static int cmd_top(const struct command *cmd, int argc, char **argv)
@@ -589,7 +600,6 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	struct heap_profile p;
 	bool have_before;
 	size_t len;
-	FILE *out;
 	int r;
 
 	(void)cmd, (void)argc, (void)argv;
@@ -617,13 +627,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		fprintf(stderr, "kmprof: warning: %" PRIu64 " %s not yet published\n",
 			p.pending, plural(p.pending, "cycle was", "cycles were"));
 
-	out = open_output(path);
-	if (!out) {
-		r = EXIT_FAIL;
-	} else {
-		fwrite(buf, 1, len, out);
-		r = close_output(out, path);
-	}
+	r = write_output(path, buf, len);
 	if (!r && path && strcmp(path, "-")) {
 		for (size_t i = 0; i < p.nr; i++)
 			inuse += p.est[i].inuse_bytes;
@@ -643,7 +647,6 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	struct heap_profile p;
 	unsigned char *gz;
 	size_t len;
-	FILE *out;
 	int r;
 
 	(void)argc, (void)argv;
@@ -660,14 +663,9 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	heap_free(&p);
-	out = open_output(cli.output);
-	if (!out) {
-		free(gz);
-		return EXIT_FAIL;
-	}
-	fwrite(gz, 1, len, out);
+	r = write_output(cli.output, gz, len);
 	free(gz);
-	return close_output(out, cli.output);
+	return r;
 }
 
 static int cmd_folded(const struct command *cmd, int argc, char **argv)
@@ -706,9 +704,9 @@ static int print_file(const char *name)
 	r = debugfs_read(name, &buf, &len);
 	if (r)
 		return r;
-	fwrite(buf, 1, len, stdout);
+	r = write_output(NULL, buf, len);
 	free(buf);
-	return close_output(stdout, NULL);
+	return r;
 }
 
 static int cmd_cat(const struct command *cmd, int argc, char **argv)
