@@ -35,10 +35,7 @@ void folded_print(FILE *out, const struct heap_profile *p,
 			continue;
 		for (unsigned int k = first; k < b->depth; k++)
 			need += strlen(p->funcs[b->func[k]].name) + 1;
-		if (need > len) {
-			len = need;
-			line = xrealloc(line, len, 1);
-		}
+		line = xgrow(line, &len, need, 1);
 		line[0] = '\0';
 		for (unsigned int k = b->depth; k-- > first;) {
 			const char *name = p->funcs[b->func[k]].name;
@@ -51,14 +48,8 @@ void folded_print(FILE *out, const struct heap_profile *p,
 		}
 		line[pos] = '\0';
 		id = strtab_intern(&stacks, line);
-		if (id >= cap) {
-			size_t old = cap;
-
-			cap = id * 2 + 16;
-			value = xrealloc(value, cap, sizeof(*value));
-			memset(value + old, 0, (cap - old) * sizeof(*value));
-		}
-		value[id] = value[id] > UINT64_MAX - v ? UINT64_MAX : value[id] + v;
+		value = xgrow(value, &cap, (size_t)id + 1, sizeof(*value));
+		value[id] = sat_add(value[id], v);
 	}
 	for (size_t id = 1; id < stacks.nr; id++)
 		fprintf(out, "%s %" PRIu64 "\n", stacks.str[id], value[id]);

@@ -96,6 +96,17 @@ static int number(struct parser *ps, struct cursor *c, const char *field,
 	return 0;
 }
 
+/* @part, which @what, may not exceed the @whole allocated. */
+static int at_most(struct parser *ps, const char *field, uint64_t part,
+		   const char *what, uint64_t whole)
+{
+	if (part <= whole)
+		return 0;
+	return fail(ps, HEAP_ERR_SYNTAX, field,
+		    "%" PRIu64 " %s but %" PRIu64 " allocated", part, what,
+		    whole);
+}
+
 /* "<inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @" */
 static int counts(struct parser *ps, struct cursor *c, uint64_t v[4])
 {
@@ -104,14 +115,9 @@ static int counts(struct parser *ps, struct cursor *c, uint64_t v[4])
 	    number(ps, c, "alloc_objs", &v[2], ": ") ||
 	    number(ps, c, "alloc_bytes", &v[3], "] @"))
 		return -1;
-	if (v[0] > v[2])
-		return fail(ps, HEAP_ERR_SYNTAX, "inuse_objs",
-			    "%" PRIu64 " in use but %" PRIu64 " allocated",
-			    v[0], v[2]);
-	if (v[1] > v[3])
-		return fail(ps, HEAP_ERR_SYNTAX, "inuse_bytes",
-			    "%" PRIu64 " in use but %" PRIu64 " allocated",
-			    v[1], v[3]);
+	if (at_most(ps, "inuse_objs", v[0], "in use", v[2]) ||
+	    at_most(ps, "inuse_bytes", v[1], "in use", v[3]))
+		return -1;
 	if ((v[0] == 0) != (v[1] == 0) || (v[2] == 0) != (v[3] == 0))
 		return fail(ps, HEAP_ERR_SYNTAX, v[0] || v[1] ? "inuse_bytes" :
 			    "alloc_bytes", "bytes without objects or objects without bytes");
@@ -317,12 +323,8 @@ static int parse_record(struct parser *ps, struct cursor *c)
 				    "more than %u frames",
 				    KMPROF_MAX_DEPTH_LIMIT);
 	}
-	if (p->nr == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->buckets = xrealloc(p->buckets, p->cap, sizeof(*p->buckets));
-	}
+	p->buckets = xgrow(p->buckets, &p->cap, p->nr + 1, sizeof(*p->buckets));
 	b = &p->buckets[p->nr++];
-	memset(b, 0, sizeof(*b));
 	b->line = ps->line;
 	b->inuse_objs = v[0];
 	b->inuse_bytes = v[1];
@@ -378,23 +380,18 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 		return -1;
 	if (key_values(ps, c, "size", fields, NFIELDS(fields)))
 		return -1;
-	if (b->inuse_req > b->alloc_req)
-		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
-			    "%" PRIu64 " in use but %" PRIu64 " allocated",
-			    b->inuse_req, b->alloc_req);
+	if (at_most(ps, "inuse_req", b->inuse_req, "in use", b->alloc_req))
+		return -1;
 	if (b->size == 0)
 		return fail(ps, HEAP_ERR_SYNTAX, "size", "a zero size class");
 	if (bytes_of(ps, b, "inuse_bytes", b->inuse_bytes, b->inuse_objs) ||
 	    bytes_of(ps, b, "alloc_bytes", b->alloc_bytes, b->alloc_objs))
 		return -1;
-	if (b->inuse_req > b->inuse_bytes)
-		return fail(ps, HEAP_ERR_SYNTAX, "inuse_req",
-			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
-			    b->inuse_req, b->inuse_bytes);
-	if (b->alloc_req > b->alloc_bytes)
-		return fail(ps, HEAP_ERR_SYNTAX, "alloc_req",
-			    "%" PRIu64 " bytes requested but %" PRIu64 " allocated",
-			    b->alloc_req, b->alloc_bytes);
+	if (at_most(ps, "inuse_req", b->inuse_req, "bytes requested",
+		    b->inuse_bytes) ||
+	    at_most(ps, "alloc_req", b->alloc_req, "bytes requested",
+		    b->alloc_bytes))
+		return -1;
 	b->has_size = true;
 	return 0;
 }

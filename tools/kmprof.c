@@ -5,7 +5,7 @@
  * perf's parse-options has): getopt's tables, the usage line, --help and
  * the COMMANDS and OPTIONS sections of kmprof.8 (`kmprof help --man`) are
  * all made from it, so they cannot say different things. The work is done
- * by the file that owns it (top.c, folded.c, pprof.c, control.c).
+ * by the file that owns it (top.c, folded.c, pprof.c, debugfs.c).
  */
 
 #include <errno.h>
@@ -61,6 +61,12 @@ struct opt {
 };
 
 #define OPT_END { OPT_NONE, 0, NULL, NULL, NULL, false }
+
+/* What parsing the options returns when it is not an exit status. */
+enum {
+	OPTS_GO_ON = -2,	/* run the command */
+	OPTS_HELP = -3,		/* -h or --help: print the help and exit */
+};
 
 /* Options of several commands, written once. */
 #define O_DIR { OPT_DIR, 'd', NULL, "DIR", \
@@ -198,7 +204,7 @@ static int bad_usage(const struct command *cmd, const char *fmt, const char *arg
 	return EXIT_USAGE;
 }
 
-/* One option's value into cli: -2 to go on, or an exit status. */
+/* One option's value into cli: OPTS_GO_ON, or an exit status. */
 static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 {
 	char *end;
@@ -270,13 +276,38 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 	default:
 		break;
 	}
-	return -2;
+	return OPTS_GO_ON;
+}
+
+/*
+ * A command refuses what it would ignore: arguments past those it takes,
+ * an option given before it that it does not take, and options that say
+ * opposite things.
+ */
+static int check_command(const struct command *cmd, int argc, char **argv)
+{
+	char name[64];
+
+	if ((unsigned int)argc > cmd->max_args)
+		return bad_usage(cmd, "unexpected argument '%s'", argv[cmd->max_args]);
+	for (const struct opt *o = global_opts; o->id; o++)
+		if ((cli.given & (1ULL << o->id)) && o->id != OPT_HELP &&
+		    !find_opt(cmd->opts, o->id))
+			return bad_usage(cmd, "%s: not an option of this command",
+					 opt_name(name, sizeof(name), o, false));
+	if (cli.heap_file && cli.no_advance)
+		return bad_usage(cmd, "%s", "--no-advance: only for the live profile, not -f");
+	if (cli.kallsyms_path && cli.no_kallsyms)
+		return bad_usage(cmd, "%s", "--kallsyms and --no-kallsyms contradict each other");
+	return OPTS_GO_ON;
 }
 
 /*
  * Parse @opts out of @argv (argv[0] is the command, or "kmprof"); @argv
  * then starts at the first argument that is not an option. getopt's own
- * messages name "kmprof COMMAND". -2 to go on, or an exit status.
+ * messages name "kmprof COMMAND". After a command's options, what is left
+ * is checked by check_command(). OPTS_GO_ON, OPTS_HELP, or an exit status
+ * once the reason is printed.
  */
 static int parse_opts(const struct command *cmd, const struct opt *opts,
 		      int *argc, char ***argv)
@@ -284,7 +315,7 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 	struct option longopts[OPT_COUNT + 1];
 	char shortopts[2 * OPT_COUNT + 2] = "+", prog[64], *argv0 = (*argv)[0];
 	size_t ns = 1, nl = 0;
-	int c, r = -2;
+	int c, r = OPTS_GO_ON;
 
 	for (const struct opt *o = opts; o->id; o++) {
 		if (o->shortname) {
@@ -308,12 +339,12 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 		 cmd ? cmd->name : "");
 	(*argv)[0] = prog;
 	optind = 0;
-	while (r == -2 && (c = getopt_long(*argc, *argv, shortopts, longopts,
-					   NULL)) != -1) {
+	while (r == OPTS_GO_ON &&
+	       (c = getopt_long(*argc, *argv, shortopts, longopts, NULL)) != -1) {
 		const struct opt *o = NULL;
 
 		if (c == 'h' || c == 256 + OPT_HELP) {
-			r = 0;		/* the caller prints the help */
+			r = OPTS_HELP;
 			break;
 		}
 		if (c >= 256)
@@ -335,27 +366,9 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 	(*argv)[0] = argv0;
 	*argc -= optind;
 	*argv += optind;
+	if (r == OPTS_GO_ON && cmd)
+		r = check_command(cmd, *argc, *argv);
 	return r;
-}
-
-/*
- * A command refuses what it would ignore: an option given before it that
- * it does not take, and options that say opposite things.
- */
-static int check_opts(const struct command *cmd)
-{
-	char name[64];
-
-	for (const struct opt *o = global_opts; o->id; o++)
-		if ((cli.given & (1ULL << o->id)) && o->id != OPT_HELP &&
-		    !find_opt(cmd->opts, o->id))
-			return bad_usage(cmd, "%s: not an option of this command",
-					 opt_name(name, sizeof(name), o, false));
-	if (cli.heap_file && cli.no_advance)
-		return bad_usage(cmd, "%s", "--no-advance: only for the live profile, not -f");
-	if (cli.kallsyms_path && cli.no_kallsyms)
-		return bad_usage(cmd, "%s", "--kallsyms and --no-kallsyms contradict each other");
-	return -2;
 }
 
 /* === Loading a profile === */
@@ -370,14 +383,13 @@ static int read_heap(char **buf, size_t *len, const char **name)
 		*name = cli.heap_file;
 		return read_path(cli.heap_file, true, buf, len);
 	}
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, KMPROF_HEAP_FILE);
-	*name = path;
+	*name = debugfs_path(path, sizeof(path), KMPROF_HEAP_FILE);
 	if (!cli.no_advance) {
-		ret = ctl_write("cycle", "1");
+		ret = debugfs_write("cycle", "1");
 		if (ret)
 			return ret;
 	}
-	return ctl_read(KMPROF_HEAP_FILE, buf, len);
+	return debugfs_read(KMPROF_HEAP_FILE, buf, len);
 }
 
 /*
@@ -501,6 +513,17 @@ static int close_output(FILE *f, const char *path)
 	return EXIT_OK;
 }
 
+/* @len bytes of @buf to @path (standard output if NULL or "-"). */
+static int write_output(const char *path, const void *buf, size_t len)
+{
+	FILE *out = open_output(path);
+
+	if (!out)
+		return EXIT_FAIL;
+	fwrite(buf, 1, len, out);
+	return close_output(out, path);
+}
+
 /* === top and watch === */
 
 static int cmd_top(const struct command *cmd, int argc, char **argv)
@@ -577,12 +600,11 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	struct heap_profile p;
 	bool have_before;
 	size_t len;
-	FILE *out;
 	int r;
 
 	(void)cmd, (void)argc, (void)argv;
 	/* Advance, then read: the read publishes what the advance closed. */
-	r = ctl_read("cycle", &cyc, &len);
+	r = debugfs_read("cycle", &cyc, &len);
 	if (r)
 		return r;
 	have_before = parse_cycle(cyc, len, &before);
@@ -605,13 +627,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 		fprintf(stderr, "kmprof: warning: %" PRIu64 " %s not yet published\n",
 			p.pending, plural(p.pending, "cycle was", "cycles were"));
 
-	out = open_output(path);
-	if (!out) {
-		r = EXIT_FAIL;
-	} else {
-		fwrite(buf, 1, len, out);
-		r = close_output(out, path);
-	}
+	r = write_output(path, buf, len);
 	if (!r && path && strcmp(path, "-")) {
 		for (size_t i = 0; i < p.nr; i++)
 			inuse += p.est[i].inuse_bytes;
@@ -631,7 +647,6 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	struct heap_profile p;
 	unsigned char *gz;
 	size_t len;
-	FILE *out;
 	int r;
 
 	(void)argc, (void)argv;
@@ -648,14 +663,9 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	heap_free(&p);
-	out = open_output(cli.output);
-	if (!out) {
-		free(gz);
-		return EXIT_FAIL;
-	}
-	fwrite(gz, 1, len, out);
+	r = write_output(cli.output, gz, len);
 	free(gz);
-	return close_output(out, cli.output);
+	return r;
 }
 
 static int cmd_folded(const struct command *cmd, int argc, char **argv)
@@ -691,12 +701,12 @@ static int print_file(const char *name)
 	char *buf;
 	int r;
 
-	r = ctl_read(name, &buf, &len);
+	r = debugfs_read(name, &buf, &len);
 	if (r)
 		return r;
-	fwrite(buf, 1, len, stdout);
+	r = write_output(NULL, buf, len);
 	free(buf);
-	return close_output(stdout, NULL);
+	return r;
 }
 
 static int cmd_cat(const struct command *cmd, int argc, char **argv)
@@ -716,17 +726,17 @@ static int cmd_rate(const struct command *cmd, int argc, char **argv)
 		return bad_usage(cmd, "expected bytes from 0 to 1G (K, M, G suffixes), not '%s'",
 				 argv[0]);
 	snprintf(token, sizeof(token), "%" PRIu64, rate);
-	return ctl_write("rate", token);
+	return debugfs_write("rate", token);
 }
 
 static int cmd_write(const struct command *cmd, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	if (!strcmp(cmd->name, "enable"))
-		return ctl_write("enable", "1");
+		return debugfs_write("enable", "1");
 	if (!strcmp(cmd->name, "disable"))
-		return ctl_write("enable", "0");
-	return ctl_write("reset", "1");
+		return debugfs_write("enable", "0");
+	return debugfs_write("reset", "1");
 }
 
 static int cmd_help(const struct command *cmd, int argc, char **argv);
@@ -909,6 +919,23 @@ static void print_man(FILE *out)
 	roff_opts(out, global_opts, true);
 }
 
+/* The help asked for: of @cmd, or of kmprof without one. */
+static int show_help(const struct command *cmd)
+{
+	if (cmd)
+		print_help(stdout, cmd);
+	else
+		usage(stdout);
+	return close_output(stdout, NULL);
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "kmprof: unknown command '%s'\n", name);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 static int cmd_help(const struct command *cmd, int argc, char **argv)
 {
 	const struct command *c;
@@ -916,18 +943,14 @@ static int cmd_help(const struct command *cmd, int argc, char **argv)
 	(void)cmd;
 	if (cli.man) {
 		print_man(stdout);
-	} else if (argc == 0) {
-		usage(stdout);
-	} else {
-		c = find_command(argv[0]);
-		if (!c) {
-			fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-		print_help(stdout, c);
+		return close_output(stdout, NULL);
 	}
-	return close_output(stdout, NULL);
+	if (argc == 0)
+		return show_help(NULL);
+	c = find_command(argv[0]);
+	if (!c)
+		return unknown_command(argv[0]);
+	return show_help(c);
 }
 
 int main(int argc, char **argv)
@@ -936,7 +959,7 @@ int main(int argc, char **argv)
 	int r;
 
 	r = parse_opts(NULL, global_opts, &argc, &argv);
-	if (r != -2 && r != 0)
+	if (r != OPTS_GO_ON && r != OPTS_HELP)
 		return r;
 	if (cli.given & (1ULL << OPT_VERSION)) {
 		printf("kmprof %s\nreads heap format versions %d to %d\n",
@@ -944,31 +967,19 @@ int main(int argc, char **argv)
 		       KMPROF_HEAP_VERSION);
 		return close_output(stdout, NULL);
 	}
-	if (r == 0) {
-		usage(stdout);
-		return close_output(stdout, NULL);
-	}
+	if (r == OPTS_HELP)
+		return show_help(NULL);
 	if (argc == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = find_command(argv[0]);
-	if (!cmd) {
-		fprintf(stderr, "kmprof: unknown command '%s'\n", argv[0]);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!cmd)
+		return unknown_command(argv[0]);
 	r = parse_opts(cmd, cmd->opts, &argc, &argv);
-	if (r == 0) {
-		print_help(stdout, cmd);
-		return close_output(stdout, NULL);
-	}
-	if (r != -2)
-		return r;
-	if ((unsigned int)argc > cmd->max_args)
-		return bad_usage(cmd, "unexpected argument '%s'", argv[cmd->max_args]);
-	r = check_opts(cmd);
-	if (r != -2)
+	if (r == OPTS_HELP)
+		return show_help(cmd);
+	if (r != OPTS_GO_ON)
 		return r;
 	return cmd->run(cmd, argc, argv);
 }

@@ -3,7 +3,7 @@
  * kmprof - what the files of the reader tool share: the parsed profile,
  * the symbols, the estimates and the exit statuses.
  *
- * The pipeline is: read the heap text (control.c) -> heap_parse() ->
+ * The pipeline is: read the heap text (debugfs.c) -> heap_parse() ->
  * heap_symbolize() (symbols.c) -> heap_estimate() (unbias.c) -> one of
  * the outputs (top.c, folded.c, pprof.c).
  */
@@ -39,6 +39,14 @@ void arena_free(struct arena *a);
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n, size_t size);
+/*
+ * @p, an array of *@cap elements of @size bytes, with room for @n: grown
+ * by doubling if it has less (*@cap updated), the new elements zeroed.
+ */
+void *xgrow(void *p, size_t *cap, size_t n, size_t size);
+
+/* @a + @b, or UINT64_MAX if that does not fit. */
+uint64_t sat_add(uint64_t a, uint64_t b);
 
 /* @one if @n is 1, else @many: "1 bucket", "2 buckets". */
 const char *plural(uint64_t n, const char *one, const char *many);
@@ -229,9 +237,12 @@ void folded_print(FILE *out, const struct heap_profile *p,
 int pprof_encode(const struct heap_profile *p, bool all_frames,
 		 unsigned char **out, size_t *len);
 
-/* === control.c: the debugfs directory === */
+/* === debugfs.c: the debugfs directory, and files read whole === */
 
 extern const char *debugfs_dir;
+
+/* DIR/NAME into @buf. */
+const char *debugfs_path(char *buf, size_t len, const char *name);
 
 /*
  * The largest heap input read: the module's file at its default limits is
@@ -243,9 +254,9 @@ extern const char *debugfs_dir;
  * Read DIR/NAME whole into *buf (NUL terminated). An exit status. The heap
  * file is checked as read_path() checks it with @heap.
  */
-int ctl_read(const char *name, char **buf, size_t *len);
+int debugfs_read(const char *name, char **buf, size_t *len);
 /* Write @token to DIR/NAME. An exit status. */
-int ctl_write(const char *name, const char *token);
+int debugfs_write(const char *name, const char *token);
 /*
  * Read a file whole (the path as given, "-" standard input). With @heap,
  * refused (EXIT_BADDATA) as soon as it does not start with the heap

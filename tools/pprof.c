@@ -100,140 +100,214 @@ static int gzip_buf(const uint8_t *in, size_t inlen, unsigned char **out,
 	return 0;
 }
 
-int pprof_encode(const struct heap_profile *p, bool all_frames,
-		 unsigned char **out, size_t *outlen)
-{
-	Profile prof = PERFTOOLS__PROFILES__PROFILE__INIT;
-	uint64_t *func_id = xcalloc(p->nfuncs + 1, sizeof(*func_id));
-	uint64_t lo = UINT64_MAX, hi = 0;
-	size_t nframes = 0, nloc = 0, nfunc = 0;
-	struct locmap map = { 0 };
-	struct arena a = { 0 };
+/* The profile as it is built, and what its parts share. */
+struct builder {
+	const struct heap_profile *p;
+	Profile prof;
+	struct arena a;
 	struct strtab st;
-	Mapping *mapping;
-	char comment[160];
-	uint8_t *packed;
-	size_t len;
-	int ret;
+	struct locmap map;
+	uint64_t *func_id;	/* Function ids by heap function, 0: none yet */
+	uint64_t lo, hi;	/* the lowest and highest Location address */
+};
 
-	strtab_init(&st);
-	prof.n_sample_type = 4;
-	prof.sample_type = arena_alloc(&a, 4 * sizeof(*prof.sample_type));
-	prof.sample_type[0] = value_type(&a, &st, "alloc_objects", "count");
-	prof.sample_type[1] = value_type(&a, &st, "alloc_space", "bytes");
-	prof.sample_type[2] = value_type(&a, &st, "inuse_objects", "count");
-	prof.sample_type[3] = value_type(&a, &st, "inuse_space", "bytes");
-	prof.period_type = value_type(&a, &st, "space", "bytes");
-	prof.period = clamp(p->rate);
-	prof.default_sample_type = strtab_intern(&st, "inuse_space");
+/*
+ * Room for every Location (at most one a frame), Function and Sample the
+ * profile can have.
+ */
+static void builder_init(struct builder *b, const struct heap_profile *p)
+{
+	Profile *prof = &b->prof;
+	size_t nframes = 0;
+
+	b->p = p;
+	b->lo = UINT64_MAX;
+	strtab_init(&b->st);
+	b->func_id = xcalloc(p->nfuncs + 1, sizeof(*b->func_id));
+	for (size_t i = 0; i < p->nr; i++)
+		nframes += p->buckets[i].depth;
+	b->map.nslots = 16;
+	while (b->map.nslots < nframes * 2)
+		b->map.nslots *= 2;
+	b->map.pc = xcalloc(b->map.nslots, sizeof(*b->map.pc));
+	b->map.id = xcalloc(b->map.nslots, sizeof(*b->map.id));
+	prof->location = arena_alloc(&b->a, (nframes + 1) * sizeof(*prof->location));
+	prof->function = arena_alloc(&b->a, (p->nfuncs + 1) * sizeof(*prof->function));
+	prof->sample = arena_alloc(&b->a, (p->nr + 1) * sizeof(*prof->sample));
+}
+
+static void builder_free(struct builder *b)
+{
+	free(b->map.pc);
+	free(b->map.id);
+	free(b->func_id);
+	strtab_free(&b->st);
+	arena_free(&b->a);
+}
+
+/* Go's heap sample types, inuse_space the default; the period is the rate. */
+static void add_sample_types(struct builder *b)
+{
+	Profile *prof = &b->prof;
+
+	prof->n_sample_type = 4;
+	prof->sample_type = arena_alloc(&b->a, 4 * sizeof(*prof->sample_type));
+	prof->sample_type[0] = value_type(&b->a, &b->st, "alloc_objects", "count");
+	prof->sample_type[1] = value_type(&b->a, &b->st, "alloc_space", "bytes");
+	prof->sample_type[2] = value_type(&b->a, &b->st, "inuse_objects", "count");
+	prof->sample_type[3] = value_type(&b->a, &b->st, "inuse_space", "bytes");
+	prof->period_type = value_type(&b->a, &b->st, "space", "bytes");
+	prof->period = clamp(b->p->rate);
+	prof->default_sample_type = strtab_intern(&b->st, "inuse_space");
+}
+
+/* When the snapshot was taken, if the file says, and a comment naming it. */
+static void add_time_and_comment(struct builder *b)
+{
+	const struct heap_profile *p = b->p;
+	Profile *prof = &b->prof;
+	char comment[160];
+
 	if (p->has_time)
-		prof.time_nanos = clamp(p->time_ns);
+		prof->time_nanos = clamp(p->time_ns);
 	snprintf(comment, sizeof(comment),
 		 "kmprof heap v%u rate=%llu cycle=%llu buckets=%zu", p->version,
 		 (unsigned long long)p->rate, (unsigned long long)p->cycle, p->nr);
-	prof.n_comment = 1;
-	prof.comment = arena_alloc(&a, sizeof(*prof.comment));
-	prof.comment[0] = strtab_intern(&st, comment);
+	prof->n_comment = 1;
+	prof->comment = arena_alloc(&b->a, sizeof(*prof->comment));
+	prof->comment[0] = strtab_intern(&b->st, comment);
+}
 
-	for (size_t i = 0; i < p->nr; i++)
-		nframes += p->buckets[i].depth;
-	map.nslots = 16;
-	while (map.nslots < nframes * 2)
-		map.nslots *= 2;
-	map.pc = xcalloc(map.nslots, sizeof(*map.pc));
-	map.id = xcalloc(map.nslots, sizeof(*map.id));
-	prof.location = arena_alloc(&a, (nframes + 1) * sizeof(*prof.location));
-	prof.function = arena_alloc(&a, (p->nfuncs + 1) * sizeof(*prof.function));
-	prof.sample = arena_alloc(&a, (p->nr + 1) * sizeof(*prof.sample));
+/* The Function of heap function @func: added at its first frame. */
+static uint64_t function_id(struct builder *b, uint32_t func)
+{
+	const struct heap_func *f = &b->p->funcs[func];
+	Function *fn;
 
-	for (size_t i = 0; i < p->nr; i++) {
-		const struct heap_bucket *b = &p->buckets[i];
-		const struct heap_estimate *e = &p->est[i];
-		unsigned int first = heap_first_frame(p, b, all_frames);
-		Sample *s = arena_alloc(&a, sizeof(*s));
-		Label *l = arena_alloc(&a, sizeof(*l));
+	if (b->func_id[func])
+		return b->func_id[func];
+	fn = arena_alloc(&b->a, sizeof(*fn));
+	perftools__profiles__function__init(fn);
+	fn->id = b->func_id[func] = ++b->prof.n_function;
+	fn->name = strtab_intern(&b->st, f->name);
+	fn->system_name = strtab_intern(&b->st, f->symbol);
+	b->prof.function[fn->id - 1] = fn;
+	return fn->id;
+}
 
-		perftools__profiles__sample__init(s);
-		s->n_value = 4;
-		s->value = arena_alloc(&a, 4 * sizeof(*s->value));
-		s->value[0] = clamp(e->alloc_objs);
-		s->value[1] = clamp(e->alloc_bytes);
-		s->value[2] = clamp(e->inuse_objs);
-		s->value[3] = clamp(e->inuse_bytes);
-		perftools__profiles__label__init(l);
-		l->key = strtab_intern(&st, "bytes");
-		l->num = clamp(b->size);
-		s->n_label = 1;
-		s->label = arena_alloc(&a, sizeof(*s->label));
-		s->label[0] = l;
-		s->n_location_id = b->depth - first;
-		s->location_id = arena_alloc(&a, b->depth * sizeof(*s->location_id));
-		for (unsigned int k = first; k < b->depth; k++) {
-			const struct heap_func *f = &p->funcs[b->func[k]];
-			uint64_t *id = locmap_slot(&map, b->pcs[k]);
-			Location *loc;
+/*
+ * The Location of return address @pc, a frame of heap function @func:
+ * added at its first frame, one Line in that function.
+ */
+static uint64_t location_id(struct builder *b, uint64_t pc, uint32_t func)
+{
+	uint64_t *id = locmap_slot(&b->map, pc);
+	/* the call: wraps as pprof's reader does */
+	uint64_t addr = pc - 1;
+	Location *loc;
+	Line *line;
 
-			if (!*id) {
-				/* the call: wraps as pprof's reader does */
-				uint64_t addr = b->pcs[k] - 1;
-				Line *line = arena_alloc(&a, sizeof(*line));
+	if (*id)
+		return *id;
+	loc = arena_alloc(&b->a, sizeof(*loc));
+	perftools__profiles__location__init(loc);
+	*id = loc->id = ++b->prof.n_location;
+	loc->mapping_id = 1;
+	loc->address = addr;
+	if (addr < b->lo)
+		b->lo = addr;
+	if (addr > b->hi)
+		b->hi = addr;
+	b->prof.location[loc->id - 1] = loc;
+	line = arena_alloc(&b->a, sizeof(*line));
+	perftools__profiles__line__init(line);
+	line->function_id = function_id(b, func);
+	loc->n_line = 1;
+	loc->line = arena_alloc(&b->a, sizeof(*loc->line));
+	loc->line[0] = line;
+	return loc->id;
+}
 
-				loc = arena_alloc(&a, sizeof(*loc));
-				perftools__profiles__location__init(loc);
-				*id = loc->id = ++nloc;
-				loc->mapping_id = 1;
-				loc->address = addr;
-				if (addr < lo)
-					lo = addr;
-				if (addr > hi)
-					hi = addr;
-				prof.location[nloc - 1] = loc;
-				if (!func_id[b->func[k]]) {
-					Function *fn = arena_alloc(&a, sizeof(*fn));
+/*
+ * Bucket @i as a Sample: its estimated values, a "bytes" label with its
+ * size class, and its stack from heap_first_frame() on.
+ */
+static void add_sample(struct builder *b, size_t i, bool all_frames)
+{
+	const struct heap_bucket *hb = &b->p->buckets[i];
+	const struct heap_estimate *e = &b->p->est[i];
+	unsigned int first = heap_first_frame(b->p, hb, all_frames);
+	Sample *s = arena_alloc(&b->a, sizeof(*s));
+	Label *l = arena_alloc(&b->a, sizeof(*l));
 
-					perftools__profiles__function__init(fn);
-					fn->id = func_id[b->func[k]] = ++nfunc;
-					fn->name = strtab_intern(&st, f->name);
-					fn->system_name = strtab_intern(&st, f->symbol);
-					prof.function[nfunc - 1] = fn;
-				}
-				perftools__profiles__line__init(line);
-				line->function_id = func_id[b->func[k]];
-				loc->n_line = 1;
-				loc->line = arena_alloc(&a, sizeof(*loc->line));
-				loc->line[0] = line;
-			}
-			s->location_id[k - first] = *id;
-		}
-		prof.sample[prof.n_sample++] = s;
-	}
-	prof.n_location = nloc;
-	prof.n_function = nfunc;
-	if (nloc) {
-		mapping = arena_alloc(&a, sizeof(*mapping));
-		perftools__profiles__mapping__init(mapping);
-		mapping->id = 1;
-		mapping->memory_start = lo;
-		mapping->memory_limit = hi == UINT64_MAX ? hi : hi + 1;
-		mapping->filename = strtab_intern(&st, "[kernel.kallsyms]");
-		mapping->has_functions = true;
-		prof.n_mapping = 1;
-		prof.mapping = arena_alloc(&a, sizeof(*prof.mapping));
-		prof.mapping[0] = mapping;
-	}
-	prof.n_string_table = st.nr;
-	prof.string_table = st.str;
+	perftools__profiles__sample__init(s);
+	s->n_value = 4;
+	s->value = arena_alloc(&b->a, 4 * sizeof(*s->value));
+	s->value[0] = clamp(e->alloc_objs);
+	s->value[1] = clamp(e->alloc_bytes);
+	s->value[2] = clamp(e->inuse_objs);
+	s->value[3] = clamp(e->inuse_bytes);
+	perftools__profiles__label__init(l);
+	l->key = strtab_intern(&b->st, "bytes");
+	l->num = clamp(hb->size);
+	s->n_label = 1;
+	s->label = arena_alloc(&b->a, sizeof(*s->label));
+	s->label[0] = l;
+	s->n_location_id = hb->depth - first;
+	s->location_id = arena_alloc(&b->a, hb->depth * sizeof(*s->location_id));
+	for (unsigned int k = first; k < hb->depth; k++)
+		s->location_id[k - first] = location_id(b, hb->pcs[k], hb->func[k]);
+	b->prof.sample[b->prof.n_sample++] = s;
+}
 
-	len = perftools__profiles__profile__get_packed_size(&prof);
-	packed = xmalloc(len);
-	perftools__profiles__profile__pack(&prof, packed);
+/* The one Mapping, "[kernel.kallsyms]", over every Location's address. */
+static void add_mapping(struct builder *b)
+{
+	Mapping *mapping;
+
+	if (!b->prof.n_location)
+		return;
+	mapping = arena_alloc(&b->a, sizeof(*mapping));
+	perftools__profiles__mapping__init(mapping);
+	mapping->id = 1;
+	mapping->memory_start = b->lo;
+	mapping->memory_limit = b->hi == UINT64_MAX ? b->hi : b->hi + 1;
+	mapping->filename = strtab_intern(&b->st, "[kernel.kallsyms]");
+	mapping->has_functions = true;
+	b->prof.n_mapping = 1;
+	b->prof.mapping = arena_alloc(&b->a, sizeof(*b->prof.mapping));
+	b->prof.mapping[0] = mapping;
+}
+
+/* @prof packed and gzipped into *@out. 0, or -1 on failure. */
+static int pack_gzip(const Profile *prof, unsigned char **out, size_t *outlen)
+{
+	size_t len = perftools__profiles__profile__get_packed_size(prof);
+	uint8_t *packed = xmalloc(len);
+	int ret;
+
+	perftools__profiles__profile__pack(prof, packed);
 	ret = gzip_buf(packed, len, out, outlen);
-
 	free(packed);
-	free(map.pc);
-	free(map.id);
-	free(func_id);
-	strtab_free(&st);
-	arena_free(&a);
+	return ret;
+}
+
+int pprof_encode(const struct heap_profile *p, bool all_frames,
+		 unsigned char **out, size_t *outlen)
+{
+	struct builder b = { .prof = PERFTOOLS__PROFILES__PROFILE__INIT };
+	int ret;
+
+	builder_init(&b, p);
+	add_sample_types(&b);
+	add_time_and_comment(&b);
+	for (size_t i = 0; i < p->nr; i++)
+		add_sample(&b, i, all_frames);
+	add_mapping(&b);
+	/* Every string is in: the table is whole. */
+	b.prof.n_string_table = b.st.nr;
+	b.prof.string_table = b.st.str;
+	ret = pack_gzip(&b.prof, out, outlen);
+	builder_free(&b);
 	return ret;
 }

@@ -56,10 +56,7 @@ uint32_t strtab_intern(struct strtab *t, const char *s)
 			return id;
 		i = (i + 1) & (t->nslots - 1);
 	}
-	if (t->nr == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->str = xrealloc(t->str, t->cap, sizeof(*t->str));
-	}
+	t->str = xgrow(t->str, &t->cap, t->nr + 1, sizeof(*t->str));
 	t->str[t->nr] = xmalloc(strlen(s) + 1);
 	strcpy(t->str[t->nr], s);
 	t->slots[i] = (uint32_t)t->nr + 1;

@@ -143,10 +143,7 @@ static int ks_line(struct kallsyms *ks, const char *s, const char *end,
 		return 0;
 	if (!addr)
 		return 2;
-	if (ks->nr == *cap) {
-		*cap = *cap ? *cap * 2 : 4096;
-		ks->syms = xrealloc(ks->syms, *cap, sizeof(*ks->syms));
-	}
+	ks->syms = xgrow(ks->syms, cap, ks->nr + 1, sizeof(*ks->syms));
 	k = &ks->syms[ks->nr++];
 	k->addr = addr;
 	k->name = arena_strndup(&ks->arena, name, (size_t)(nend - name));
@@ -227,12 +224,7 @@ void kallsyms_free(struct kallsyms *ks)
 static const char *func_name(char **buf, size_t *cap, const char *sym,
 			     size_t sym_len, const char *mod, size_t mod_len)
 {
-	size_t need = sym_len + mod_len + 4;
-
-	if (need > *cap) {
-		*cap = need * 2;
-		*buf = xrealloc(*buf, *cap, 1);
-	}
+	*buf = xgrow(*buf, cap, sym_len + mod_len + 4, 1);
 	if (mod)
 		snprintf(*buf, *cap, "%.*s [%.*s]", (int)sym_len, sym,
 			 (int)mod_len, mod);
@@ -285,19 +277,10 @@ void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks)
 			func_name(&name, &name_cap, sym, sym_len, mod, mod_len);
 			id = strtab_intern(&names, name);
 			b->func[k] = id;
-			if (id < cap && p->funcs[id].name)
+			p->funcs = xgrow(p->funcs, &cap, (size_t)id + 1,
+					 sizeof(*p->funcs));
+			if (p->funcs[id].name)
 				continue;
-			if (id >= cap) {
-				size_t old = cap;
-
-				cap = cap ? cap * 2 : 256;
-				while (cap <= id)
-					cap *= 2;
-				p->funcs = xrealloc(p->funcs, cap,
-						    sizeof(*p->funcs));
-				memset(p->funcs + old, 0,
-				       (cap - old) * sizeof(*p->funcs));
-			}
 			f = &p->funcs[id];
 			f->name = arena_strndup(&p->arena, name, strlen(name));
 			f->symbol = arena_strndup(&p->arena, sym, sym_len);

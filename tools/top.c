@@ -21,17 +21,20 @@ struct row {
 	struct heap_estimate e;
 };
 
-static enum top_sort sort_key;
-static const struct heap_profile *sort_prof;
+/* What rows are ordered by: qsort_r()'s argument. */
+struct row_order {
+	enum top_sort sort;
+	const struct heap_profile *p;
+};
 
 static uint64_t frees(const struct heap_estimate *e)
 {
 	return e->alloc_objs > e->inuse_objs ? e->alloc_objs - e->inuse_objs : 0;
 }
 
-static uint64_t key(const struct row *r)
+static uint64_t key(const struct row *r, enum top_sort sort)
 {
-	switch (sort_key) {
+	switch (sort) {
 	case SORT_ALLOC:
 		return r->e.alloc_bytes;
 	case SORT_FREES:
@@ -44,22 +47,17 @@ static uint64_t key(const struct row *r)
 	}
 }
 
-static int row_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b, void *arg)
 {
+	const struct row_order *o = arg;
 	const struct row *x = a, *y = b;
-	uint64_t kx = key(x), ky = key(y);
+	uint64_t kx = key(x, o->sort), ky = key(y, o->sort);
 
 	if (kx != ky)
 		return kx > ky ? -1 : 1;
 	if (x->e.inuse_bytes != y->e.inuse_bytes)
 		return x->e.inuse_bytes > y->e.inuse_bytes ? -1 : 1;
-	return strcmp(sort_prof->funcs[x->func].name,
-		      sort_prof->funcs[y->func].name);
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+	return strcmp(o->p->funcs[x->func].name, o->p->funcs[y->func].name);
 }
 
 static void add(struct heap_estimate *to, const struct heap_estimate *e)
@@ -99,6 +97,7 @@ void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt)
 {
 	struct row *rows = xcalloc(p->nfuncs ? p->nfuncs : 1, sizeof(*rows));
+	struct row_order order = { .sort = opt->sort, .p = p };
 	struct heap_estimate total = { 0 };
 	char b1[32], b2[32], b3[32], b4[32], b5[32];
 	size_t n = 0;
@@ -118,9 +117,7 @@ void top_print(FILE *out, const struct heap_profile *p,
 	for (size_t f = 0; f < p->nfuncs; f++)
 		if (rows[f].used)
 			rows[n++] = rows[f];
-	sort_key = opt->sort;
-	sort_prof = p;
-	qsort(rows, n, sizeof(*rows), row_cmp);
+	qsort_r(rows, n, sizeof(*rows), row_cmp, &order);
 
 	fprintf(out, "kmprof heap v%u: rate %s, cycle %" PRIu64 ", %zu %s%s\n",
 		p->version, fmt_bytes(b1, sizeof(b1), p->rate, opt->raw),

@@ -48,6 +48,23 @@ void *xrealloc(void *p, size_t n, size_t size)
 	return p;
 }
 
+void *xgrow(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t old = *cap, want = old ? old : 16;
+
+	if (n <= old)
+		return p;
+	while (want < n) {
+		if (want > SIZE_MAX / 2)
+			out_of_memory();
+		want *= 2;
+	}
+	p = xrealloc(p, want, size);
+	memset((char *)p + old * size, 0, (want - old) * size);
+	*cap = want;
+	return p;
+}
+
 /* === Arena === */
 
 #define ARENA_CHUNK	(64 * 1024)
@@ -130,6 +147,11 @@ const char *plural(uint64_t n, const char *one, const char *many)
 }
 
 /* === Numbers === */
+
+uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 static int digit(char ch, unsigned int base)
 {

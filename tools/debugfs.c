@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the debugfs directory: reading and writing its files, and
- * saying why that failed in words a person can act on.
+ * kmprof - the module's debugfs directory: reading and writing its files,
+ * and saying why that failed in words a person can act on; and reading
+ * any other file whole (a saved heap file, a kallsyms file).
  */
 
 #include <errno.h>
@@ -23,7 +24,16 @@
 
 const char *debugfs_dir = KMPROF_DEBUGFS_DIR;
 
-/* Why DIR/NAME could not be opened; returns the exit status that fits. */
+const char *debugfs_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", debugfs_dir, name);
+	return buf;
+}
+
+/*
+ * Why @path could not be opened; if it is the file @name of the debugfs
+ * directory (NULL if not), what to do about it. The exit status that fits.
+ */
 static int explain(const char *path, const char *name, int err)
 {
 	char parent[4096];
@@ -31,6 +41,8 @@ static int explain(const char *path, const char *name, int err)
 	struct stat st;
 
 	fprintf(stderr, "kmprof: cannot open %s: %s\n", path, strerror(err));
+	if (!name)
+		return EXIT_FAIL;
 	if (err == EACCES || err == EPERM) {
 		if (geteuid() != 0)
 			fprintf(stderr, "kmprof: kmprof's debugfs files are root only: run kmprof as root\n");
@@ -56,12 +68,6 @@ static int explain(const char *path, const char *name, int err)
 	return EXIT_UNAVAILABLE;
 }
 
-/*
- * Read @fd whole into *@buf (NUL terminated). With @heap, the input must
- * start with the heap header, which is checked as soon as its bytes are
- * in, and may not exceed HEAP_MAX_BYTES: anything else is refused before
- * it is read whole (/dev/zero, a disk image given by mistake).
- */
 /* Why a heap input was refused unread, as the parser would say it. */
 static int not_heap(const char *path, bool too_large)
 {
@@ -74,6 +80,12 @@ static int not_heap(const char *path, bool too_large)
 	return EXIT_BADDATA;
 }
 
+/*
+ * Read @fd whole into *@buf (NUL terminated). With @heap, the input must
+ * start with the heap header, which is checked as soon as its bytes are
+ * in, and may not exceed HEAP_MAX_BYTES: anything else is refused before
+ * it is read whole (/dev/zero, a disk image given by mistake).
+ */
 static int read_fd(int fd, const char *path, bool heap, char **buf,
 		   size_t *len)
 {
@@ -121,45 +133,43 @@ static int read_fd(int fd, const char *path, bool heap, char **buf,
 	return EXIT_OK;
 }
 
-int read_path(const char *path, bool heap, char **buf, size_t *len)
+/* Read @path whole: the file @name of the debugfs directory, or NULL. */
+static int read_file(const char *path, const char *name, bool heap,
+		     char **buf, size_t *len)
 {
 	int fd, ret;
 
-	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, heap ? "-" : "standard input",
-			       heap, buf, len);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "kmprof: cannot open %s: %s\n", path,
-			strerror(errno));
-		return EXIT_FAIL;
-	}
+	if (fd < 0)
+		return explain(path, name, errno);
 	ret = read_fd(fd, path, heap, buf, len);
 	close(fd);
 	return ret;
 }
 
-int ctl_read(const char *name, char **buf, size_t *len)
+int read_path(const char *path, bool heap, char **buf, size_t *len)
 {
-	char path[4096];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return explain(path, name, errno);
-	ret = read_fd(fd, path, !strcmp(name, KMPROF_HEAP_FILE), buf, len);
-	close(fd);
-	return ret;
+	if (!strcmp(path, "-"))
+		return read_fd(STDIN_FILENO, heap ? "-" : "standard input",
+			       heap, buf, len);
+	return read_file(path, NULL, heap, buf, len);
 }
 
-int ctl_write(const char *name, const char *token)
+int debugfs_read(const char *name, char **buf, size_t *len)
+{
+	char path[4096];
+
+	return read_file(debugfs_path(path, sizeof(path), name), name,
+			 !strcmp(name, KMPROF_HEAP_FILE), buf, len);
+}
+
+int debugfs_write(const char *name, const char *token)
 {
 	char path[4096], line[64];
 	ssize_t r;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, name);
+	debugfs_path(path, sizeof(path), name);
 	snprintf(line, sizeof(line), "%s\n", token);
 	/* O_TRUNC as the shell's ">": a regular file then holds the token. */
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
