@@ -12,10 +12,15 @@
  * memory a read takes is one copy per bucket, not the text, whatever the
  * size of the profile. The snapshot holds a reference on its profile: its
  * stacks stay valid while the file is open, even across a reset or a rate
- * change.
+ * change. It also keeps the symbols of the frames it printed, up to 1024:
+ * stacks share most of their frames, and a symbol's lookup costs more than
+ * the rest of a record.
  */
 
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -176,7 +181,23 @@ struct kmprof_heap_snapshot {
 	unsigned int capacity;
 	struct kmprof_counts total;
 	struct kmprof_cycle_info cycle;
+	struct kmprof_symbol *symbols;
+	unsigned int symbol_bits;
 };
+
+/*
+ * A frame's symbol as "%pS" prints it, kept for the next record that
+ * shares the frame: most stacks of a profile do, and looking a symbol up
+ * (a module's one in particular) costs more than the rest of a record.
+ */
+struct kmprof_symbol {
+	unsigned long addr;		/* 0: empty */
+	char name[KSYM_SYMBOL_LEN];
+};
+
+/* The symbol cache of a snapshot: up to 2^10 frames, direct mapped. */
+#define KMPROF_SYMBOLS_MIN_BITS	6
+#define KMPROF_SYMBOLS_MAX_BITS	10
 
 static int kmprof_heap_collect(void *arg, const struct kmprof_bucket_view *view)
 {
@@ -225,6 +246,16 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 		snap->total.alloc_bytes += c->alloc_bytes;
 		snap->total.free_bytes += c->free_bytes;
 	}
+	/* Room for a frame or two per bucket, within the bounds. */
+	snap->symbol_bits = clamp(order_base_2(snap->nr),
+				  KMPROF_SYMBOLS_MIN_BITS,
+				  KMPROF_SYMBOLS_MAX_BITS);
+	snap->symbols = kvcalloc(1U << snap->symbol_bits,
+				 sizeof(*snap->symbols), GFP_KERNEL);
+	if (!snap->symbols) {
+		kvfree(snap->views);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -243,7 +274,22 @@ static void kmprof_heap_show_header(struct seq_file *m,
 		   snap->cycle.pending, snap->nr, snap->cycle.time_ns);
 }
 
+/* @addr's symbol, through the snapshot's cache. */
+static const char *kmprof_heap_symbol(struct kmprof_heap_snapshot *snap,
+				      unsigned long addr)
+{
+	struct kmprof_symbol *sym;
+
+	sym = &snap->symbols[hash_long(addr, snap->symbol_bits)];
+	if (sym->addr != addr || !addr) {
+		sprint_symbol(sym->name, addr);
+		sym->addr = addr;
+	}
+	return sym->name;
+}
+
 static void kmprof_heap_show_bucket(struct seq_file *m,
+				    struct kmprof_heap_snapshot *snap,
 				    const struct kmprof_bucket_view *view)
 {
 	const struct kmprof_counts *c = &view->counts;
@@ -257,8 +303,8 @@ static void kmprof_heap_show_bucket(struct seq_file *m,
 		   view->size_class, c->alloc_req_bytes - c->free_req_bytes,
 		   c->alloc_req_bytes);
 	for (i = 0; i < view->depth; i++)
-		seq_printf(m, "#\t0x%lx\t%pS\n", view->stack[i],
-			   (void *)view->stack[i]);
+		seq_printf(m, "#\t0x%lx\t%s\n", view->stack[i],
+			   kmprof_heap_symbol(snap, view->stack[i]));
 }
 
 /* Position 0 is the header, position n + 1 the snapshot's bucket n. */
@@ -288,7 +334,7 @@ static int kmprof_heap_seq_show(struct seq_file *m, void *v)
 	if (v == SEQ_START_TOKEN)
 		kmprof_heap_show_header(m, m->private);
 	else
-		kmprof_heap_show_bucket(m, v);
+		kmprof_heap_show_bucket(m, m->private, v);
 	return 0;
 }
 
@@ -345,6 +391,7 @@ int kmprof_report_heap_release(struct inode *inode, struct file *file)
 	struct seq_file *m = file->private_data;
 	struct kmprof_heap_snapshot *snap = m->private;
 
+	kvfree(snap->symbols);
 	kvfree(snap->views);
 	kmprof_profile_put(snap->prof);
 	return seq_release_private(inode, file);
