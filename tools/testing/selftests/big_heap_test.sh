@@ -27,7 +27,7 @@ memory_not_text() { [ $((heap_read_kib * 1024 * 4)) -lt "$heap_read_bytes" ]; }
 # read_whole: the whole file, counted and timed.
 read_whole()
 {
-	heap_read_measure || return 1
+	heap_read_measure count || return 1
 	ktap_diag "read $heap_read_records records, $((heap_read_bytes >> 20)) MiB, in $heap_read_ms ms, taking $((heap_read_kib >> 10)) MiB"
 }
 

@@ -48,30 +48,42 @@ no_negative()
 	END { exit bad }' "$1"
 }
 
-# heap_read_measure: read the heap file whole, once; set heap_read_records
-# and heap_read_bytes to what it held, heap_read_ms to how long it took and
+# heap_read_measure [count]: read the heap file whole, once; set
+# heap_read_bytes to its size, heap_read_ms to how long the read took and
 # heap_read_kib to the most memory it took (MemAvailable, sampled each
-# second, below what it was before).
+# second, below what it was before). With "count", heap_read_records is
+# the number of records of that read (slower: the text goes through grep
+# too); without, the header's buckets= of another open, just after.
 heap_read_measure()
 {
-	local before least now start reader counter
+	local before least now start reader counter=
 
 	before=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
 	least=$before
 	rm -f /tmp/heap.fifo
 	mkfifo /tmp/heap.fifo
-	grep -c '^[0-9]' /tmp/heap.fifo >/tmp/heap.records &
-	counter=$!
 	start=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
-	cat "$D/heap" | tee /tmp/heap.fifo | wc -c >/tmp/heap.bytes &
+	if [ "${1:-}" = count ]; then
+		grep -c '^[0-9]' /tmp/heap.fifo >/tmp/heap.records &
+		counter=$!
+		cat "$D/heap" | tee /tmp/heap.fifo | wc -c >/tmp/heap.bytes &
+	else
+		cat "$D/heap" | wc -c >/tmp/heap.bytes &
+	fi
 	reader=$!
 	while kill -0 $reader 2>/dev/null; do
 		now=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
 		[ "$now" -lt "$least" ] && least=$now
 		sleep 1
 	done
-	wait $reader && wait $counter || return 1
+	wait $reader || return 1
 	heap_read_ms=$(($(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime) - start))
+	if [ -n "$counter" ]; then
+		wait $counter || return 1
+	else
+		head -n 2 "$D/heap" |
+			sed -n 's/.* buckets=\([0-9]*\).*/\1/p' >/tmp/heap.records
+	fi
 	heap_read_records=$(cat /tmp/heap.records)
 	heap_read_bytes=$(cat /tmp/heap.bytes)
 	heap_read_kib=$((before - least))
