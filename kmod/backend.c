@@ -93,6 +93,9 @@ void kmprof_backend_walk(const struct kmprof_backend *backend,
 /* hits=1: the handlers count their calls. Set at load, before arming. */
 DEFINE_STATIC_KEY_FALSE(kmprof_hits_counted);
 
+/* A free may have been missed; enabled by the control, never disabled. */
+DEFINE_STATIC_KEY_FALSE(kmprof_frees_missed);
+
 /**
  * kmprof_hits_sum() - an entry point's calls, summed over the CPUs.
  * @hits: its per-CPU counter, incremented by its handler when hits=1.

@@ -133,6 +133,7 @@ void kmprof_backend_walk(const struct kmprof_backend *backend,
 extern const char *const kmprof_probe_state_names[KMPROF_PROBE_STATES];
 extern const char *const kmprof_probe_role_names[KMPROF_ROLES];
 DECLARE_STATIC_KEY_FALSE(kmprof_hits_counted);
+DECLARE_STATIC_KEY_FALSE(kmprof_frees_missed);
 unsigned long kmprof_hits_sum(const unsigned long __percpu *hits);
 void kmprof_function_extent(unsigned long addr, unsigned long *start,
 			    unsigned long *end);
@@ -167,6 +168,25 @@ static __always_inline void kmprof_hit(unsigned long __percpu *hits)
 {
 	if (kmprof_hits_on())
 		this_cpu_inc(*hits);
+}
+
+/**
+ * kmprof_frees_may_be_missed() - may a sampled object's free have gone
+ * unseen, so that unsampled allocations must look for stale entries?
+ *
+ * A kprobe backend misses frees all the time (nested hits), and its reuse
+ * tracepoints look at every allocation whatever this says. The tracepoint
+ * backend sees every free through its tracepoints: the check on its
+ * unsampled path (kmprof_record_reuse()) is a no-op, patched into a jump
+ * once the control finds a free may have been missed (kmprof_frees_missed:
+ * its bulk kprobes missed one, or it was disabled with objects mapped).
+ *
+ * Context: any.
+ * Return: true if unsampled allocations must check for stale entries.
+ */
+static __always_inline bool kmprof_frees_may_be_missed(void)
+{
+	return static_branch_unlikely(&kmprof_frees_missed);
 }
 
 /**

@@ -65,11 +65,34 @@ static DECLARE_WORK(kmprof_broken_work, kmprof_broken_work_fn);
 
 static int kmprof_set_enabled_locked(bool enabled);
 
-/* Publish the closed cycles: process context, in bounded batches. */
+/*
+ * From now on every allocation whose address the backend sees looks for a
+ * stale entry (kmprof_frees_may_be_missed()): a free may have gone unseen.
+ * Called once it may, before the allocation that reuses the address can be
+ * seen, or late (a backend's misses are noticed at the next flush): then a
+ * stale entry is retired by the next free of its address, or its next
+ * reuse.
+ */
+static void kmprof_frees_missed_locked(void)
+{
+	lockdep_assert_held(&kmprof_control_mutex);
+	if (!static_key_enabled(&kmprof_frees_missed))
+		static_branch_enable(&kmprof_frees_missed);
+}
+
+/*
+ * Publish the closed cycles: process context, in bounded batches. And
+ * notice frees the backend missed.
+ */
 static void kmprof_flush_fn(struct work_struct *work)
 {
+	unsigned long alloc_missed, free_missed;
+
 	mutex_lock(&kmprof_control_mutex);
 	kmprof_cycle_flush(kmprof_profile);
+	kmprof_backend->missed(&alloc_missed, &free_missed);
+	if (free_missed)
+		kmprof_frees_missed_locked();
 	mutex_unlock(&kmprof_control_mutex);
 }
 
@@ -138,6 +161,9 @@ static int kmprof_set_enabled_locked(bool enabled)
 	if (enabled && kmprof_stopped)	/* the module is going away */
 		return -ENODEV;
 	if (enabled) {
+		/* Frees of the objects mapped went unseen while disabled. */
+		if (kmprof_profile_objects(kmprof_profile))
+			kmprof_frees_missed_locked();
 		kmprof_set_live_locked(true);
 		ret = kmprof_backend_arm(kmprof_backend, kmprof_params.max_depth,
 					 kmprof_floor);

@@ -240,6 +240,19 @@ void kmprof_profile_broken(struct kmprof_profile *prof, const char *what)
 }
 
 /**
+ * kmprof_profile_objects() - how many sampled objects a profile tracks.
+ * @prof: the profile.
+ *
+ * Context: any.
+ * Return: the objects in its object map now.
+ */
+unsigned int kmprof_profile_objects(struct kmprof_profile *prof)
+{
+	/* Pairs with WRITE_ONCE() in objmap.c. */
+	return READ_ONCE(prof->objects.nr_used);
+}
+
+/**
  * kmprof_profile_is_broken() - did @prof find an invariant broken?
  * @prof: the profile.
  *

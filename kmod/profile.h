@@ -148,6 +148,7 @@ void kmprof_profile_destroy(struct kmprof_profile *prof);
 void kmprof_profile_get(struct kmprof_profile *prof);
 void kmprof_profile_put(struct kmprof_profile *prof);
 unsigned int kmprof_profile_buckets(struct kmprof_profile *prof);
+unsigned int kmprof_profile_objects(struct kmprof_profile *prof);
 bool kmprof_profile_is_broken(const struct kmprof_profile *prof);
 void kmprof_profile_clear_broken(struct kmprof_profile *prof);
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,

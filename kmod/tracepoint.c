@@ -196,8 +196,9 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 
 /*
  * Every allocation: inline in its probe, a few instructions when unsampled
- * (the countdown, and the prefilter for a stale entry at @ptr; the sampled
- * path is one tail call, so the fast path saves no register).
+ * (the countdown, and once a free may have been missed, the prefilter for
+ * a stale entry at @ptr; the sampled path is one tail call, so the fast
+ * path saves no register).
  */
 static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 					    const void *ptr, size_t req_size,
@@ -208,7 +209,8 @@ static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 	kmprof_tp_hit(id);
 	/* Failed allocations count down too, as with kprobes: they are rare. */
 	if (likely(!kmprof_sample_due(prof, alloc_size))) {
-		kmprof_record_reuse(prof, (unsigned long)ptr);
+		if (kmprof_frees_may_be_missed())
+			kmprof_record_reuse(prof, (unsigned long)ptr);
 		return;
 	}
 	kmprof_tp_record(prof, id, ptr, req_size, alloc_size);
