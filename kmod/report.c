@@ -173,6 +173,8 @@ int kmprof_report_enable(struct seq_file *m, void *unused)
  * @capacity: room in @views.
  * @total: counts summed over @views.
  * @cycle: the cycle the snapshot shows, and when it was fixed.
+ * @symbols: the symbols of frames printed so far, 1 << @symbol_bits.
+ * @symbol_bits: log2 of the entries of @symbols.
  */
 struct kmprof_heap_snapshot {
 	struct kmprof_profile *prof;
