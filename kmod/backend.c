@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - what the backends share: the names of probe states and roles,
- * the hits counters, function extents and the stack of a sampled
+ * kmprof - the backends, each a list of layers (kprobe.c, tracepoint.c),
+ * and what they share: arming their layers, the names of probe states and
+ * roles, the hits counters, function extents and the stack of a sampled
  * allocation.
  */
 
 #include <linux/build_bug.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 
 #include "backend.h"
 #include "profile.h"
@@ -31,6 +33,86 @@ const char *const kmprof_probe_role_names[KMPROF_ROLES] = {
 
 static_assert(ARRAY_SIZE(kmprof_probe_role_names) == KMPROF_ROLES);
 
+/* === The backends: each a list of layers === */
+
+static const struct kmprof_layer kmprof_kprobes_all = {
+	.arm = kmprof_kprobes_arm, .disarm = kmprof_kprobes_disarm,
+	.walk = kmprof_kprobes_walk, .variant = KMPROF_KPROBES_ALL,
+};
+
+static const struct kmprof_layer kmprof_kprobes_untraced = {
+	.arm = kmprof_kprobes_arm, .disarm = kmprof_kprobes_disarm,
+	.walk = kmprof_kprobes_walk, .variant = KMPROF_KPROBES_UNTRACED,
+};
+
+static const struct kmprof_layer kmprof_tracepoints_record = {
+	.arm = kmprof_tracepoints_arm, .disarm = kmprof_tracepoints_disarm,
+	.walk = kmprof_tracepoints_walk, .variant = KMPROF_TP_RECORD,
+};
+
+static const struct kmprof_layer kmprof_tracepoints_reuse = {
+	.arm = kmprof_tracepoints_arm, .disarm = kmprof_tracepoints_disarm,
+	.walk = kmprof_tracepoints_walk, .variant = KMPROF_TP_REUSE,
+};
+
+/*
+ * The kprobe backend: kprobes on every entry point. Its kretprobes see the
+ * address of sampled allocations only: the kmem allocation tracepoints,
+ * where the kernel has them, show every address, so that a sampled object
+ * whose free was missed is retired when its address is allocated again.
+ * floor=1 attaches empty probes there too: the floor is the whole
+ * mechanism.
+ */
+static const struct kmprof_layer *const kmprof_kprobe_layers[] = {
+	&kmprof_kprobes_all,
+	&kmprof_tracepoints_reuse,
+};
+
+/*
+ * The tracepoint backend: the kmem tracepoints, and kprobes on the bulk
+ * entry points, which emit none.
+ */
+static const struct kmprof_layer *const kmprof_tracepoint_layers[] = {
+	&kmprof_tracepoints_record,
+	&kmprof_kprobes_untraced,
+};
+
+static const struct kmprof_backend kmprof_backends[] = {
+	{
+		.name = "kprobe",
+		.layers = kmprof_kprobe_layers,
+		.nr_layers = ARRAY_SIZE(kmprof_kprobe_layers),
+		.missed = kmprof_kprobes_missed,
+		.alloc_hits = kmprof_kprobes_alloc_hits,
+	},
+	{
+		.name = "tracepoint",
+		.layers = kmprof_tracepoint_layers,
+		.nr_layers = ARRAY_SIZE(kmprof_tracepoint_layers),
+		/* Tracepoints drop nothing; the bulk kprobes may. */
+		.missed = kmprof_kprobes_missed,
+		.alloc_hits = kmprof_tracepoints_alloc_hits,
+	},
+};
+
+/**
+ * kmprof_backend_find() - the backend of a name.
+ * @name: as the backend= parameter spells it.
+ *
+ * Context: any.
+ * Return: the backend, or NULL if there is none of that name.
+ */
+const struct kmprof_backend *kmprof_backend_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmprof_backends); i++) {
+		if (!strcmp(name, kmprof_backends[i].name))
+			return &kmprof_backends[i];
+	}
+	return NULL;
+}
+
 /**
  * kmprof_backend_arm() - attach every layer of a backend, in order.
  * @backend: the backend.
@@ -48,7 +130,8 @@ int kmprof_backend_arm(const struct kmprof_backend *backend,
 	int ret;
 
 	for (i = 0; i < backend->nr_layers; i++) {
-		ret = backend->layers[i]->arm(max_depth, floor);
+		ret = backend->layers[i]->arm(backend->layers[i], max_depth,
+					      floor);
 		if (ret) {
 			while (i--)
 				backend->layers[i]->disarm();

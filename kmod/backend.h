@@ -85,13 +85,43 @@ typedef void (*kmprof_entry_fn)(void *arg,
  *	Returns 0, or a negative errno with nothing attached.
  * @disarm: detach them; on return none is running.
  * @walk: call a function for each entry point in use, for the probes file.
+ * @variant: what @arm attaches: an enum kmprof_kprobes_variant for the
+ *	kprobes, an enum kmprof_tp_mode for the tracepoints.
  *
  * All three run in process context, under kmprof_control_mutex.
  */
 struct kmprof_layer {
-	int (*arm)(unsigned int max_depth, bool floor);
+	int (*arm)(const struct kmprof_layer *layer, unsigned int max_depth,
+		   bool floor);
 	void (*disarm)(void);
 	void (*walk)(kmprof_entry_fn fn, void *arg);
+	unsigned int variant;
+};
+
+/**
+ * enum kmprof_kprobes_variant - which entry points the kprobes layer arms.
+ * @KMPROF_KPROBES_ALL: every one (the kprobe backend).
+ * @KMPROF_KPROBES_UNTRACED: those that emit no kmem tracepoint, the bulk
+ *	calls (the tracepoint backend's complement).
+ */
+enum kmprof_kprobes_variant {
+	KMPROF_KPROBES_ALL,
+	KMPROF_KPROBES_UNTRACED,
+};
+
+/**
+ * enum kmprof_tp_mode - what the probes attached to the tracepoints do.
+ * @KMPROF_TP_RECORD: the tracepoint backend: sample and record; every
+ *	tracepoint must exist.
+ * @KMPROF_TP_REUSE: the kprobe backend: on allocations, only retire the
+ *	stale entry of a sampled object whose free was missed; a kernel
+ *	without the tracepoints goes without.
+ * @KMPROF_TP_MODES: the number of modes.
+ */
+enum kmprof_tp_mode {
+	KMPROF_TP_RECORD,
+	KMPROF_TP_REUSE,
+	KMPROF_TP_MODES
 };
 
 /**
@@ -121,10 +151,8 @@ struct kmprof_backend {
 	unsigned long (*alloc_hits)(void);
 };
 
-extern const struct kmprof_backend kmprof_kprobe_backend;
-extern const struct kmprof_backend kmprof_tracepoint_backend;
-
 /* backend.c */
+const struct kmprof_backend *kmprof_backend_find(const char *name);
 int kmprof_backend_arm(const struct kmprof_backend *backend,
 		       unsigned int max_depth, bool floor);
 void kmprof_backend_disarm(const struct kmprof_backend *backend);
@@ -203,22 +231,20 @@ static inline bool kmprof_is_object(const void *ptr)
 	return !ZERO_OR_NULL_PTR(ptr) && !IS_ERR(ptr);
 }
 
-/*
- * kprobe.c: kprobes on every entry point, or only on those that emit no
- * tracepoint (the tracepoint backend's complement: the bulk calls)
- */
-extern const struct kmprof_layer kmprof_kprobes_all;
-extern const struct kmprof_layer kmprof_kprobes_untraced;
+/* kprobe.c: kprobes on the entry points */
+int kmprof_kprobes_arm(const struct kmprof_layer *layer,
+		       unsigned int max_depth, bool floor);
+void kmprof_kprobes_disarm(void);
+void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg);
 void kmprof_kprobes_missed(unsigned long *alloc_missed,
 			   unsigned long *free_missed);
 unsigned long kmprof_kprobes_alloc_hits(void);
 
-/*
- * tracepoint.c: the kmem tracepoints, recording (the tracepoint backend)
- * or only retiring stale entries (the kprobe backend's way to see every
- * address)
- */
-extern const struct kmprof_layer kmprof_tracepoints_record;
-extern const struct kmprof_layer kmprof_tracepoints_reuse;
+/* tracepoint.c: the kmem tracepoints */
+int kmprof_tracepoints_arm(const struct kmprof_layer *layer,
+			   unsigned int max_depth, bool floor);
+void kmprof_tracepoints_disarm(void);
+void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg);
+unsigned long kmprof_tracepoints_alloc_hits(void);
 
 #endif /* KMPROF_BACKEND_H */

@@ -171,7 +171,6 @@ struct kmprof_call {
 };
 
 static struct kmprof_probe kmprof_probes[KMPROF_NR_PROBES];
-static void kmprof_kprobes_disarm(void);
 static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
 
 /* Set at arm time, read by the handlers; see kmprof_kprobes_arm(). */
@@ -404,10 +403,11 @@ static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
 
 /**
  * kmprof_kprobes_arm() - register the entry points this kernel has.
+ * @layer: the layer, whose variant (enum kmprof_kprobes_variant) says
+ *	whether every entry point or only those that emit no kmem tracepoint.
  * @max_depth: deepest stack the handlers save.
  * @floor: a measurement aid: every handler returns at once, so that the
  *	probes cost what the kprobe mechanism alone costs.
- * @untraced_only: only the entry points that emit no kmem tracepoint.
  *
  * An entry point this kernel lacks is reported "absent" in the probes
  * file; one that fails to register for another reason "failed", with a
@@ -417,9 +417,10 @@ static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
  * Return: 0 if at least one allocation and one free entry point are armed,
  * else -ENOENT (and nothing stays registered).
  */
-static int kmprof_kprobes_arm(unsigned int max_depth, bool floor,
-			      bool untraced_only)
+int kmprof_kprobes_arm(const struct kmprof_layer *layer,
+		       unsigned int max_depth, bool floor)
 {
+	bool untraced_only = layer->variant == KMPROF_KPROBES_UNTRACED;
 	bool have_alloc = false, have_free = false;
 	struct kmprof_probe *probe;
 	unsigned int i;
@@ -494,7 +495,7 @@ static unsigned long kmprof_probe_nmissed(const struct kmprof_probe *probe)
  * handlers in flight, and a kretprobe whose function has not returned yet
  * no longer calls its handler).
  */
-static void kmprof_kprobes_disarm(void)
+void kmprof_kprobes_disarm(void)
 {
 	struct kmprof_probe *probe;
 
@@ -526,7 +527,7 @@ static unsigned long kmprof_probe_hits_sum(const struct kmprof_probe *probe)
  *
  * Context: process context, under kmprof_control_mutex.
  */
-static void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg)
+void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg)
 {
 	struct kmprof_entry_point entry = { .system = "" };
 	const struct kmprof_probe *probe;
@@ -591,45 +592,3 @@ unsigned long kmprof_kprobes_alloc_hits(void)
 	}
 	return sum;
 }
-
-static int kmprof_kprobes_arm_all(unsigned int max_depth, bool floor)
-{
-	return kmprof_kprobes_arm(max_depth, floor, false);
-}
-
-static int kmprof_kprobes_arm_untraced(unsigned int max_depth, bool floor)
-{
-	return kmprof_kprobes_arm(max_depth, floor, true);
-}
-
-const struct kmprof_layer kmprof_kprobes_all = {
-	.arm = kmprof_kprobes_arm_all,
-	.disarm = kmprof_kprobes_disarm,
-	.walk = kmprof_kprobes_walk,
-};
-
-const struct kmprof_layer kmprof_kprobes_untraced = {
-	.arm = kmprof_kprobes_arm_untraced,
-	.disarm = kmprof_kprobes_disarm,
-	.walk = kmprof_kprobes_walk,
-};
-
-/*
- * The kretprobes see the address of sampled allocations only: the kmem
- * allocation tracepoints, where the kernel has them, show every address,
- * so that a sampled object whose free was missed is retired when its
- * address is allocated again. floor=1 attaches empty probes there too:
- * the floor is the whole mechanism.
- */
-static const struct kmprof_layer *const kmprof_kprobe_layers[] = {
-	&kmprof_kprobes_all,
-	&kmprof_tracepoints_reuse,
-};
-
-const struct kmprof_backend kmprof_kprobe_backend = {
-	.name = "kprobe",
-	.layers = kmprof_kprobe_layers,
-	.nr_layers = ARRAY_SIZE(kmprof_kprobe_layers),
-	.missed = kmprof_kprobes_missed,
-	.alloc_hits = kmprof_kprobes_alloc_hits,
-};

@@ -41,11 +41,6 @@ static char *backend = KMPROF_BACKEND_DEFAULT;
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend, "What feeds the profile: kprobe or tracepoint (the kernel's kmem tracepoints)");
 
-static const struct kmprof_backend *const kmprof_backends[] = {
-	&kmprof_kprobe_backend,
-	&kmprof_tracepoint_backend,
-};
-
 static bool hits;
 module_param(hits, bool, 0444);
 MODULE_PARM_DESC(hits, "Count the calls of each entry point (the probes file's hits, the stats file's events)");
@@ -54,17 +49,6 @@ MODULE_PARM_DESC(hits, "Count the calls of each entry point (the probes file's h
 static bool floor;
 module_param(floor, bool, 0444);
 MODULE_PARM_DESC(floor, "Arm the probes with handlers that return at once (benchmarks only)");
-
-static const struct kmprof_backend *kmprof_backend_find(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kmprof_backends); i++) {
-		if (!strcmp(name, kmprof_backends[i]->name))
-			return kmprof_backends[i];
-	}
-	return NULL;
-}
 
 static int __init kmprof_init(void)
 {

@@ -64,19 +64,6 @@ enum kmprof_tp_id {
 };
 
 /**
- * enum kmprof_tp_mode - what the probes attached to the tracepoints do.
- * @KMPROF_TP_RECORD: the tracepoint backend: sample and record.
- * @KMPROF_TP_REUSE: the kprobe backend: on allocations, only retire the
- *	stale entry of a sampled object whose free was missed.
- * @KMPROF_TP_MODES: the number of modes.
- */
-enum kmprof_tp_mode {
-	KMPROF_TP_RECORD,
-	KMPROF_TP_REUSE,
-	KMPROF_TP_MODES
-};
-
-/**
  * struct kmprof_tp - one kmem tracepoint.
  * @event: its name in the kmem system.
  * @probes: kmprof's probe in each mode; NULL where the mode leaves the
@@ -388,7 +375,7 @@ static void *kmprof_tp_probe(const struct kmprof_tp *tpd)
  * Context: process context, under kmprof_control_mutex. On return no probe
  * call is in flight.
  */
-static void kmprof_tracepoints_disarm(void)
+void kmprof_tracepoints_disarm(void)
 {
 	struct kmprof_tp *tpd;
 
@@ -430,11 +417,11 @@ static void kmprof_tp_prepare(void)
 
 /**
  * kmprof_tracepoints_arm() - attach the probes of a mode.
+ * @layer: the layer, whose variant is the mode (enum kmprof_tp_mode): what
+ *	the probes do; in mode KMPROF_TP_RECORD every tracepoint must exist.
  * @max_depth: deepest stack the probes save.
- * @mode: what the probes do.
  * @floor: attach empty probes instead, on the same tracepoints (a
  *	measurement aid: what the mechanism alone costs).
- * @required: fail unless every tracepoint the mode uses exists.
  *
  * A tracepoint the mode leaves alone is not listed in the probes file; one
  * this kernel lacks is listed "absent".
@@ -442,10 +429,11 @@ static void kmprof_tp_prepare(void)
  * Context: process context, under kmprof_control_mutex.
  * Return: 0, or a negative errno with nothing attached.
  */
-static int kmprof_tracepoints_arm(unsigned int max_depth,
-				  enum kmprof_tp_mode mode, bool floor,
-				  bool required)
+int kmprof_tracepoints_arm(const struct kmprof_layer *layer,
+			   unsigned int max_depth, bool floor)
 {
+	enum kmprof_tp_mode mode = layer->variant;
+	bool required = mode == KMPROF_TP_RECORD;
 	struct kmprof_tp *tpd;
 	int ret;
 
@@ -487,7 +475,14 @@ static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
 	return kmprof_hits_sum(&kmprof_tp_hits[id]);
 }
 
-static unsigned long kmprof_tp_alloc_hits(void)
+/**
+ * kmprof_tracepoints_alloc_hits() - allocation calls the tracepoint
+ * backend saw: its tracepoints' and its bulk kprobes'.
+ *
+ * Context: any.
+ * Return: the hits, summed, since the load.
+ */
+unsigned long kmprof_tracepoints_alloc_hits(void)
 {
 	return kmprof_tp_hits_sum(KMPROF_TP_KMALLOC) +
 	       kmprof_tp_hits_sum(KMPROF_TP_CACHE_ALLOC) +
@@ -504,7 +499,7 @@ static unsigned long kmprof_tp_alloc_hits(void)
  *
  * Context: process context, under kmprof_control_mutex.
  */
-static void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg)
+void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg)
 {
 	struct kmprof_entry_point entry = { .system = "kmem:" };
 	const struct kmprof_tp *tpd;
@@ -521,41 +516,3 @@ static void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg)
 		fn(arg, &entry);
 	}
 }
-
-static int kmprof_tracepoints_arm_record(unsigned int max_depth, bool floor)
-{
-	return kmprof_tracepoints_arm(max_depth, KMPROF_TP_RECORD, floor, true);
-}
-
-/* The kprobe backend's: a kernel without the tracepoints goes without. */
-static int kmprof_tracepoints_arm_reuse(unsigned int max_depth, bool floor)
-{
-	return kmprof_tracepoints_arm(max_depth, KMPROF_TP_REUSE, floor, false);
-}
-
-const struct kmprof_layer kmprof_tracepoints_record = {
-	.arm = kmprof_tracepoints_arm_record,
-	.disarm = kmprof_tracepoints_disarm,
-	.walk = kmprof_tracepoints_walk,
-};
-
-const struct kmprof_layer kmprof_tracepoints_reuse = {
-	.arm = kmprof_tracepoints_arm_reuse,
-	.disarm = kmprof_tracepoints_disarm,
-	.walk = kmprof_tracepoints_walk,
-};
-
-/* The bulk entry points emit no tracepoint: kprobes on them. */
-static const struct kmprof_layer *const kmprof_tracepoint_layers[] = {
-	&kmprof_tracepoints_record,
-	&kmprof_kprobes_untraced,
-};
-
-const struct kmprof_backend kmprof_tracepoint_backend = {
-	.name = "tracepoint",
-	.layers = kmprof_tracepoint_layers,
-	.nr_layers = ARRAY_SIZE(kmprof_tracepoint_layers),
-	/* Tracepoints drop nothing; the bulk kprobes may. */
-	.missed = kmprof_kprobes_missed,
-	.alloc_hits = kmprof_tp_alloc_hits,
-};
