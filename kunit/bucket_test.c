@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - KUnit suite of the buckets: keying, collisions, exhaustion of
- * the pools, and a record path that never allocates from slab.
+ * the bucket pool, and a record path that never allocates from slab.
  */
 
 #include <kunit/test.h>
@@ -11,8 +11,6 @@
 #include <linux/slab.h>
 
 #include "helpers.h"
-
-#define OBJ(n)	(0xffff888000200000UL + 0x40UL * (n))
 
 static void kmprof_buckets_test_same_key_same_bucket(struct kunit *test)
 {
@@ -141,50 +139,6 @@ static void kmprof_buckets_test_pool_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
 }
 
-/* A full object map drops the sample: neither its alloc nor free count. */
-static void kmprof_buckets_test_object_pool_exhaustion(struct kunit *test)
-{
-	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 2);
-	struct kmprof_test_totals totals;
-
-	kmprof_test_alloc(prof, OBJ(1), 16, 1);
-	kmprof_test_alloc(prof, OBJ(2), 16, 1);
-	kmprof_test_alloc(prof, OBJ(3), 16, 1);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
-			1);
-	kmprof_record_free(prof, OBJ(3));
-	kmprof_record_free(prof, OBJ(1));
-	/* The freed entry is reusable. */
-	kmprof_test_alloc(prof, OBJ(4), 16, 1);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
-			1);
-	kmprof_cycle_advance_wait(prof);
-	kmprof_test_read(test, prof, &totals);
-	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 3);
-	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
-}
-
-/*
- * A sample dropped for a full object map takes nothing: no bucket of the
- * pool, no count in KMPROF_STAT_SAMPLES, only its drop.
- */
-static void kmprof_buckets_test_dropped_sample_takes_nothing(struct kunit *test)
-{
-	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 1);
-
-	kmprof_test_alloc(prof, OBJ(1), 16, 1);
-	kmprof_test_alloc(prof, OBJ(2), 16, 2);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 1);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 1);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
-			1);
-	/* A stale entry at the address is retired even then. */
-	kmprof_test_alloc(prof, OBJ(1), 16, 3);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 2);
-	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 2);
-}
-
 /*
  * Slab allocations of the current task, seen through should_failslab(),
  * which every slab allocation calls when CONFIG_FAILSLAB is set.
@@ -250,8 +204,6 @@ static struct kunit_case kmprof_buckets_cases[] = {
 	KUNIT_CASE(kmprof_buckets_test_depth_cut),
 	KUNIT_CASE(kmprof_buckets_test_collisions),
 	KUNIT_CASE(kmprof_buckets_test_pool_exhaustion),
-	KUNIT_CASE(kmprof_buckets_test_object_pool_exhaustion),
-	KUNIT_CASE(kmprof_buckets_test_dropped_sample_takes_nothing),
 	KUNIT_CASE(kmprof_buckets_test_no_slab_on_record),
 	{}
 };

@@ -14,6 +14,13 @@
 /* Depth of the fake stacks of kmprof_test_stack(). */
 #define KMPROF_TEST_DEPTH	4
 
+/*
+ * OBJ(n): the address of fake object @n, 64 bytes after object n - 1, in
+ * the direct map as a slab object would be. Never dereferenced: the core
+ * only hashes and compares it.
+ */
+#define OBJ(n)	(0xffff888000100000UL + 0x40UL * (n))
+
 /**
  * struct kmprof_test_totals - the published profile, summed.
  * @sum: counts summed over all buckets.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - KUnit suite of the object map: insert, lookup, remove, the
- * prefilter's false-positive rate, and lost frees.
+ * prefilter's false-positive rate, lost frees, and a full map.
  */
 
 #include <kunit/test.h>
@@ -9,7 +9,6 @@
 
 #include "helpers.h"
 
-#define OBJ(n)		(0xffff888000400000UL + 0x40UL * (n))
 /* Addresses never inserted, from another region. */
 #define STRANGER(n)	(0xffff888100000000UL + 0x40UL * (n))
 
@@ -200,12 +199,58 @@ static void kmprof_objmap_test_reuse_retires(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FREES), 0);
 }
 
+/* A full object map drops the sample: neither its alloc nor free count. */
+static void kmprof_objmap_test_object_pool_exhaustion(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 2);
+	struct kmprof_test_totals totals;
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	kmprof_test_alloc(prof, OBJ(2), 16, 1);
+	kmprof_test_alloc(prof, OBJ(3), 16, 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
+			1);
+	kmprof_record_free(prof, OBJ(3));
+	kmprof_record_free(prof, OBJ(1));
+	/* The freed entry is reusable. */
+	kmprof_test_alloc(prof, OBJ(4), 16, 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
+			1);
+	kmprof_cycle_advance_wait(prof);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 3);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
+}
+
+/*
+ * A sample dropped for a full object map takes nothing: no bucket of the
+ * pool, no count in KMPROF_STAT_SAMPLES, only its drop.
+ */
+static void kmprof_objmap_test_dropped_sample_takes_nothing(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 4, 1);
+
+	kmprof_test_alloc(prof, OBJ(1), 16, 1);
+	kmprof_test_alloc(prof, OBJ(2), 16, 2);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_OBJECT),
+			1);
+	/* A stale entry at the address is retired even then. */
+	kmprof_test_alloc(prof, OBJ(1), 16, 3);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_SAMPLES), 2);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 2);
+}
+
 static struct kunit_case kmprof_objmap_cases[] = {
 	KUNIT_CASE(kmprof_objmap_test_insert_lookup_remove),
 	KUNIT_CASE(kmprof_objmap_test_prefilter_rate),
 	KUNIT_CASE(kmprof_objmap_test_shared_bit_kept),
 	KUNIT_CASE(kmprof_objmap_test_lost_free),
 	KUNIT_CASE(kmprof_objmap_test_reuse_retires),
+	KUNIT_CASE(kmprof_objmap_test_object_pool_exhaustion),
+	KUNIT_CASE(kmprof_objmap_test_dropped_sample_takes_nothing),
 	{}
 };
 

@@ -23,8 +23,6 @@
 
 #include "helpers.h"
 
-#define OBJ(n)	(0xffff888000100000UL + 0x100UL * (n))
-
 /* Read, assert nothing negative, and check the published totals. */
 static void kmprof_ring_expect(struct kunit *test, struct kmprof_profile *prof,
 			       u64 allocs, u64 frees)

@@ -7,8 +7,9 @@
 #   vm      the guest selftests, on each stock kernel and the debug kernel,
 #           and go tool pprof on the host reading the profile they wrote
 #
-# Installs what it needs, fetches and builds the kernels (cached under
-# $KMPROF_CACHE), and ends with one line: "N passed, N failed".
+# Every tier prints one KTAP document (see count below). Installs what it
+# needs, fetches and builds the kernels (cached under $KMPROF_CACHE), and
+# ends with one line: "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
 
@@ -16,20 +17,47 @@ out=$KMPROF_ROOT/build/check
 mkdir -p "$out"
 passed=0
 failed=0
+skipped=0
 t0=$(date +%s)
 
-# count LOG: add the results a tier printed to the totals. Host tests print
-# "ok - NAME" / "not ok - NAME"; VM runs end with a judge verdict line.
+# count LOG: add the cases of the KTAP document a tier printed to the sums:
+# its plan "1..N", one "ok N NAME", "ok N NAME # SKIP ..." or "not ok N
+# NAME" per case, and "# Totals: pass:N fail:N skip:N" (the VM runs' come
+# from the judge). Lines indented or of another shape are the tier's own.
+# Totals that disagree with the plan or with the case lines, or a missing
+# plan or totals, count as one failure more: a case that silently did not
+# run fails.
 count()
 {
-	local p f
-	p=$(grep -c '^ok - ' "$1")
-	f=$(grep -c '^not ok - ' "$1")
-	if grep -q '^judge .*: [0-9]* ok, [0-9]* not ok$' "$1"; then
-		read -r p f < <(sed -n 's/^judge .*: \([0-9]*\) ok, \([0-9]*\) not ok$/\1 \2/p' "$1" | tail -n 1)
-	fi
+	local p f s problem
+	read -r p f s problem < <(awk '
+	/^1\.\.[0-9]+$/ { plans++; plan = substr($0, 4) + 0 }
+	/^ok [0-9]+ / { if (/ # SKIP/) ls++; else lp++ }
+	/^not ok [0-9]+ / { lf++ }
+	/^# Totals: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+$/ {
+		totals++
+		split($0, t, /[: ]+/)
+		p = t[4] + 0; f = t[6] + 0; s = t[8] + 0
+	}
+	END {
+		if (plans != 1)
+			problem = plans + 0 " KTAP plans"
+		else if (totals != 1)
+			problem = totals + 0 " Totals lines"
+		else if (p + f + s != plan)
+			problem = "totals of " p + f + s " cases, planned " plan
+		else if (lp + 0 != p || lf + 0 != f || ls + 0 != s)
+			problem = "totals pass:" p " fail:" f " skip:" s \
+				" but cases pass:" lp + 0 " fail:" lf + 0 " skip:" ls + 0
+		print p + 0, f + 0, s + 0, problem
+	}' "$1")
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
+	if [ -n "$problem" ]; then
+		say "check: $(basename "$1" .log): $problem"
+		failed=$((failed + 1))
+	fi
 }
 
 # tier NAME COMMAND...: run one tier, show its failures, count its cases. A
@@ -42,12 +70,27 @@ tier()
 	"$@" >"$log" 2>&1
 	local status=$?
 	grep '^\[kmprof ' "$log" >&2 || true
-	grep -v '^ok - ' "$log" | grep -v '^\[kmprof ' || true
+	grep -Ev '^ok [0-9]+ [^#]*$|^\[kmprof ' "$log" || true
 	count "$log"
 	if [ "$status" -ne 0 ] && [ "$failed" -eq "$before" ]; then
 		say "check: $name failed (status $status) without a failed case"
 		failed=$((failed + 1))
 	fi
+}
+
+# bench_smoke: bench.sh --smoke, which prints "ok - NAME bench" or "not ok
+# - NAME bench" per kernel, as KTAP: one case planned per kernel.
+bench_smoke()
+{
+	local status=0
+	echo "KTAP version 1"
+	echo "1..$(($(kernel_names stock | wc -w) + $(kernel_names debug | wc -w)))"
+	"$KMPROF_ROOT/tools/testing/bench.sh" --smoke >"$out/bench-smoke.raw" 2>&1 || status=$?
+	awk '/^ok - / { n++; p++; sub(/^ok - /, "ok " n " ") }
+	     /^not ok - / { n++; f++; sub(/^not ok - /, "not ok " n " ") }
+	     { print }
+	     END { printf "# Totals: pass:%d fail:%d skip:0\n", p, f }' "$out/bench-smoke.raw"
+	return $status
 }
 
 "$VM_DIR/install-deps.sh" || die "cannot install the host packages"
@@ -64,7 +107,7 @@ tier host-dkms "$KMPROF_ROOT/tools/testing/dkms_test.sh"
 tier host-docs "$KMPROF_ROOT/tools/testing/docs_test.sh"
 # A tiny make bench on each stock kernel, so that it cannot rot: it fails
 # only when the benchmark machinery breaks, never on a number.
-tier bench-smoke "$KMPROF_ROOT/tools/testing/bench.sh" --smoke
+tier bench-smoke bench_smoke
 
 # The selftests hand the host a profile the tool wrote in the VM: go tool
 # pprof reads it here.
@@ -79,5 +122,6 @@ for name in $(kernel_names debug); do
 done
 
 say "check: done in $(( ($(date +%s) - t0) / 60 )) min $(( ($(date +%s) - t0) % 60 )) s; logs in ${out#"$KMPROF_ROOT"/}"
+[ "$skipped" -eq 0 ] || say "check: $skipped cases skipped (counted in neither)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

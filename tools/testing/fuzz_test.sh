@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the libFuzzer target of the heap and kallsyms parsers and the
 # outputs (fuzz_heap.c) for a bounded time, seeded with the test files.
-# Prints "ok - NAME" / "not ok - NAME".
+# Prints KTAP (host_lib.sh).
 #
 # usage: fuzz_test.sh FUZZER SECONDS
 set -uo pipefail
@@ -12,6 +12,8 @@ seconds=${2:?usage: fuzz_test.sh FUZZER SECONDS}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/host_lib.sh"
+ktap_plan 1
 
 mkdir -p "$work/corpus"
 cp "$data"/*.heap "$work/corpus/"
@@ -25,11 +27,12 @@ grep -v '^#	' "$data/basic.heap" >"$work/corpus/nosyms.heap"
 if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 "$work/corpus" >"$work/log" 2>&1; then
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
-	echo "ok - fuzz: heap_parse ${seconds}s, ${runs:-?} inputs, no crash or sanitizer report"
+	echo "# heap_parse: ${runs:-?} inputs in ${seconds}s, no crash or sanitizer report"
+	ktap_ok heap_parse
 else
 	tail -n 40 "$work/log" | sed 's/^/# /'
 	cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* . 2>/dev/null &&
 		echo "# the failing input is saved in $(pwd)"
-	echo "not ok - fuzz: heap_parse ${seconds}s"
-	exit 1
+	ktap_fail heap_parse
 fi
+ktap_finish

@@ -3,15 +3,15 @@
 # Host tests of the heap file parser through the tool: every error path,
 # made by breaking one field of testdata/basic.heap. A rejected file must
 # exit 5 with "FILE:LINE: FIELD: ..." on stderr and nothing on stdout.
-# Prints "ok - NAME" / "not ok - NAME" per case.
+# Prints KTAP (host_lib.sh).
 set -uo pipefail
 
 tool=${1:?usage: parse_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-TEST_GROUP=parse
 . "$(dirname "$0")/host_lib.sh"
+ktap_plan 92
 
 # refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
 # most, must exit 5 with TEXT on stderr and nothing on stdout.
@@ -31,7 +31,7 @@ refused()
 		echo "# $name: want '$text', got: $(head -c 300 "$tmp/err")" >&2
 		status=1
 	fi
-	result "$name" $status
+	ktap_result "$name" $status
 }
 
 # reject NAME LINE FIELD [MESSAGE]: $tmp/in must be refused at LINE, FIELD.
@@ -48,7 +48,7 @@ mutate()
 {
 	sed -e "$4" "$data/$base" >"$tmp/in"
 	if cmp -s "$tmp/in" "$data/$base"; then
-		result "rejects_$1 (the edit changed nothing)" 1
+		ktap_result "rejects_$1 (the edit changed nothing)" 1
 		return
 	fi
 	reject "$1" "$2" "$3" "${5:-}"
@@ -62,7 +62,7 @@ accept()
 	"$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>/dev/null
 	cmp -s "$tmp/out" "$tmp/want" || status=1
 	[ "$status" = 0 ] || echo "# $1: $(cat "$tmp/err")" >&2
-	result "accepts_$1" $status
+	ktap_result "accepts_$1" $status
 }
 
 # --- the header line ---
@@ -175,7 +175,7 @@ accept v1_with_time_key
 
 # --- what a v2 reader must accept: the v1 records, the same numbers ---
 "$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
-result accepts_v2 $?
+ktap_result accepts_v2 $?
 "$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>&1
 expect v2_same_rows_as_v1 "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
 expect v2_header_says_v2 "$(head -c 14 "$tmp/out")" "kmprof heap v2"
@@ -185,13 +185,13 @@ expect v2_unknown_keys "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | m
 grep -v '^#	' "$data/basic.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" --no-kallsyms folded >"$tmp/out" 2>&1
 grep -q '^0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"
-result accepts_no_symbols_keeps_addresses $?
+ktap_result accepts_no_symbols_keeps_addresses $?
 "$tool" -f "$tmp/in" --kallsyms "$data/kallsyms" folded >"$tmp/out" 2>&1
 grep -q '^do_init_module;do_one_initcall;foo_init \[foo\];foo_alloc_table \[foo\] 1574400$' "$tmp/out"
-result accepts_no_symbols_uses_kallsyms $?
+ktap_result accepts_no_symbols_uses_kallsyms $?
 "$tool" -f - --no-kallsyms top <"$data/basic.heap" >"$tmp/out" 2>&1
 grep -q 'bar_create$' "$tmp/out"
-result reads_standard_input $?
+ktap_result reads_standard_input $?
 
 # --- symbols: a saved file is named by what it says, and --kallsyms ---
 # An address the file leaves unnamed stays unnamed with -f, even where
@@ -203,14 +203,14 @@ if [ -n "$host" ]; then
 	sed -e "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$tmp/in"
 	"$tool" -f "$tmp/in" top -n 0 >"$tmp/out" 2>&1
 	grep -q " $addr\$" "$tmp/out"
-	result file_not_named_from_host_kallsyms $?
+	ktap_result file_not_named_from_host_kallsyms $?
 else
-	echo "ok - parse: file_not_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+	ktap_skip file_not_named_from_host_kallsyms "/proc/kallsyms shows no addresses"
 fi
 # --kallsyms that cannot be read or parsed is an error, not ignored.
 "$tool" -f "$data/basic.heap" --kallsyms "$tmp/absent" top >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "cannot open $tmp/absent" "$tmp/err"
-result kallsyms_unreadable_exits_1 $?
+ktap_result kallsyms_unreadable_exits_1 $?
 # reject_kallsyms NAME LINE FIELD MESSAGE: $tmp/ks refused at LINE, FIELD.
 reject_kallsyms()
 {
@@ -243,10 +243,10 @@ sed -e "s/do_one_initcall/$longest/" -e "s/foo_alloc_table/${long}_a/" -e "s/foo
 	"$data/kallsyms" >"$tmp/ks"
 "$tool" -f "$tmp/in" --kallsyms "$tmp/ks" folded >"$tmp/out" 2>&1
 grep -q "^do_init_module;$longest;${long}_b \[foo\];${long}_a \[foo\] 1574400\$" "$tmp/out"
-result long_kallsyms_names_kept $?
+ktap_result long_kallsyms_names_kept $?
 "$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"
-result missing_file_exits_1 $?
+ktap_result missing_file_exits_1 $?
 
 # --- input that is not a heap file is refused before it is read whole ---
 refused dev_zero_refused "/dev/zero:1: header: not a heap profile" "$tool" -f /dev/zero top
@@ -256,4 +256,4 @@ head -n 2 "$data/basic.heap" >"$tmp/big"
 truncate -s 9G "$tmp/big"
 refused file_too_large_refused "big:1: header: the file is larger than 8 GiB" "$tool" -f "$tmp/big" top
 rm -f "$tmp/big"
-exit $failed
+ktap_finish

@@ -6,14 +6,13 @@
 # `kmprof pprof` wrote must hold the same samples, value by value, label by
 # label, address by address. kmprof top, folded and go tool pprof -top must
 # agree with those numbers.
-# Prints "ok - NAME" / "not ok - NAME" per case.
+# Prints KTAP (host_lib.sh).
 set -uo pipefail
 
 tool=${1:?usage: pprof_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-TEST_GROUP=pprof
 . "$(dirname "$0")/host_lib.sh"
 . "$(dirname "$0")/pprof_lib.sh"
 
@@ -21,7 +20,7 @@ TEST_GROUP=pprof
 expect_empty()
 {
 	[ -z "$2" ] || echo "# $1: got '$2'" >&2
-	result "$1" "$([ -z "$2" ]; echo $?)"
+	ktap_result "$1" "$([ -z "$2" ]; echo $?)"
 }
 
 # expect_same NAME GOT-FILE WANT-FILE: the same lines, the difference shown.
@@ -30,7 +29,7 @@ expect_same()
 	local status=0
 	[ -s "$3" ] && diff "$3" "$2" >"$tmp/diff" || status=1
 	[ $status = 0 ] || sed 's/^/# /' "$tmp/diff" | head -n 20 >&2
-	result "$1" $status
+	ktap_result "$1" $status
 }
 
 # samples PB|HEAP [STACKS]: the samples of go tool pprof -raw, one line
@@ -103,12 +102,15 @@ generate()
 	}'
 }
 
+# 13 cases per input, 15 after them.
+inputs="basic basic_v2 random"
+ktap_plan $((13 * $(echo $inputs | wc -w) + 15))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
-	result "go_tool_pprof_present (install golang-go)" 1
-	exit 1
+	ktap_fail "go_tool_pprof_present (install golang-go)"
+	ktap_finish
 fi
 
-for input in basic basic_v2 random; do
+for input in $inputs; do
 	if [ $input = random ]; then
 		heap=$tmp/random.heap
 		generate 300 $RANDOM >"$heap"
@@ -123,9 +125,9 @@ for input in basic basic_v2 random; do
 	echo "# $input: Go reads in use $w_ib bytes in $w_io objects, allocated $w_ab in $w_ao" >&2
 
 	"$tool" -f "$heap" --no-kallsyms pprof --all-frames -o "$tmp/$input.all.pb.gz"
-	result "${input}_writes_profile" $?
+	ktap_result "${input}_writes_profile" $?
 	gzip -t "$tmp/$input.all.pb.gz"
-	result "${input}_is_gzip" $?
+	ktap_result "${input}_is_gzip" $?
 	# Every stack whole: the same samples as Go's reading, and each
 	# location at the call (the return address - 1), as Go has it.
 	samples "$tmp/$input.all.pb.gz" stacks >"$tmp/ours.all"
@@ -192,10 +194,10 @@ read -r total name flat <<<"$(top_line "$tmp/basic.all.pb.gz" inuse_space)"
 expect all_frames_top_is_allocator "$name $flat" "kmalloc_trace 5243200"
 "$tool" -f "$data/basic.heap" --no-kallsyms folded --all-frames >"$tmp/folded"
 grep -qx 'do_syscall_64;__x64_sys_ioctl;bar_ioctl;bar_create;kmalloc_trace 5243200' "$tmp/folded"
-result folded_all_frames_root_first $?
+ktap_result folded_all_frames_root_first $?
 "$tool" -f "$data/basic.heap" --no-kallsyms folded >"$tmp/folded"
 grep -qx 'do_syscall_64;__x64_sys_ioctl;bar_ioctl;bar_create 5243200' "$tmp/folded"
-result folded_root_first_site_last $?
+ktap_result folded_root_first_site_last $?
 expect folded_merges_and_drops_zero "$(wc -l <"$tmp/folded")" 4
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1
@@ -207,4 +209,4 @@ go tool pprof -raw "$tmp/basic_v2.pb.gz" 2>/dev/null >"$tmp/raw.v2"
 expect v2_time_is_snapshot_time "$(sed -n 's/^Time: //p' "$tmp/raw.v2")" \
 	"2023-11-14 22:13:20.123456789 +0000 UTC"
 expect v1_has_no_time "$(grep -c '^Time:' "$tmp/raw")" 0
-exit $failed
+ktap_finish

@@ -2,14 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Host tests of the kmprof tool's commands against a fake debugfs
 # directory (plain files in a temp dir): control files, snapshot, top,
-# watch, help and exit statuses. Prints "ok - NAME" / "not ok - NAME".
+# watch, help and exit statuses. Prints KTAP (host_lib.sh).
 set -uo pipefail
 
 tool=${1:?usage: tool_test.sh PATH-TO-KMPROF}
 data=$(cd "$(dirname "$0")/testdata" && pwd)
 fake=$(mktemp -d)
 trap 'rm -rf "$fake"' EXIT
-TEST_GROUP=tool
 . "$(dirname "$0")/host_lib.sh"
 
 # check NAME COMMAND...: the case passes if COMMAND succeeds.
@@ -18,7 +17,7 @@ check()
 	local name=$1
 	shift
 	"$@" >/dev/null 2>&1
-	result "$name" $?
+	ktap_result "$name" $?
 }
 
 # status WANT CMD...: CMD exits WANT.
@@ -46,6 +45,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
+ktap_plan 88
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -102,7 +102,7 @@ if [ -n "$host" ]; then
 		"$tool" -d "$D" top -n 0 | grep -q " $sym$"'
 	populate
 else
-	echo "ok - tool: live_named_from_host_kallsyms # SKIP /proc/kallsyms shows no addresses"
+	ktap_skip live_named_from_host_kallsyms "/proc/kallsyms shows no addresses"
 fi
 check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms top | grep -q " 0xffffffffc0b00010$"'
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "new_inode;alloc_inode 1048768"'
@@ -131,8 +131,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	check not_root_explains bash -c '"$tool" -d "$D" stats 2>&1 | grep -q "root only: run kmprof as root"'
 	chmod 644 "$D/stats"
 else
-	echo "ok - tool: not_root_exits_3 # SKIP running as root"
-	echo "ok - tool: not_root_explains # SKIP running as root"
+	ktap_skip not_root_exits_3 "running as root"
+	ktap_skip not_root_explains "running as root"
 fi
 check unknown_command_exits_2 status 2 "$tool" -d "$D" frobnicate
 check no_command_exits_2 status 2 "$tool"
@@ -184,7 +184,7 @@ if man -w man >/dev/null 2>&1; then
 	check man_see_also_pages_exist bash -c 'sed -n "/^\.SH SEE ALSO/,/^\.SH/p" "$man" | sed -n "s/^\.BR \([^ ]*\) (\([0-9]\)).*/\2 \1/p" >"$D/see"; [ -s "$D/see" ] &&
 		while read -r sec page; do man -w "$sec" "$page" >/dev/null 2>&1 || { echo "$page($sec)"; exit 1; }; done <"$D/see"'
 else
-	echo "ok - tool: man_see_also_pages_exist # SKIP no man pages on this host"
+	ktap_skip man_see_also_pages_exist "no man pages on this host"
 fi
 
 # --- bash completion ---
@@ -192,4 +192,4 @@ export completion=$(dirname "$0")/../kmprof.bash-completion
 check completion_commands bash -c '. "$completion"; COMP_WORDS=(kmprof -d /x to); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = top ]'
 check completion_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof top --sort f); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = frees ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
-exit $failed
+ktap_finish

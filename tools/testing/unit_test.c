@@ -2,7 +2,9 @@
 /*
  * kmprof - host unit tests of the tool's parts: the parser's fields, the
  * unbiasing against values computed by hand, "%pS" and kallsyms lookups,
- * allocation sites, units. Prints "ok - NAME" / "not ok - NAME".
+ * allocation sites, units. Prints KTAP, as the host test scripts do: a
+ * plan, one "ok N NAME" or "not ok N NAME" per case and the totals; it fails
+ * when a case failed or did not run.
  *
  * usage: unit_test TESTDATA-DIR
  */
@@ -15,18 +17,20 @@
 
 #include "kmprof_tool.h"
 
-static int failed;
+static unsigned int cases, failed;
 static const char *testdata;
 
 #define CHECK(name, cond)						\
 	do {								\
 		bool ok_ = (cond);					\
-		printf("%s - unit: %s\n", ok_ ? "ok" : "not ok", name);	\
+		cases++;						\
 		if (!ok_) {						\
-			failed = 1;					\
-			fprintf(stderr, "  failed: %s (%s:%d)\n", #cond,	\
-				__FILE__, __LINE__);			\
+			failed++;					\
+			printf("# failed: %s (%s:%d)\n", #cond,		\
+			       __FILE__, __LINE__);			\
 		}							\
+		printf("%s %u %s\n", ok_ ? "ok" : "not ok", cases, name);	\
+		fflush(stdout);						\
 	} while (0)
 
 static char *slurp(const char *name, size_t *len)
@@ -305,20 +309,37 @@ static void test_units(void)
 	      parse_size("99999999999999999999", &v) == -1);
 }
 
+/* Each group of cases, and how many CHECK()s it has: the plan. */
+static const struct {
+	void (*run)(void);
+	unsigned int cases;
+} groups[] = {
+	{ test_unbias, 8 },
+	{ test_parse_fields, 19 },
+	{ test_parse_empty, 2 },
+	{ test_parse_version, 3 },
+	{ test_pS, 8 },
+	{ test_kallsyms, 8 },
+	{ test_allocator, 5 },
+	{ test_units, 16 },
+};
+
 int main(int argc, char **argv)
 {
+	unsigned int i, planned = 0;
+
 	if (argc != 2) {
 		fprintf(stderr, "usage: unit_test TESTDATA-DIR\n");
 		return 2;
 	}
 	testdata = argv[1];
-	test_unbias();
-	test_parse_fields();
-	test_parse_empty();
-	test_parse_version();
-	test_pS();
-	test_kallsyms();
-	test_allocator();
-	test_units();
-	return failed;
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		planned += groups[i].cases;
+	printf("KTAP version 1\n1..%u\n", planned);
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		groups[i].run();
+	printf("# Totals: pass:%u fail:%u skip:0\n", cases - failed, failed);
+	if (cases != planned)
+		printf("# planned %u cases, reported %u\n", planned, cases);
+	return failed || cases != planned;
 }

@@ -4,22 +4,22 @@
 # tool pprof: its in-use total and top function are the ones `kmprof top`
 # printed in the VM. The guest's tool_on_module selftest hands both files
 # over (build/KERNEL/artifacts/tool.pb.gz and tool.top).
-# Prints "ok - NAME" / "not ok - NAME" per case.
+# Prints KTAP (host_lib.sh).
 set -uo pipefail
 
 kernel=${1:?usage: vm_pprof_test.sh KERNEL}
 dir=$(cd "$(dirname "$0")/../.." && pwd)/build/$kernel/artifacts
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-TEST_GROUP="vm-pprof $kernel"
 . "$(dirname "$0")/host_lib.sh"
 . "$(dirname "$0")/pprof_lib.sh"
+ktap_plan 4
 
 pb=$dir/tool.pb.gz
 top=$dir/tool.top
 [ -s "$pb" ] && [ -s "$top" ]
-result artifacts_present $?
-[ $failed = 0 ] || { echo "# no profile from the VM in $dir"; exit 1; }
+ktap_result artifacts_present $?
+[ "$ktap_failed" = 0 ] || { echo "# no profile from the VM in $dir"; ktap_finish; }
 
 # kmprof top --raw: "in use: BYTES in ..." and the first site's row.
 want_total=$(awk '/^in use:/ { print $3 }' "$top")
@@ -30,5 +30,5 @@ expect inuse_total "$total" "$want_total"
 expect top_function "$name $flat" "$want_site"
 sed 's/^/# /' "$tmp/top.err"
 [ ! -s "$tmp/top.err" ]
-result no_warnings $?
-exit $failed
+ktap_result no_warnings $?
+ktap_finish

@@ -5,6 +5,7 @@
 # (the suite "cycle_test.tracepoint" is cycle_test against backend=
 # tracepoint). A suite that dies before reporting is not ok.
 dir=$(dirname "$0")
+KTAP_OUT=/dev/kmsg
 . "$dir/ktap.sh"
 
 # KMPROF_TESTS (from the kernel command line) may name the suites to run,
@@ -18,19 +19,26 @@ else
 	done
 fi
 backends=$(echo "${KMPROF_BACKENDS:-kprobe,tracepoint}" | tr , ' ')
-ktap_line "KTAP version 1"
-ktap_line "1..$(($# * $(echo $backends | wc -w)))"
-index=0
+ktap_plan $(($# * $(echo $backends | wc -w)))
 for backend in $backends; do
 	for test in "$@"; do
-		index=$((index + 1))
+		index=$((ktap_cases + 1))
 		name=$(basename "$test" .sh).$backend
 		KMPROF_BACKEND=$backend KTAP_SUITE_INDEX=$index \
 			KTAP_SUITE_NAME=$name sh "$test"
 		status=$?
 		if [ ! -e "/tmp/ktap-finished-$index" ]; then
 			ktap_line "    # $name exited with status $status"
-			ktap_line "not ok $index $name"
+			ktap_fail "$name"
+			continue
+		fi
+		# The suite printed its own result line: count it.
+		ktap_cases=$index
+		if [ "$status" -eq 0 ]; then
+			ktap_passed=$((ktap_passed + 1))
+		else
+			ktap_failed=$((ktap_failed + 1))
 		fi
 	done
 done
+ktap_finish

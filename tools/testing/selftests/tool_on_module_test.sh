@@ -14,7 +14,10 @@ ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load
 workload "kmalloc $N $SIZE"
 sampling_off
-ktap_check snapshot kmprof snapshot -o /tmp/snap.heap
+# What snapshot says on stderr goes through /dev/kmsg as a diagnostic: on
+# the console it could cut into a KTAP line.
+ktap_check snapshot kmprof snapshot -o /tmp/snap.heap 2>/tmp/snap.err
+ktap_diag "$(cat /tmp/snap.err)"
 ktap_check snapshot_has_site sh -c \
 	"grep -q 'workload_kmalloc+' /tmp/snap.heap"
 # At rate 1 nothing is scaled: the site's in-use bytes are exact, and it

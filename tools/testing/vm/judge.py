@@ -12,7 +12,10 @@ but one a test asked for: between "kmprof-vm: expect-warnings begin N" and
 ("kmprof: invariant broken") and no other splat are what the test wants;
 any other count fails the run.
 
-The last line printed is "judge NAME: N ok, N not ok".
+The judge prints its cases as a KTAP document of its own (a plan, one
+"ok N NAME" or "not ok N NAME" per case, "# SKIP" on a skipped one, and
+"# Totals: pass:N fail:N skip:N"), which tools/testing/check.sh counts,
+and then, last, "judge NAME: N ok, N not ok".
 """
 
 import argparse
@@ -158,31 +161,55 @@ def find_splats(lines):
     return blocks
 
 
+def ktap_report(cases):
+    """Print CASES, [(name, status, reasons)], as one KTAP document.
+
+    STATUS is 'PASS', 'SKIP' or anything else for a failure; each reason
+    is a diagnostic line printed before its case. Return (passed, failed,
+    skipped).
+    """
+    totals = {'PASS': 0, 'SKIP': 0, 'FAIL': 0}
+    print('KTAP version 1')
+    print(f'1..{len(cases)}')
+    for i, (case, status, reasons) in enumerate(cases, 1):
+        for reason in reasons:
+            print('# ' + reason.replace('\n', '\n# '))
+        kind = status if status in ('PASS', 'SKIP') else 'FAIL'
+        totals[kind] += 1
+        print(f'{"not ok" if kind == "FAIL" else "ok"} {i} {case}'
+              + (' # SKIP' if kind == 'SKIP' else ''))
+    print(f'# Totals: pass:{totals["PASS"]} fail:{totals["FAIL"]} '
+          f'skip:{totals["SKIP"]}')
+    return totals['PASS'], totals['FAIL'], totals['SKIP']
+
+
 def judge(name, log_lines, kunit_py, timed_out):
     """Print the verdict of one run; return (passed, failed)."""
-    passed = failed = 0
+    cases = []
     console_problems = []
     log_lines = without_artifacts(log_lines)
 
     docs, unclosed, done = find_documents(log_lines)
     for doc, body in docs:
-        cases, parser_ok, text = parse_ktap(kunit_py, body)
-        bad = [(c, s) for c, s in cases if s not in ('PASS', 'SKIP')]
-        passed += sum(1 for _, s in cases if s == 'PASS')
-        failed += len(bad)
-        for case, status in bad:
-            print(f'judge {name}: {doc}: {case}: {status}')
-        if not cases:
-            failed += 1
-            print(f'judge {name}: {doc}: no test case ran')
+        found, parser_ok, text = parse_ktap(kunit_py, body)
+        bad = [(c, s) for c, s in found if s not in ('PASS', 'SKIP')]
+        # kunit.py's report, once, before the first failure it explains
+        report = [text.rstrip()] if bad or not parser_ok or not found else []
+        for case, status in found:
+            reasons = []
+            if status not in ('PASS', 'SKIP'):
+                reasons = report + [f'judge {name}: {doc}: {case}: {status}']
+                report = []
+            cases.append((f'{doc}.{case}', status, reasons))
+        if not found:
+            cases.append((doc, 'FAIL', report +
+                          [f'judge {name}: {doc}: no test case ran']))
         elif not parser_ok and not bad:
-            failed += 1
-            print(f'judge {name}: {doc}: kunit.py rejected the KTAP')
-        if bad or not parser_ok or not cases:
-            print(text.rstrip())
+            cases.append((doc, 'FAIL', report +
+                          [f'judge {name}: {doc}: kunit.py rejected the KTAP']))
     for doc in unclosed:
-        failed += 1
-        print(f'judge {name}: {doc}: the KTAP document never ended')
+        cases.append((doc, 'FAIL', [
+            f'judge {name}: {doc}: the KTAP document never ended']))
 
     if timed_out:
         console_problems.append('the VM timed out')
@@ -194,12 +221,12 @@ def judge(name, log_lines, kunit_py, timed_out):
     if splats:
         console_problems.append(f'{len(splats)} kernel splat(s)')
     if console_problems:
-        failed += 1
-        print(f'judge {name}: console: ' + ', '.join(console_problems))
-        for block in splats:
-            print('  | ' + '\n  | '.join(block))
+        reasons = [f'judge {name}: console: ' + ', '.join(console_problems)]
+        reasons += ['  | ' + '\n  | '.join(block) for block in splats]
+        cases.append(('console', 'FAIL', reasons))
     else:
-        passed += 1
+        cases.append(('console', 'PASS', []))
+    passed, failed, _ = ktap_report(cases)
     print(f'judge {name}: {passed} ok, {failed} not ok')
     return passed, failed
 

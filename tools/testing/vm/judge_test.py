@@ -7,14 +7,17 @@ is judged as it is (it must pass), with a file the guest handed over in the
 middle (it must still pass), and with one change each: a failing KTAP
 case, a lockdep splat, a timeout, and a guest that died mid-document. Every
 such variant must be judged a failure. A warning of kmprof's fail-safe
-passes only inside a bracket that expects exactly that many. Prints "ok -
-NAME" / "not ok - NAME".
+passes only inside a bracket that expects exactly that many. The judge's
+KTAP totals must say what its verdict says. Prints KTAP.
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
+
+from judge import ktap_report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 JUDGE = os.path.join(HERE, 'judge.py')
@@ -115,22 +118,22 @@ def main():
         ('guest_death_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'), [],
          ': 0 ok, 2 not ok'),
     ]
-    failed = 0
+    results = []
     for name, lines, flags, verdict in cases:
         status, out = judge(lines, *flags)
         last = out.rstrip().splitlines()[-1]
         good = last.endswith(verdict) and (status == 0) == (
             verdict.endswith(' 0 not ok'))
+        ok, not_ok = re.search(r': (\d+) ok, (\d+) not ok$', verdict).groups()
+        good = good and f'# Totals: pass:{ok} fail:{not_ok} skip:0' in out
         if name == 'timeout_fails':
             good = good and 'timed out' in out
         if name == 'lockdep_splat_fails':
             good = good and 'possible circular locking' in out
-        print(('ok' if good else 'not ok') + ' - judge: ' + name)
-        if not good:
-            failed += 1
-            print('# ' + out.replace('\n', '\n# '))
+        results.append((name, 'PASS' if good else 'FAIL',
+                        [] if good else [out.rstrip()]))
+    _, failed, _ = ktap_report(results)
     sys.exit(1 if failed else 0)
-
 
 if __name__ == '__main__':
     main()

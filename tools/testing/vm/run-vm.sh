@@ -7,8 +7,9 @@
 # NAME is a kernel of kernels.conf; MODE is kunit, selftest, demo or
 # bench. The modules are built for that kernel under build/NAME/, packed
 # with busybox, the kmprof tool and the guest scripts into an initramfs,
-# and booted under a timeout with the serial console logged to build/NAME/MODE.log. The last
-# line printed is "judge NAME/MODE: N ok, N not ok"; the exit status is
+# and booted under a timeout with the serial console logged to build/NAME/MODE.log. The
+# judge prints its cases as KTAP, and last "judge NAME/MODE: N ok, N not
+# ok"; the exit status is
 # non-zero when anything failed. MODE demo prints the guest's output instead.
 # KMPROF_TESTS="NAME..." runs only those selftests (NAME_test.sh), and
 # KMPROF_BACKENDS="kprobe,tracepoint" against those backends. MODE
