@@ -86,7 +86,7 @@ static void kmprof_stress_check_read(struct kunit *test,
 	(*reads)++;
 }
 
-static void kmprof_ring_test_concurrent(struct kunit *test)
+static void kmprof_cycle_test_concurrent(struct kunit *test)
 {
 	struct kmprof_profile *prof =
 		kmprof_test_create(test, 1, 64,
@@ -212,7 +212,7 @@ static int kmprof_churn_fn(void *data)
  * the open slot) while another CPU allocates, advances and frees: no read
  * ever publishes a free without its allocation.
  */
-static void kmprof_ring_test_first_reads_race_advances(struct kunit *test)
+static void kmprof_cycle_test_first_reads_race_advances(struct kunit *test)
 {
 	struct kmprof_churn churn = { .base = 0xffff888020000000UL };
 	unsigned int round, read, reads = 0, other;
@@ -235,15 +235,15 @@ static void kmprof_ring_test_first_reads_race_advances(struct kunit *test)
 	KUNIT_EXPECT_GT(test, churn.advances, 0);
 }
 
-static struct kunit_case kmprof_ring_concurrency_cases[] = {
-	KUNIT_CASE_SLOW(kmprof_ring_test_concurrent),
-	KUNIT_CASE_SLOW(kmprof_ring_test_first_reads_race_advances),
+static struct kunit_case kmprof_cycle_concurrency_cases[] = {
+	KUNIT_CASE_SLOW(kmprof_cycle_test_concurrent),
+	KUNIT_CASE_SLOW(kmprof_cycle_test_first_reads_race_advances),
 	{}
 };
 
-static struct kunit_suite kmprof_ring_concurrency_suite = {
-	.name = "kmprof_ring_concurrency",
-	.test_cases = kmprof_ring_concurrency_cases,
+static struct kunit_suite kmprof_cycle_concurrency_suite = {
+	.name = "kmprof_cycle_concurrency",
+	.test_cases = kmprof_cycle_concurrency_cases,
 };
 
-kunit_test_suites(&kmprof_ring_concurrency_suite);
+kunit_test_suites(&kmprof_cycle_concurrency_suite);

@@ -6,14 +6,14 @@
  * Invariants (DESIGN.md, section 2) and the cases that would fail if one
  * were broken:
  *  1. published in-use never negative: every case checks it on every read,
- *     kmprof_ring_test_every_interleaving tries all advance placements,
- *     kmprof_ring_test_read_races_advance an advance inside a read;
+ *     kmprof_cycle_test_every_interleaving tries all advance placements,
+ *     kmprof_cycle_test_read_races_advance an advance inside a read;
  *  2. a published advance holds exactly the events before it:
- *     kmprof_ring_test_events_across_advance, ..._two_advances_one_pending,
+ *     kmprof_cycle_test_events_across_advance, ..._two_advances_one_pending,
  *     ..._wrap, ..._every_interleaving;
- *  3. advance O(1) and atomic-safe: kmprof_ring_test_advance_in_hardirq;
- *     flush in batches: kmprof_ring_test_flush_many_buckets; their
- *     timing for the stats file: kmprof_ring_test_times.
+ *  3. advance O(1) and atomic-safe: kmprof_cycle_test_advance_in_hardirq;
+ *     flush in batches: kmprof_cycle_test_flush_many_buckets; their
+ *     timing for the stats file: kmprof_cycle_test_times.
  */
 
 #include <kunit/test.h>
@@ -24,8 +24,8 @@
 #include "helpers.h"
 
 /* Read, assert nothing negative, and check the published totals. */
-static void kmprof_ring_expect(struct kunit *test, struct kmprof_profile *prof,
-			       u64 allocs, u64 frees)
+static void kmprof_cycle_expect(struct kunit *test, struct kmprof_profile *prof,
+				u64 allocs, u64 frees)
 {
 	struct kmprof_test_totals totals;
 
@@ -35,7 +35,7 @@ static void kmprof_ring_expect(struct kunit *test, struct kmprof_profile *prof,
 	KUNIT_EXPECT_EQ(test, totals.sum.frees, frees);
 }
 
-static unsigned int kmprof_ring_pending(struct kmprof_profile *prof)
+static unsigned int kmprof_cycle_pending(struct kmprof_profile *prof)
 {
 	struct kmprof_cycle_info info;
 
@@ -44,19 +44,19 @@ static unsigned int kmprof_ring_pending(struct kmprof_profile *prof)
 }
 
 /* Something published, so that later reads do not fold the open slot. */
-static void kmprof_ring_publish_one(struct kunit *test,
-				    struct kmprof_profile *prof)
+static void kmprof_cycle_publish_one(struct kunit *test,
+				     struct kmprof_profile *prof)
 {
 	kmprof_test_alloc(prof, OBJ(999), 8, 9);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
-	kmprof_ring_expect(test, prof, 1, 0);
+	kmprof_cycle_expect(test, prof, 1, 0);
 }
 
 /*
  * An allocation before an advance is in its snapshot; a free of that
  * object and an allocation after the advance are not, until the next one.
  */
-static void kmprof_ring_test_events_across_advance(struct kunit *test)
+static void kmprof_cycle_test_events_across_advance(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 
@@ -64,27 +64,27 @@ static void kmprof_ring_test_events_across_advance(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	kmprof_test_alloc(prof, OBJ(2), 64, 1);
 	kmprof_record_free(prof, OBJ(1));
-	kmprof_ring_expect(test, prof, 1, 0);
+	kmprof_cycle_expect(test, prof, 1, 0);
 
 	/* Events after an advance but before its flush are still later. */
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	kmprof_record_free(prof, OBJ(2));
-	kmprof_ring_expect(test, prof, 2, 1);
+	kmprof_cycle_expect(test, prof, 2, 1);
 
 	kmprof_cycle_advance_wait(prof);
-	kmprof_ring_expect(test, prof, 2, 2);
+	kmprof_cycle_expect(test, prof, 2, 2);
 }
 
 /* An object born and freed within one cycle publishes as 1 alloc, 1 free. */
-static void kmprof_ring_test_alloc_free_same_cycle(struct kunit *test)
+static void kmprof_cycle_test_alloc_free_same_cycle(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 	struct kmprof_test_totals totals;
 
-	kmprof_ring_publish_one(test, prof);
+	kmprof_cycle_publish_one(test, prof);
 	kmprof_test_alloc(prof, OBJ(1), 32, 1);
 	kmprof_record_free(prof, OBJ(1));
-	kmprof_ring_expect(test, prof, 1, 0);
+	kmprof_cycle_expect(test, prof, 1, 0);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 2);
@@ -98,7 +98,7 @@ static void kmprof_ring_test_alloc_free_same_cycle(struct kunit *test)
  * Two advances with the first flush still pending use all three slots; a
  * third must be refused (and counted) until a flush frees the oldest slot.
  */
-static void kmprof_ring_test_two_advances_one_pending(struct kunit *test)
+static void kmprof_cycle_test_two_advances_one_pending(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 
@@ -106,26 +106,26 @@ static void kmprof_ring_test_two_advances_one_pending(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	kmprof_test_alloc(prof, OBJ(2), 16, 2);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
-	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 2);
+	KUNIT_EXPECT_EQ(test, kmprof_cycle_pending(prof), 2);
 	kmprof_test_alloc(prof, OBJ(3), 16, 3);
 
 	/* Blocked: the open slot would become the one holding OBJ(1). */
 	KUNIT_EXPECT_EQ(test, kmprof_cycle_advance(prof), -EBUSY);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof,
 					       KMPROF_STAT_SKIPPED_ADVANCES), 1);
-	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 2);
+	KUNIT_EXPECT_EQ(test, kmprof_cycle_pending(prof), 2);
 
 	/* The read flushes both, oldest first, and nothing later. */
-	kmprof_ring_expect(test, prof, 2, 0);
-	KUNIT_EXPECT_EQ(test, kmprof_ring_pending(prof), 0);
+	kmprof_cycle_expect(test, prof, 2, 0);
+	KUNIT_EXPECT_EQ(test, kmprof_cycle_pending(prof), 0);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_FLUSHES), 2);
 
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
-	kmprof_ring_expect(test, prof, 3, 0);
+	kmprof_cycle_expect(test, prof, 3, 0);
 }
 
 /* The process-context advance flushes instead of skipping. */
-static void kmprof_ring_test_advance_wait_flushes(struct kunit *test)
+static void kmprof_cycle_test_advance_wait_flushes(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 	struct kmprof_cycle_info info;
@@ -142,7 +142,7 @@ static void kmprof_ring_test_advance_wait_flushes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.pending, 1);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof,
 					       KMPROF_STAT_SKIPPED_ADVANCES), 0);
-	kmprof_ring_expect(test, prof, 3, 0);
+	kmprof_cycle_expect(test, prof, 3, 0);
 }
 
 /*
@@ -150,7 +150,7 @@ static void kmprof_ring_test_advance_wait_flushes(struct kunit *test)
  * before it: with a wrap that is not a multiple of 3 the slot sequence
  * would jump and an event would be published a cycle early or late.
  */
-static void kmprof_ring_test_wrap(struct kunit *test)
+static void kmprof_cycle_test_wrap(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 64);
 	struct kmprof_cycle_info info;
@@ -163,7 +163,7 @@ static void kmprof_ring_test_wrap(struct kunit *test)
 		kmprof_cycle_advance_wait(prof);
 		/* Recorded after the advance: in the next snapshot only. */
 		kmprof_test_alloc(prof, OBJ(2 * i + 1), 16, 2);
-		kmprof_ring_expect(test, prof, 2 * i + 1, 0);
+		kmprof_cycle_expect(test, prof, 2 * i + 1, 0);
 		kmprof_cycle_get(prof, &info);
 		KUNIT_EXPECT_EQ(test, info.cycle,
 				(KMPROF_CYCLE_WRAP - 2 + i + 1) %
@@ -176,31 +176,31 @@ static void kmprof_ring_test_wrap(struct kunit *test)
  * Before anything is published, a read folds the open slot, as Go's
  * MemProfile does; afterwards reads show the last snapshot only.
  */
-static void kmprof_ring_test_read_before_publish_folds(struct kunit *test)
+static void kmprof_cycle_test_read_before_publish_folds(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 
 	kmprof_test_alloc(prof, OBJ(1), 16, 1);
 	kmprof_test_alloc(prof, OBJ(2), 16, 2);
-	kmprof_ring_expect(test, prof, 2, 0);
+	kmprof_cycle_expect(test, prof, 2, 0);
 
 	kmprof_record_free(prof, OBJ(1));
 	kmprof_test_alloc(prof, OBJ(3), 16, 1);
-	kmprof_ring_expect(test, prof, 2, 0);
+	kmprof_cycle_expect(test, prof, 2, 0);
 
 	kmprof_cycle_advance_wait(prof);
-	kmprof_ring_expect(test, prof, 3, 1);
+	kmprof_cycle_expect(test, prof, 3, 1);
 }
 
 /* Empty snapshots publish nothing: the read still folds. */
-static void kmprof_ring_test_fold_after_empty_cycles(struct kunit *test)
+static void kmprof_cycle_test_fold_after_empty_cycles(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	kmprof_cycle_flush(prof);
 	kmprof_test_alloc(prof, OBJ(1), 16, 1);
-	kmprof_ring_expect(test, prof, 1, 0);
+	kmprof_cycle_expect(test, prof, 1, 0);
 }
 
 /*
@@ -208,7 +208,7 @@ static void kmprof_ring_test_fold_after_empty_cycles(struct kunit *test)
  * advance after any subset of them: after each advance the published
  * profile has exactly the events before it and nothing negative.
  */
-static void kmprof_ring_test_every_interleaving(struct kunit *test)
+static void kmprof_cycle_test_every_interleaving(struct kunit *test)
 {
 	unsigned int mask, step;
 
@@ -216,7 +216,7 @@ static void kmprof_ring_test_every_interleaving(struct kunit *test)
 		struct kmprof_profile *prof = kmprof_test_create(test, 1, 8, 8);
 		u64 allocs = 1, frees = 0, snap_allocs = 1, snap_frees = 0;
 
-		kmprof_ring_publish_one(test, prof);
+		kmprof_cycle_publish_one(test, prof);
 		for (step = 0; step < 4; step++) {
 			switch (step) {
 			case 0:
@@ -234,40 +234,40 @@ static void kmprof_ring_test_every_interleaving(struct kunit *test)
 				snap_allocs = allocs;
 				snap_frees = frees;
 			}
-			kmprof_ring_expect(test, prof, snap_allocs,
-					   snap_frees);
+			kmprof_cycle_expect(test, prof, snap_allocs,
+					    snap_frees);
 		}
 		kmprof_cycle_advance_wait(prof);
-		kmprof_ring_expect(test, prof, 3, 2);
+		kmprof_cycle_expect(test, prof, 3, 2);
 	}
 }
 
 /* A lost free is accounted in the cycle where it is discovered. */
-static void kmprof_ring_test_lost_free_cycle(struct kunit *test)
+static void kmprof_cycle_test_lost_free_cycle(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 
-	kmprof_ring_publish_one(test, prof);
+	kmprof_cycle_publish_one(test, prof);
 	kmprof_test_alloc(prof, OBJ(1), 16, 1);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	/* OBJ(1)'s free was missed; a new object lives there now. */
 	kmprof_test_alloc(prof, OBJ(1), 32, 2);
-	kmprof_ring_expect(test, prof, 2, 0);
+	kmprof_cycle_expect(test, prof, 2, 0);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
-	kmprof_ring_expect(test, prof, 3, 1);
+	kmprof_cycle_expect(test, prof, 3, 1);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES), 1);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 2);
 }
 
 /* Flush and fold walk every batch of buckets, not just the first. */
-static void kmprof_ring_test_flush_many_buckets(struct kunit *test)
+static void kmprof_cycle_test_flush_many_buckets(struct kunit *test)
 {
 	const unsigned int nr = 300;
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, nr, nr);
 	struct kmprof_test_totals totals;
 	unsigned int i;
 
-	kmprof_ring_publish_one(test, prof);
+	kmprof_cycle_publish_one(test, prof);
 	for (i = 0; i < nr - 1; i++)
 		kmprof_test_alloc(prof, OBJ(i), 16, 100 + i);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
@@ -281,7 +281,7 @@ static void kmprof_ring_test_flush_many_buckets(struct kunit *test)
  * of its flush, the last advance or flush no longer than the longest.
  * Durations are not checked, only how they relate: the clock may be coarse.
  */
-static void kmprof_ring_test_times(struct kunit *test)
+static void kmprof_cycle_test_times(struct kunit *test)
 {
 	const unsigned int nr = 200;
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, nr, nr);
@@ -302,19 +302,19 @@ static void kmprof_ring_test_times(struct kunit *test)
 	KUNIT_EXPECT_LE(test,
 			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_LAST_BATCH_NS),
 			kmprof_test_stat(prof, KMPROF_STAT_FLUSH_BATCH_MAX_NS));
-	kmprof_ring_expect(test, prof, nr, 0);
+	kmprof_cycle_expect(test, prof, nr, 0);
 }
 
-struct kmprof_ring_irq {
+struct kmprof_cycle_irq {
 	struct hrtimer timer;
 	struct kmprof_profile *prof;
 	struct completion done;
 	int advance_ret;
 };
 
-static enum hrtimer_restart kmprof_ring_irq_fn(struct hrtimer *timer)
+static enum hrtimer_restart kmprof_cycle_irq_fn(struct hrtimer *timer)
 {
-	struct kmprof_ring_irq *irq = container_of(timer, struct kmprof_ring_irq,
+	struct kmprof_cycle_irq *irq = container_of(timer, struct kmprof_cycle_irq,
 						   timer);
 
 	kmprof_test_alloc(irq->prof, OBJ(2), 16, 1);
@@ -328,36 +328,36 @@ static enum hrtimer_restart kmprof_ring_irq_fn(struct hrtimer *timer)
  * Record and advance from hardirq context (lockdep and might_sleep
  * checks watch), and with interrupts off in process context.
  */
-static void kmprof_ring_test_advance_in_hardirq(struct kunit *test)
+static void kmprof_cycle_test_advance_in_hardirq(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
-	struct kmprof_ring_irq *irq = kunit_kzalloc(test, sizeof(*irq),
+	struct kmprof_cycle_irq *irq = kunit_kzalloc(test, sizeof(*irq),
 						    GFP_KERNEL);
 	unsigned long flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, irq);
 	irq->prof = prof;
 	init_completion(&irq->done);
-	kmprof_ring_publish_one(test, prof);
+	kmprof_cycle_publish_one(test, prof);
 	kmprof_test_alloc(prof, OBJ(1), 16, 1);
 
 	hrtimer_init(&irq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	irq->timer.function = kmprof_ring_irq_fn;
+	irq->timer.function = kmprof_cycle_irq_fn;
 	hrtimer_start(&irq->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&irq->done, 10 * HZ),
 			0);
 	hrtimer_cancel(&irq->timer);
 	KUNIT_EXPECT_EQ(test, irq->advance_ret, 0);
-	kmprof_ring_expect(test, prof, 3, 1);
+	kmprof_cycle_expect(test, prof, 3, 1);
 
 	local_irq_save(flags);
 	KUNIT_EXPECT_EQ(test, kmprof_cycle_advance(prof), 0);
 	local_irq_restore(flags);
-	kmprof_ring_expect(test, prof, 3, 1);
+	kmprof_cycle_expect(test, prof, 3, 1);
 }
 
-/* What the hook of kmprof_ring_test_read_races_advance() did. */
-struct kmprof_ring_race {
+/* What the hook of kmprof_cycle_test_read_races_advance() did. */
+struct kmprof_cycle_race {
 	unsigned long addr;	/* the object to free */
 	int advance_ret;
 	bool ran;
@@ -368,10 +368,10 @@ struct kmprof_ring_race {
  * between a read's flush and its fold: close the cycle, then free the
  * object allocated before it.
  */
-static void kmprof_ring_race_hook(struct kmprof_profile *prof,
-				  enum kmprof_test_point point, void *arg)
+static void kmprof_cycle_race_hook(struct kmprof_profile *prof,
+				   enum kmprof_test_point point, void *arg)
 {
-	struct kmprof_ring_race *race = arg;
+	struct kmprof_cycle_race *race = arg;
 
 	if (point != KMPROF_TEST_READ_FLUSHED || race->ran)
 		return;
@@ -387,14 +387,14 @@ static void kmprof_ring_race_hook(struct kmprof_profile *prof,
  * an advance and a free: the fold covers the allocation's cycle, never the
  * free's alone, so published in-use never goes below zero.
  */
-static void kmprof_ring_test_read_races_advance(struct kunit *test)
+static void kmprof_cycle_test_read_races_advance(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
-	struct kmprof_ring_race race = { .addr = OBJ(1) };
+	struct kmprof_cycle_race race = { .addr = OBJ(1) };
 	struct kmprof_test_totals totals;
 
 	kmprof_test_alloc(prof, OBJ(1), 64, 1);
-	kmprof_test_set_hook(prof, kmprof_ring_race_hook, &race);
+	kmprof_test_set_hook(prof, kmprof_cycle_race_hook, &race);
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_ASSERT_TRUE(test, race.ran);
 	KUNIT_ASSERT_EQ(test, race.advance_ret, 0);
@@ -402,29 +402,29 @@ static void kmprof_ring_test_read_races_advance(struct kunit *test)
 	KUNIT_EXPECT_GE(test, totals.sum.allocs, totals.sum.frees);
 
 	kmprof_cycle_advance_wait(prof);
-	kmprof_ring_expect(test, prof, 1, 1);
+	kmprof_cycle_expect(test, prof, 1, 1);
 }
 
-static struct kunit_case kmprof_ring_cases[] = {
-	KUNIT_CASE(kmprof_ring_test_read_races_advance),
-	KUNIT_CASE(kmprof_ring_test_events_across_advance),
-	KUNIT_CASE(kmprof_ring_test_alloc_free_same_cycle),
-	KUNIT_CASE(kmprof_ring_test_two_advances_one_pending),
-	KUNIT_CASE(kmprof_ring_test_advance_wait_flushes),
-	KUNIT_CASE(kmprof_ring_test_wrap),
-	KUNIT_CASE(kmprof_ring_test_read_before_publish_folds),
-	KUNIT_CASE(kmprof_ring_test_fold_after_empty_cycles),
-	KUNIT_CASE(kmprof_ring_test_every_interleaving),
-	KUNIT_CASE(kmprof_ring_test_lost_free_cycle),
-	KUNIT_CASE(kmprof_ring_test_flush_many_buckets),
-	KUNIT_CASE(kmprof_ring_test_times),
-	KUNIT_CASE(kmprof_ring_test_advance_in_hardirq),
+static struct kunit_case kmprof_cycle_cases[] = {
+	KUNIT_CASE(kmprof_cycle_test_read_races_advance),
+	KUNIT_CASE(kmprof_cycle_test_events_across_advance),
+	KUNIT_CASE(kmprof_cycle_test_alloc_free_same_cycle),
+	KUNIT_CASE(kmprof_cycle_test_two_advances_one_pending),
+	KUNIT_CASE(kmprof_cycle_test_advance_wait_flushes),
+	KUNIT_CASE(kmprof_cycle_test_wrap),
+	KUNIT_CASE(kmprof_cycle_test_read_before_publish_folds),
+	KUNIT_CASE(kmprof_cycle_test_fold_after_empty_cycles),
+	KUNIT_CASE(kmprof_cycle_test_every_interleaving),
+	KUNIT_CASE(kmprof_cycle_test_lost_free_cycle),
+	KUNIT_CASE(kmprof_cycle_test_flush_many_buckets),
+	KUNIT_CASE(kmprof_cycle_test_times),
+	KUNIT_CASE(kmprof_cycle_test_advance_in_hardirq),
 	{}
 };
 
-static struct kunit_suite kmprof_ring_suite = {
-	.name = "kmprof_ring",
-	.test_cases = kmprof_ring_cases,
+static struct kunit_suite kmprof_cycle_suite = {
+	.name = "kmprof_cycle",
+	.test_cases = kmprof_cycle_cases,
 };
 
-kunit_test_suites(&kmprof_ring_suite);
+kunit_test_suites(&kmprof_cycle_suite);
