@@ -31,7 +31,13 @@ sampling_off
 ktap_check reallocated on_cpu0 "reuse $N"
 sampling_on
 reused=$(awk '$1 == "reused" { print $2 }' "$W")
-ktap_check addresses_reused test "$reused" -ge 1
+# KASAN's quarantine (the debug kernel) holds freed objects back: there the
+# addresses may not come again, and the cases below hold with none reused.
+if [ "$SCALE" = 1 ]; then
+	ktap_skip addresses_reused "KASAN's quarantine holds freed objects back"
+else
+	ktap_check addresses_reused test "$reused" -ge 1
+fi
 
 advance
 set -- $(heap_site workload_cache_alloc)
