@@ -83,31 +83,8 @@ static int kmprof_write_one(struct file *file, const char __user *ubuf,
 
 /* === stats and probes: read only === */
 
-static int kmprof_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, kmprof_report_stats, NULL);
-}
-
-static const struct file_operations kmprof_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = kmprof_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int kmprof_probes_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, kmprof_report_probes, NULL);
-}
-
-static const struct file_operations kmprof_probes_fops = {
-	.owner = THIS_MODULE,
-	.open = kmprof_probes_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(kmprof_report_stats);
+DEFINE_SHOW_ATTRIBUTE(kmprof_report_probes);
 
 /* === heap === */
 
@@ -250,8 +227,9 @@ int kmprof_debugfs_init(void)
 		       PTR_ERR(dir));
 		return -ENODEV;
 	}
-	debugfs_create_file("stats", 0400, dir, NULL, &kmprof_stats_fops);
-	debugfs_create_file("probes", 0400, dir, NULL, &kmprof_probes_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &kmprof_report_stats_fops);
+	debugfs_create_file("probes", 0400, dir, NULL,
+			    &kmprof_report_probes_fops);
 	debugfs_create_file(KMPROF_HEAP_FILE, 0400, dir, NULL,
 			    &kmprof_heap_fops);
 	debugfs_create_file("cycle", 0600, dir, NULL, &kmprof_cycle_fops);

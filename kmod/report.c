@@ -34,7 +34,7 @@
 /* === stats, probes and the small files === */
 
 /**
- * kmprof_report_stats() - the "stats" file.
+ * kmprof_report_stats_show() - the "stats" file.
  * @m: where to print.
  * @unused: the seq_file's private data.
  *
@@ -44,7 +44,7 @@
  * Context: process context; may sleep.
  * Return: 0.
  */
-int kmprof_report_stats(struct seq_file *m, void *unused)
+int kmprof_report_stats_show(struct seq_file *m, void *unused)
 {
 	unsigned long alloc_missed, free_missed;
 	struct kmprof_control_view view;
@@ -86,7 +86,7 @@ static void kmprof_report_entry_point(void *arg,
 }
 
 /**
- * kmprof_report_probes() - the "probes" file.
+ * kmprof_report_probes_show() - the "probes" file.
  * @m: where to print.
  * @unused: the seq_file's private data.
  *
@@ -95,7 +95,7 @@ static void kmprof_report_entry_point(void *arg,
  * Context: process context; may sleep.
  * Return: 0.
  */
-int kmprof_report_probes(struct seq_file *m, void *unused)
+int kmprof_report_probes_show(struct seq_file *m, void *unused)
 {
 	struct kmprof_control_view view;
 

@@ -10,8 +10,8 @@ struct file;
 struct inode;
 struct seq_file;
 
-int kmprof_report_stats(struct seq_file *m, void *unused);
-int kmprof_report_probes(struct seq_file *m, void *unused);
+int kmprof_report_stats_show(struct seq_file *m, void *unused);
+int kmprof_report_probes_show(struct seq_file *m, void *unused);
 int kmprof_report_cycle(struct seq_file *m, void *unused);
 int kmprof_report_rate(struct seq_file *m, void *unused);
 int kmprof_report_enable(struct seq_file *m, void *unused);
