@@ -12,47 +12,80 @@
 #define KMPROF_NAME		"kmprof"
 #define KMPROF_DEBUGFS_DIR	"/sys/kernel/debug/kmprof"
 
-/*
- * The control files of KMPROF_DEBUGFS_DIR, all root only. Writes take one
- * token (surrounding white space ignored); anything else is -EINVAL and
- * changes nothing.
+/**
+ * DOC: control files
  *
- *   stats   read: "kmprof stats v<KMPROF_STATS_VERSION>", then "<name> <value>"
- *           lines, one per counter, the backend's dropped events
- *           ("alloc_probe_nmissed", "free_probe_nmissed") and last
- *           "backend <name>". Readers skip names they do not know. Among
- *           the counters, in ns: advance_last_ns and advance_max_ns (how
- *           long the last and the longest advance held the ring's lock,
- *           IRQs off), flush_last_ns (the last flush, start to end, in
- *           process context), flush_last_batch_ns (the longest one batch
- *           of that flush held the lock with IRQs off) and
- *           flush_batch_max_ns (the longest batch since load). Then
- *           "disabled_by_warn 0|1": 1 while the backend is disarmed
- *           because the profile found one of its invariants broken (it
- *           warned once in the kernel log; reset or enable resume).
- *   cycle   read: "cycle <C> pending <P>": the counter and the closed cycles
- *           not yet published. Write "1": advance (returns after the
- *           advance; the flush is queued).
- *   heap    read: the published profile, see kmprof_heap.h. A read flushes
- *           pending cycles first.
- *   rate    read/write: the sampling rate in bytes, 0..KMPROF_RATE_MAX.
- *           Writing a new rate starts a new profile, as reset does: no
- *           profile mixes counts sampled at two rates.
- *   enable  read/write: "1" profiling, "0" stopped: the backend is
- *           disarmed, so the allocator pays nothing. A write of "1" that
- *           cannot arm it fails with its error and stays "0".
- *   reset   write "1": forget every bucket and object (and arm the
- *           backend again if the fail-safe disarmed it).
- *   probes  read: "kmprof probes v<KMPROF_PROBES_VERSION>", "backend <name>",
- *           then one line per entry point the backend uses:
- *           "<where> <role> <state> <hits> <nmissed>", where is a
- *           function (a kprobe) or "kmem:<event>" (a tracepoint), role
- *           alloc or free (what it reports) or reuse (it only sees the
- *           addresses of allocations, to retire the object map's entries
- *           of sampled objects whose free was missed), state one of armed,
- *           disarmed, absent (not in this kernel), failed, and hits "-"
- *           unless counted (module parameter hits=1, which also adds an
- *           "events" line to stats).
+ * KMPROF_DEBUGFS_DIR holds these files, all root only. A write is one
+ * token (surrounding white space ignored); anything else is refused with
+ * ``EINVAL`` (and a rate-limited warning) and changes nothing.
+ *
+ * ``heap``
+ *     The published profile, in the format of ``include/kmprof_heap.h``
+ *     (version 2): the shape of Go's legacy heap profile (``go tool
+ *     pprof`` reads it as it is), with requested bytes, the size class and
+ *     ``%pS`` symbols in comment lines. Counts are sampled counts;
+ *     ``kmprof`` unbiases them. Opening the file takes a snapshot: one
+ *     read of the profile, which publishes the closed cycles first, copies
+ *     every bucket's counts and refers to its stack; reads then stream the
+ *     snapshot record by record. The memory an open file takes is one copy
+ *     per bucket, not the text, whatever the size of the profile. The
+ *     header's ``cycle``, ``pending`` and ``time_ns`` (when the snapshot
+ *     was fixed, ``CLOCK_REALTIME`` in ns) describe that snapshot. The
+ *     file holds a reference on the profile it read, so a ``reset`` or a
+ *     rate change while it is open is safe: the file goes on showing the
+ *     old profile until it is closed, and the next open reads the new one.
+ *
+ * ``cycle``
+ *     Reads ``cycle C pending P``: the counter and the closed cycles not
+ *     yet published. Writing ``1`` closes the current cycle: it returns
+ *     once the cycle is closed (waiting for an older flush if the ring is
+ *     full), and a work item publishes it. It fails with ``EIO`` when the
+ *     ring is broken (the fail-safe).
+ *
+ * ``rate``
+ *     The sampling rate in bytes, 0 to KMPROF_RATE_MAX. Writing a new rate
+ *     starts a new profile, exactly as ``reset`` does: every count and
+ *     every tracked object is dropped, and the cycle is back to 0. Writing
+ *     the rate in force changes nothing. A profile's rate is fixed: no
+ *     profile ever mixes counts sampled at two rates, and the heap file
+ *     states the rate of all its counts.
+ *
+ * ``enable``
+ *     ``1`` profiling, ``0`` stopped. Stopping disarms the backend (every
+ *     kprobe and tracepoint probe is unregistered), so a disabled kmprof
+ *     costs the allocator nothing; the profile is kept, and frees made
+ *     while stopped are not seen (a sampled object freed meanwhile is
+ *     retired when its address is allocated again). Writing ``1`` arms it
+ *     again; if that fails the write returns the error and profiling stays
+ *     off. After the fail-safe disarmed the backend, writing ``1`` resumes
+ *     the same profile.
+ *
+ * ``reset``
+ *     Writing ``1`` starts a new profile with the same parameters: every
+ *     bucket and sampled object is forgotten, and the cycle is back to 0.
+ *     After the fail-safe disarmed the backend, it arms it again.
+ *
+ * ``stats``
+ *     ``kmprof stats vKMPROF_STATS_VERSION``, then ``name value`` lines:
+ *     ``events`` (the backend's allocation hits since the profile was
+ *     created; only with ``hits=1``), the profile's counters (``samples``
+ *     to ``flush_batch_max_ns``, described with the profile core), the
+ *     probes' misses (``alloc_probe_nmissed``, ``free_probe_nmissed``),
+ *     ``disabled_by_warn`` (1 while the fail-safe keeps the backend
+ *     disarmed: the profile found one of its invariants broken and warned
+ *     once in the kernel log; ``reset`` or ``enable`` resume) and last the
+ *     backend (``backend kprobe``). Readers skip names they do not know.
+ *
+ * ``probes``
+ *     ``kmprof probes vKMPROF_PROBES_VERSION``, ``backend NAME``, then one
+ *     line per entry point the backend uses: ``WHERE ROLE STATE HITS
+ *     NMISSED``, where ``WHERE`` is a function (a kprobe) or
+ *     ``kmem:EVENT`` (a tracepoint), ``ROLE`` is ``alloc`` or ``free``
+ *     (what it reports) or ``reuse`` (it only sees the addresses of
+ *     allocations, to retire the entries of sampled objects whose free was
+ *     missed), ``STATE`` is ``armed``, ``disarmed`` (``enable`` is 0),
+ *     ``absent`` (not in this kernel) or ``failed``, and ``HITS`` is ``-``
+ *     unless kmprof was loaded with ``hits=1``.
  */
 #define KMPROF_STATS_VERSION	1
 #define KMPROF_PROBES_VERSION	4

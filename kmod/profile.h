@@ -98,30 +98,67 @@ struct kmprof_cycle_info {
 	u64 time_ns;
 };
 
-/*
- * Counters of a profile, printed by the "stats" file in this order. The
- * first ones count events; the ones after KMPROF_STAT_BUCKETS are levels
- * read from the profile's state when asked. Allocations seen are counted
- * by the backend, per entry point (its hits), not here: once per event.
+/**
+ * enum kmprof_stat - the counters of a profile.
+ * @KMPROF_STAT_SAMPLES: ``samples``: sampled allocations recorded (not the
+ *	sampler's decisions: a failed allocation or a dropped sample is not
+ *	counted).
+ * @KMPROF_STAT_FREES: ``sampled_frees``: frees of sampled objects recorded.
+ * @KMPROF_STAT_DROPS_BUCKET: ``drops_bucket_pool``: samples not recorded,
+ *	the bucket pool was full.
+ * @KMPROF_STAT_DROPS_OBJECT: ``drops_object_pool``: samples not recorded,
+ *	the object map was full.
+ * @KMPROF_STAT_DROPS_STACK: ``drops_no_stack``: samples not recorded, no
+ *	stack was saved.
+ * @KMPROF_STAT_LOST_FREES: ``lost_frees``: sampled objects whose free went
+ *	unseen (retired when their address was allocated again).
+ * @KMPROF_STAT_FLUSHES: ``flushes``: cycles published.
+ * @KMPROF_STAT_SKIPPED_ADVANCES: ``skipped_advances``: advances refused
+ *	because a slot was unflushed.
+ * @KMPROF_STAT_BUCKETS: ``buckets_in_use``: buckets created.
+ * @KMPROF_STAT_OBJECTS: ``objects_in_use``: sampled objects in the object
+ *	map.
+ * @KMPROF_STAT_CYCLE: ``cycle``: the cycle counter.
+ * @KMPROF_STAT_RESERVED_BYTES: ``reserved_bytes``: memory reserved by the
+ *	profile.
+ * @KMPROF_STAT_ADVANCE_LAST_NS: ``advance_last_ns``: how long the last
+ *	advance held cycles.lock, IRQs off.
+ * @KMPROF_STAT_ADVANCE_MAX_NS: ``advance_max_ns``: the longest such hold
+ *	since the profile was created.
+ * @KMPROF_STAT_FLUSH_LAST_NS: ``flush_last_ns``: the last flush that
+ *	published a cycle, from its start to its end (process context,
+ *	preemptible between batches).
+ * @KMPROF_STAT_FLUSH_LAST_BATCH_NS: ``flush_last_batch_ns``: the longest
+ *	hold of cycles.lock by one batch of KMPROF_FLUSH_BATCH buckets in that
+ *	flush, IRQs off: the flush's bound on interrupt latency.
+ * @KMPROF_STAT_FLUSH_BATCH_MAX_NS: ``flush_batch_max_ns``: the longest such
+ *	batch since the profile was created, of flushes and of a read's fold.
+ * @KMPROF_STAT_COUNT: how many there are.
+ *
+ * The stats file prints them in this order, under the names above
+ * (kmprof_stat_names[] in stats.c). The ones before KMPROF_STAT_BUCKETS
+ * count events, per CPU, summed on read; the others are levels read from
+ * the profile's state when asked. Allocations seen are counted by the
+ * backend, per entry point (its hits), not here: once per event.
  */
 enum kmprof_stat {
-	KMPROF_STAT_SAMPLES,		/* sampled allocations recorded */
-	KMPROF_STAT_FREES,		/* frees of sampled objects recorded */
-	KMPROF_STAT_DROPS_BUCKET,	/* samples not recorded: bucket pool full */
-	KMPROF_STAT_DROPS_OBJECT,	/* samples not recorded: object map full */
-	KMPROF_STAT_DROPS_STACK,	/* samples not recorded: no stack saved */
-	KMPROF_STAT_LOST_FREES,		/* sampled objects whose free went unseen */
-	KMPROF_STAT_FLUSHES,		/* cycles published */
-	KMPROF_STAT_SKIPPED_ADVANCES,	/* advances refused: slot unflushed */
-	KMPROF_STAT_BUCKETS,		/* buckets in use */
-	KMPROF_STAT_OBJECTS,		/* objects in the object map */
-	KMPROF_STAT_CYCLE,		/* the cycle counter */
-	KMPROF_STAT_RESERVED_BYTES,	/* memory reserved for the pools */
-	KMPROF_STAT_ADVANCE_LAST_NS,	/* cycles.lock held by the last advance */
-	KMPROF_STAT_ADVANCE_MAX_NS,	/* the longest advance so far */
-	KMPROF_STAT_FLUSH_LAST_NS,	/* the last flush, from start to end */
-	KMPROF_STAT_FLUSH_LAST_BATCH_NS, /* its longest batch, IRQs off */
-	KMPROF_STAT_FLUSH_BATCH_MAX_NS,	/* longest batch held with IRQs off */
+	KMPROF_STAT_SAMPLES,
+	KMPROF_STAT_FREES,
+	KMPROF_STAT_DROPS_BUCKET,
+	KMPROF_STAT_DROPS_OBJECT,
+	KMPROF_STAT_DROPS_STACK,
+	KMPROF_STAT_LOST_FREES,
+	KMPROF_STAT_FLUSHES,
+	KMPROF_STAT_SKIPPED_ADVANCES,
+	KMPROF_STAT_BUCKETS,
+	KMPROF_STAT_OBJECTS,
+	KMPROF_STAT_CYCLE,
+	KMPROF_STAT_RESERVED_BYTES,
+	KMPROF_STAT_ADVANCE_LAST_NS,
+	KMPROF_STAT_ADVANCE_MAX_NS,
+	KMPROF_STAT_FLUSH_LAST_NS,
+	KMPROF_STAT_FLUSH_LAST_BATCH_NS,
+	KMPROF_STAT_FLUSH_BATCH_MAX_NS,
 	KMPROF_STAT_COUNT
 };
 

@@ -11,12 +11,14 @@
 # build/bench/results.json.
 #
 #   bench.sh           the full run (a few minutes)
-#   bench.sh --smoke   a tiny run for make check: prints "ok - NAME bench"
-#                      when the machinery worked; it never judges a number
+#   bench.sh --smoke   a tiny run for make check, a KTAP document with one
+#                      case per kernel, ok when the machinery worked; it
+#                      never judges a number
 #
 # Under TCG absolute times mean little; the ratios within one boot do.
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
+. "$(dirname "$0")/host_lib.sh"
 
 smoke=0
 [ "${1:-}" = --smoke ] && smoke=1
@@ -32,12 +34,16 @@ fi
 
 "$VM_DIR/install-deps.sh" || die "cannot install the host packages"
 status=0
+names="$(kernel_names stock) $(kernel_names debug)"
+[ "$smoke" -eq 0 ] || ktap_plan $(echo $names | wc -w)
 results=()
-for name in $(kernel_names stock) $(kernel_names debug); do
+declare -A vm_failed
+for name in $names; do
 	rm -f "$KMPROF_ROOT/build/$name/artifacts/bench.txt"
 	if ! "$VM_DIR/run-vm.sh" "$name" bench >"$out/$name.log" 2>&1; then
 		cat "$out/$name.log" >&2
-		echo "not ok - $name bench: the VM run failed"
+		echo "# $name bench: the VM run failed"
+		vm_failed[$name]=1
 		status=1
 		continue
 	fi
@@ -49,12 +55,16 @@ for name in $(kernel_names stock) $(kernel_names debug); do
 	results+=("$name" "$(kernel_field "$name" 2)" "$kver" "$file")
 done
 
-[ ${#results[@]} -gt 0 ] || exit 1
-python3 - "$json" "$KMPROF_BENCH" "$smoke" "${results[@]}" <<'PY' || status=1
+verdicts=$out/verdicts
+: >"$verdicts"
+[ ${#results[@]} -eq 0 ] ||
+python3 - "$json" "$KMPROF_BENCH" "$smoke" "$verdicts" "${results[@]}" <<'PY' || status=1
 import json, math, sys, time
 
 path, sizing, smoke = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-args = sys.argv[4:]
+# "NAME 0|1" per kernel read: did its results parse (1 when not).
+verdicts = open(sys.argv[4], "w")
+args = sys.argv[5:]
 CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1",
            "tp-floor", "tp-default", "tp-rate1"]
 # Every slab event traced with its stack (tracefs), for comparison.
@@ -201,10 +211,10 @@ for i in range(0, len(args), 4):
         ok = False
         for p in problems:
             print("# %s: %s" % (name, p))
-        print("not ok - %s bench" % name)
+        print("%s 1" % name, file=verdicts)
         continue
+    print("%s 0" % name, file=verdicts)
     if smoke:
-        print("ok - %s bench" % name)
         continue
     if kind == "stock":
         base, floor = ns["notloaded"], ns["floor"]
@@ -282,4 +292,12 @@ if not smoke:
     print("results: build/bench/%s" % path.rsplit("/", 1)[-1])
 sys.exit(0 if ok else 1)
 PY
-exit $status
+[ "$smoke" -eq 1 ] || exit $status
+# The smoke run's cases: one per kernel, failed when its VM run failed or
+# its results did not parse.
+for name in $names; do
+	verdict=$(awk -v n="$name" '$1 == n { print $2 }' "$verdicts")
+	[ -z "${vm_failed[$name]:-}" ] && [ "$verdict" = 0 ]
+	ktap_result "${name}_bench" $?
+done
+ktap_finish

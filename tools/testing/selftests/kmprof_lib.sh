@@ -24,6 +24,14 @@ kmprof_unload() { ! loaded kmprof || rmmod kmprof; }
 workload_load() { loaded kmprof_workload || insmod "$WORKLOAD_KO"; }
 workload_unload() { ! loaded kmprof_workload || rmmod kmprof_workload; }
 workload() { echo "$*" >"$W"; }
+# workload_on_cpu CPU COMMAND: the workload's command, run on that CPU.
+workload_on_cpu()
+{
+	local cpu=$1
+
+	shift
+	taskset $((1 << cpu)) sh -c "echo '$*' >$W"
+}
 
 # advance: close the cycle; the next read of heap publishes it.
 advance() { echo 1 >"$D/cycle"; }

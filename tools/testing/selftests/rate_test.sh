@@ -17,7 +17,7 @@ on_each_cpu()
 {
 	cpu=0
 	while [ $cpu -lt "$(nproc)" ]; do
-		taskset $((1 << cpu)) sh -c "echo '$*' >$W" || return 1
+		workload_on_cpu $cpu "$@" || return 1
 		cpu=$((cpu + 1))
 	done
 }

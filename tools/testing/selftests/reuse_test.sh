@@ -10,25 +10,24 @@
 
 N=16
 
-# on_cpu0 COMMAND: the workload's commands on one CPU, so that the cache's
-# objects freed there are the ones it hands out next.
-on_cpu0() { taskset 1 sh -c "echo '$*' >$W"; }
+# The workload's commands run on CPU 0, so that the cache's objects freed
+# there are the ones it hands out next.
 
 ktap_plan 10
 ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load
-on_cpu0 "cache $N"
+workload_on_cpu 0 "cache $N"
 advance
 set -- $(heap_site workload_cache_alloc)
 ktap_check sampled_all expect_eq "cache in use" "$5" "$N"
 
 # Frees while disabled go unseen: the entries stay in the object map.
 echo 0 >"$D/enable"
-on_cpu0 free
+workload_on_cpu 0 free
 echo 1 >"$D/enable"
 lost_before=$(stat_value lost_frees)
 sampling_off
-ktap_check reallocated on_cpu0 "reuse $N"
+ktap_check reallocated workload_on_cpu 0 "reuse $N"
 sampling_on
 reused=$(awk '$1 == "reused" { print $2 }' "$W")
 # KASAN's quarantine (the debug kernel) holds freed objects back: there the
