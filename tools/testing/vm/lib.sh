@@ -11,9 +11,13 @@ KERNELS_CONF=$VM_DIR/kernels.conf
 KMPROF_CACHE=${KMPROF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmprof}
 
 # make bench's microbenchmark when KMPROF_BENCH is not set: iterations,
-# timed rounds (the median is kept) and passes (the fastest is kept); see
-# tools/testing/vm/guest-bench.sh.
+# timed rounds (the median is kept) and passes (each ratio is reported as
+# the median over the passes, with its range); see
+# tools/testing/vm/guest-bench.sh. KMPROF_COUNT sizes the boot that counts
+# instructions, whose figures vary little from pass to pass: QEMU runs
+# about ten times slower counting.
 KMPROF_BENCH_DEFAULT=10000,5,5
+KMPROF_COUNT_DEFAULT=2000,5,3
 
 # Progress on stderr so that stdout stays a clean result channel.
 say()
