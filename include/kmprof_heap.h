@@ -6,13 +6,14 @@
  *
  * The records have the shape of Go's legacy heap profile so that a saved
  * file is also readable by pprof as it is; everything Go's format has no
- * room for lives in comment lines. Version 2:
+ * room for lives in comment lines. Version 3:
  *
  *   heap profile: <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ heap_v2/<rate>
- *   # kmprof-heap v2 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> time_ns=<ns>
+ *   # kmprof-heap v3 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
+ *     time_ns=<ns> sources=<name>[,<name>...]      (one line in the file)
  *   then, per bucket with published counts:
  *   <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ 0x<pc> 0x<pc> ...
- *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes>
+ *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes> allocator=<name>
  *   #	0x<pc>	<symbol>+0x<off>/0x<size>[ [module]]   (one per pc, "%pS")
  *
  * - Counts are raw sampled counts, not estimates: a reader unbiases them
@@ -34,18 +35,47 @@
  * - Fields are separated by single spaces and "=", the symbol comment by
  *   tabs. Unknown "# key=value" comment lines and unknown keys must be
  *   skipped by readers of the same version.
+ * - <name> is an allocator, one of KMPROF_HEAP_ALLOCATORS, in this order:
+ *   slab, page, user, vmalloc, percpu. What a record's size class and
+ *   requested bytes are depends on its allocator:
+ *     slab     the object's size class; req: the size asked for
+ *     page     PAGE_SIZE << order, the bytes of the allocation; req: the same
+ *     user     as page, for movable page allocations (user memory and the
+ *              page cache), a source the module leaves off by default
+ *     vmalloc  the size asked for rounded up to whole pages; req: the size
+ *              asked for
+ *     percpu   the size asked for rounded up to the percpu allocator's
+ *              4-byte unit, times the possible CPUs; req: the size asked
+ *              for times the possible CPUs
+ * - sources= lists the allocators the module recorded for this profile:
+ *   at least one, each once, the known ones in the order above, at most
+ *   KMPROF_HEAP_SOURCES_MAX. allocator= names the record's allocator,
+ *   which is one of the sources. Both keys are required. A name outside
+ *   the list above (a later module's allocator) is 1 to
+ *   KMPROF_HEAP_ALLOCATOR_MAX characters of [a-z0-9_]: readers keep it as
+ *   it is, and may find it anywhere in sources=. Readers refuse any other
+ *   name, a sources= list that breaks these rules, and a record whose
+ *   allocator is not among the sources.
  *
- * Versions: 1 is version 2 without time_ns. Readers read every version
- * from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
+ * Versions: 2 is version 3 without sources= and allocator=: its sources
+ * are slab, and so is every record's allocator (an allocator= key there is
+ * an unknown key). 1 is version 2 without time_ns. Readers read every
+ * version from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
  */
 #ifndef KMPROF_HEAP_H
 #define KMPROF_HEAP_H
 
-#define KMPROF_HEAP_VERSION	2
+#define KMPROF_HEAP_VERSION	3
 #define KMPROF_HEAP_VERSION_FIRST	1
 #define KMPROF_HEAP_FILE	"heap"
 #define KMPROF_HEAP_HEADER	"heap profile:"
 #define KMPROF_HEAP_MAGIC	"# kmprof-heap v"
 #define KMPROF_HEAP_RATE_TAG	"heap_v2/"
+
+/* The allocators of sources= and allocator=, in the order of sources=. */
+#define KMPROF_HEAP_ALLOCATORS	"slab", "page", "user", "vmalloc", "percpu"
+/* The longest allocator name, and the most names sources= may list. */
+#define KMPROF_HEAP_ALLOCATOR_MAX	15
+#define KMPROF_HEAP_SOURCES_MAX	16
 
 #endif /* KMPROF_HEAP_H */

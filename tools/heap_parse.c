@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, versions 1 and 2
+ * kmprof - the parser of the "heap" file, versions 1 to 3
  * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
@@ -187,33 +187,53 @@ static int value_end(struct parser *ps, struct cursor *c, const char *key)
 
 #define NFIELDS(fields) (sizeof(fields) / sizeof((fields)[0]))
 
-/* One key=value of a comment line: where its number goes. */
+/* One key=value of a comment line: how its value is read, and where to. */
 struct key_field {
 	const char *key;
-	uint64_t *dst;
+	int (*read)(struct parser *ps, struct cursor *c, const char *key,
+		    void *dst);
+	void *dst;
+	unsigned int since;	/* the first version that has it */
 	bool seen;
 };
 
+/* A field whose value is a decimal number, into the uint64_t at @dst. */
+static int read_number(struct parser *ps, struct cursor *c, const char *key,
+		       void *dst)
+{
+	return number(ps, c, key, dst, NULL);
+}
+
+#define NUMBER_KEY(key, dst, since) { key, read_number, dst, since, false }
+
+/* The field of @fields named @key that this version has, or NULL. */
+static struct key_field *find_field(struct key_field *fields, size_t nfields,
+				    const char *key, unsigned int version)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (!strcmp(key, fields[i].key) && fields[i].since <= version)
+			return &fields[i];
+	return NULL;
+}
+
 /*
  * The key=value pairs up to the end of the line, into @fields: an unknown
- * key is skipped (a later format may add some), a key given twice or one
- * of @fields missing is an error. @what names the line in errors.
+ * key, or one of a later version than the file's, is skipped (a later
+ * format may add some), a key given twice or one of @fields missing is an
+ * error. @what names the line in errors.
  */
 static int key_values(struct parser *ps, struct cursor *c, const char *what,
 		      struct key_field *fields, size_t nfields)
 {
+	unsigned int version = ps->prof->version;
 	struct key_field *f;
 	char key[32];
-	size_t i;
 
 	while (c->p != c->end) {
 		if (!next_key(c, key, sizeof(key)))
 			return fail(ps, HEAP_ERR_SYNTAX, what,
 				    "expected key=value");
-		f = NULL;
-		for (i = 0; i < nfields && !f; i++)
-			if (!strcmp(key, fields[i].key))
-				f = &fields[i];
+		f = find_field(fields, nfields, key, version);
 		if (!f) {
 			skip_value(c);
 		} else {
@@ -221,35 +241,87 @@ static int key_values(struct parser *ps, struct cursor *c, const char *what,
 				return fail(ps, HEAP_ERR_SYNTAX, key,
 					    "given twice");
 			f->seen = true;
-			if (number(ps, c, key, f->dst, NULL))
+			if (f->read(ps, c, key, f->dst))
 				return -1;
 		}
 		if (value_end(ps, c, key))
 			return -1;
 	}
-	for (i = 0; i < nfields; i++)
-		if (!fields[i].seen)
+	for (size_t i = 0; i < nfields; i++)
+		if (!fields[i].seen && fields[i].since <= version)
 			return fail(ps, HEAP_ERR_SYNTAX, fields[i].key,
 				    "missing");
 	return 0;
 }
 
+/* The value at @c, up to the next space: its length, @c past it. */
+static size_t word(struct cursor *c, const char **start)
+{
+	*start = c->p;
+	skip_value(c);
+	return (size_t)(c->p - *start);
+}
+
+/* sources=: the allocators of the profile. */
+static int read_sources(struct parser *ps, struct cursor *c, const char *key,
+			void *dst)
+{
+	struct allocator_list *l = dst;
+	const char *s;
+	size_t len = word(c, &s);
+	char why[sizeof(ps->err->msg)];
+	int i;
+
+	if (allocator_list_parse(l, s, len, why, sizeof(why)))
+		return fail(ps, HEAP_ERR_SYNTAX, key, "%s", why);
+	i = allocator_list_misordered(l);
+	if (i >= 0)
+		return fail(ps, HEAP_ERR_SYNTAX, key,
+			    "\"%s\" out of order: the order is %s", l->name[i],
+			    allocator_known_names());
+	return 0;
+}
+
+/* allocator=: the record's allocator, one of the profile's sources. */
+static int read_allocator(struct parser *ps, struct cursor *c,
+			  const char *key, void *dst)
+{
+	struct heap_bucket *b = dst;
+	char why[sizeof(ps->err->msg)], name[KMPROF_HEAP_ALLOCATOR_MAX + 1];
+	const char *s;
+	size_t len = word(c, &s);
+	int i;
+
+	if (!allocator_name_ok(s, len)) {
+		allocator_name_error(why, sizeof(why), s, len);
+		return fail(ps, HEAP_ERR_SYNTAX, key, "%s", why);
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)len, s);
+	i = allocator_list_find(&ps->prof->sources, name);
+	if (i < 0)
+		return fail(ps, HEAP_ERR_SYNTAX, key,
+			    "\"%s\" is not among the sources of line 2", name);
+	b->allocator = (unsigned int)i;
+	return 0;
+}
+
 /*
  * Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>",
- * and from version 2 on " time_ns=<ns>".
+ * from version 2 on " time_ns=<ns>", from version 3 on " sources=<names>".
  */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
 	struct heap_profile *p = ps->prof;
 	uint64_t version, rate;
 	struct key_field fields[] = {
-		{ "rate", &rate, false },
-		{ "cycle", &p->cycle, false },
-		{ "pending", &p->pending, false },
-		{ "buckets", &p->declared_buckets, false },
-		{ "time_ns", &p->time_ns, false },	/* last: from v2 on */
+		NUMBER_KEY("rate", &rate, 1),
+		NUMBER_KEY("cycle", &p->cycle, 1),
+		NUMBER_KEY("pending", &p->pending, 1),
+		NUMBER_KEY("buckets", &p->declared_buckets, 1),
+		NUMBER_KEY("time_ns", &p->time_ns, 2),
+		{ "sources", read_sources, &p->sources, 3, false },
 	};
-	size_t nfields = NFIELDS(fields);
+	char why[sizeof(ps->err->msg)];
 
 	if (!eat(c, KMPROF_HEAP_MAGIC))
 		return fail(ps, HEAP_ERR_SYNTAX, "magic",
@@ -264,12 +336,12 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 			    ": this kmprof reads versions %d to %d", version,
 			    KMPROF_HEAP_VERSION_FIRST, KMPROF_HEAP_VERSION);
 	p->version = (unsigned int)version;
-	if (p->version < 2)
-		nfields--;	/* v1 has no time_ns: one there is skipped */
+	/* Before version 3, every record is the slab allocator's. */
+	allocator_list_parse(&p->sources, "slab", 4, why, sizeof(why));
 	if (c->p != c->end && !eat(c, " "))
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a space after the version");
-	if (key_values(ps, c, "magic", fields, nfields))
+	if (key_values(ps, c, "magic", fields, NFIELDS(fields)))
 		return -1;
 	p->has_time = p->version >= 2;
 	if (rate != p->rate)
@@ -330,6 +402,7 @@ static int parse_record(struct parser *ps, struct cursor *c)
 	b->inuse_bytes = v[1];
 	b->alloc_objs = v[2];
 	b->alloc_bytes = v[3];
+	b->allocator = 0;	/* "slab", the one source before version 3 */
 	b->depth = depth;
 	b->pcs = arena_alloc(&p->arena, depth * sizeof(*b->pcs));
 	memcpy(b->pcs, pcs, depth * sizeof(*b->pcs));
@@ -359,13 +432,17 @@ static int bytes_of(struct parser *ps, const struct heap_bucket *b,
 		    bytes, objs, b->size, size_line);
 }
 
-/* "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=" */
+/*
+ * "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=",
+ * from version 3 on " allocator=<name>".
+ */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
 	struct heap_bucket *b = ps->cur;
 	struct key_field fields[] = {
-		{ "inuse_req", b ? &b->inuse_req : NULL, false },
-		{ "alloc_req", b ? &b->alloc_req : NULL, false },
+		NUMBER_KEY("inuse_req", b ? &b->inuse_req : NULL, 1),
+		NUMBER_KEY("alloc_req", b ? &b->alloc_req : NULL, 1),
+		{ "allocator", read_allocator, b, 3, false },
 	};
 
 	if (!b)

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <kmprof_heap.h>
+
 /* Exit statuses, documented in kmprof.8. */
 enum {
 	EXIT_OK = 0,
@@ -76,6 +78,36 @@ void strtab_init(struct strtab *t);
 uint32_t strtab_intern(struct strtab *t, const char *s);
 void strtab_free(struct strtab *t);
 
+/* === allocator.c: the allocators of kmprof_heap.h, and lists of them === */
+
+/* Allocator names, in the order given. */
+struct allocator_list {
+	char name[KMPROF_HEAP_SOURCES_MAX][KMPROF_HEAP_ALLOCATOR_MAX + 1];
+	unsigned int nr;
+};
+
+/* @name's place in KMPROF_HEAP_ALLOCATORS, -1 if it is not there. */
+int allocator_rank(const char *name);
+/* "slab, page, ...": KMPROF_HEAP_ALLOCATORS, for messages. */
+const char *allocator_known_names(void);
+/* True if [@s, @s + @len) is 1 to KMPROF_HEAP_ALLOCATOR_MAX of [a-z0-9_]. */
+bool allocator_name_ok(const char *s, size_t len);
+/* Into @why: [@s, @s + @n) is not a name, quoted (cut if long). */
+void allocator_name_error(char *why, size_t len, const char *s, size_t n);
+/*
+ * "name[,name...]" ([@s, @s + @len)) into @l: well-formed names, each
+ * once, at most KMPROF_HEAP_SOURCES_MAX. 0, or -1 with the reason in @why.
+ */
+int allocator_list_parse(struct allocator_list *l, const char *s, size_t len,
+			 char *why, size_t whylen);
+/* @name's index in @l, -1 if it is not there. */
+int allocator_list_find(const struct allocator_list *l, const char *name);
+/*
+ * The index of the first known name of @l that stands before a known name
+ * it should follow (see allocator_rank()), -1 if there is none.
+ */
+int allocator_list_misordered(const struct allocator_list *l);
+
 /* === heap_parse.c: the "heap" text of kmprof_heap.h === */
 
 /* A function of the profile: what frames are named by. */
@@ -91,6 +123,7 @@ struct heap_bucket {
 	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
 	uint64_t size, inuse_req, alloc_req;
 	bool has_size;
+	unsigned int allocator;	/* its index in the profile's sources */
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
@@ -108,6 +141,8 @@ struct heap_profile {
 	uint64_t rate, cycle, pending, declared_buckets;
 	uint64_t time_ns;	/* when the snapshot was taken, if has_time */
 	bool has_time;		/* from version 2 on */
+	/* sources=: the allocators recorded; "slab" before version 3 */
+	struct allocator_list sources;
 	/* the header line's totals */
 	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
 	struct heap_bucket *buckets;

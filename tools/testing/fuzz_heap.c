@@ -11,7 +11,8 @@
  *
  * Besides crashes and sanitizer reports, it stops on a rejected input
  * whose error names no line or field, or whose message is not text; on an
- * accepted one whose totals are not the sums of its records; and on a
+ * accepted one whose totals are not the sums of its records, or with a
+ * record whose allocator is none of its sources; and on a
  * pprof output that does not decode, or whose samples, locations,
  * functions or strings do not match the profile or point nowhere.
  */
@@ -48,11 +49,14 @@ static void check_totals(const struct heap_profile *p)
 		io += b->inuse_objs;
 		ab += b->alloc_bytes;
 		if (b->inuse_objs > b->alloc_objs || !b->depth ||
+		    b->allocator >= p->sources.nr ||
 		    b->inuse_bytes != b->inuse_objs * b->size ||
 		    b->alloc_req > b->alloc_bytes)
 			abort();
 	}
-	if (io != p->inuse_objs || ab != p->alloc_bytes || p->nr != p->declared_buckets)
+	if (io != p->inuse_objs || ab != p->alloc_bytes ||
+	    p->nr != p->declared_buckets || !p->sources.nr ||
+	    allocator_list_misordered(&p->sources) >= 0)
 		abort();
 }
 

@@ -11,7 +11,7 @@ data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/host_lib.sh"
-ktap_plan 92
+ktap_plan 110
 
 # refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
 # most, must exit 5 with TEXT on stderr and nothing on stdout.
@@ -54,12 +54,13 @@ mutate()
 	reject "$1" "$2" "$3" "${5:-}"
 }
 
-# accept NAME: $tmp/in parses, and top shows what basic.heap shows.
+# accept NAME [HEAP]: $tmp/in parses, and top shows what HEAP
+# (basic.heap unless given) shows.
 accept()
 {
 	local status=0
 	"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err" || status=1
-	"$tool" -f "$data/basic.heap" --no-kallsyms top --raw >"$tmp/want" 2>/dev/null
+	"$tool" -f "$data/${2:-basic.heap}" --no-kallsyms top --raw >"$tmp/want" 2>/dev/null
 	cmp -s "$tmp/out" "$tmp/want" || status=1
 	[ "$status" = 0 ] || echo "# $1: $(cat "$tmp/err")" >&2
 	ktap_result "accepts_$1" $status
@@ -83,7 +84,7 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v3/' "unknown heap format version 3: this kmprof reads versions 1 to 2"
+mutate magic_unknown_version 2 version '2s/v1/v4/' "unknown heap format version 4: this kmprof reads versions 1 to 3"
 mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
@@ -100,6 +101,27 @@ mutate v2_time_missing 2 time_ns '2s/ time_ns=[0-9]*//' missing
 mutate v2_time_not_number 2 time_ns '2s/time_ns=[0-9]*/time_ns=now/'
 mutate v2_time_twice 2 time_ns '2s/$/ time_ns=1/' "given twice"
 mutate v2_time_overflow 2 time_ns '2s/time_ns=[0-9]*/time_ns=18446744073709551616/'
+
+# --- version 3: sources= on the magic line, allocator= on size lines ---
+base=basic_v3.heap
+mutate v3_sources_missing 2 sources '2s/ sources=[^ ]*//' missing
+mutate v3_sources_empty 2 sources '2s/sources=[^ ]*/sources=/' '"" is not an allocator name'
+mutate v3_sources_empty_name 2 sources '2s/sources=slab,page/sources=slab,,page/' '"" is not an allocator name'
+mutate v3_sources_bad_name 2 sources '2s/sources=slab/sources=Slab/' '"Slab" is not an allocator name'
+mutate v3_sources_name_twice 2 sources '2s/sources=slab,page/sources=slab,page,slab/' '"slab" given twice'
+mutate v3_sources_out_of_order 2 sources '2s/sources=slab,page/sources=page,slab/' \
+	'"slab" out of order: the order is slab, page, user, vmalloc, percpu'
+mutate v3_sources_too_many 2 sources '2s/percpu$/percpu,a,b,c,d,e,f,g,h,i,j,k,l,m/' "more than 16 allocators"
+mutate v3_sources_twice 2 sources '2s/$/ sources=slab/' "given twice"
+mutate v3_allocator_bad 4 allocator '4s/allocator=slab/allocator=Bad!/' \
+	'"Bad!" is not an allocator name (1 to 15 of a-z, 0-9 and _)'
+mutate v3_allocator_missing 4 allocator '4s/ allocator=slab//' missing
+mutate v3_allocator_empty 4 allocator '4s/allocator=slab/allocator=/' '"" is not an allocator name'
+mutate v3_allocator_too_long 4 allocator '4s/allocator=slab/allocator=abcdefghijklmnop/' \
+	'"abcdefghijklmnop" is not an allocator name'
+mutate v3_allocator_not_a_source 4 allocator '4s/allocator=slab/allocator=user/' \
+	'"user" is not among the sources of line 2'
+mutate v3_allocator_twice 4 allocator '4s/$/ allocator=page/' "given twice"
 base=basic.heap
 
 # --- records ---
@@ -172,6 +194,20 @@ accept no_final_newline
 # v1 has no time_ns: a v1 file that carries one (a later v1 writer) reads
 sed -e '2s/$/ time_ns=5/' "$data/basic.heap" >"$tmp/in"
 accept v1_with_time_key
+# before v3, sources= and allocator= are unknown keys: every record is slab
+sed -e '2s/$/ sources=page/' -e '4s/$/ allocator=page/' "$data/basic.heap" >"$tmp/in"
+accept v1_with_allocator_keys
+sed -e '2s/$/ sources=page/' -e '4s/$/ allocator=page/' "$data/basic_v2.heap" >"$tmp/in"
+accept v2_with_allocator_keys basic_v2.heap
+
+# --- what a v3 reader must accept ---
+sed -e '2s/$/ later=1/' -e '4s/$/ later=7/' -e '4a # future=1' "$data/basic_v3.heap" >"$tmp/in"
+accept v3_unknown_keys basic_v3.heap
+# An allocator this kmprof does not know, anywhere in sources=: kept.
+sed -e '2s/sources=/sources=zram_2,/' -e '4s/allocator=slab/allocator=zram_2/' \
+	"$data/basic_v3.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v3_later_allocator $?
 
 # --- what a v2 reader must accept: the v1 records, the same numbers ---
 "$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"

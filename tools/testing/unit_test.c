@@ -106,6 +106,8 @@ static void test_parse_fields(void)
 	CHECK("parse_magic_fields", p.version == 1 && p.rate == 524288 &&
 	      p.cycle == 7 && p.pending == 0 && p.declared_buckets == 5);
 	CHECK("parse_v1_has_no_time", !p.has_time && p.time_ns == 0);
+	CHECK("parse_v1_sources_slab", p.sources.nr == 1 &&
+	      !strcmp(p.sources.name[0], "slab") && p.buckets[4].allocator == 0);
 	CHECK("parse_bucket_count", p.nr == 5);
 	b = &p.buckets[0];
 	CHECK("parse_record_counts", b->inuse_objs == 3 && b->inuse_bytes == 3072 &&
@@ -173,7 +175,7 @@ static void test_parse_version(void)
 {
 	static const char text[] =
 		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
-		"# kmprof-heap v3 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1\n";
+		"# kmprof-heap v4 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1 sources=slab\n";
 	struct heap_profile p;
 	struct heap_error err;
 	size_t len;
@@ -183,7 +185,7 @@ static void test_parse_version(void)
 	CHECK("parse_unknown_version",
 	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
 	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
-	      !strcmp(err.field, "version") && strstr(err.msg, "version 3"));
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 4"));
 
 	buf = slurp("basic_v2.heap", &len);
 	r = heap_parse(buf, len, &p, &err);
@@ -191,9 +193,117 @@ static void test_parse_version(void)
 	      p.cycle == 7 && p.rate == 524288);
 	CHECK("parse_v2_time", r == 0 && p.has_time &&
 	      p.time_ns == 1700000000123456789ULL);
+	CHECK("parse_v2_sources_slab", r == 0 && p.sources.nr == 1 &&
+	      !strcmp(p.sources.name[0], "slab") && p.buckets[0].allocator == 0);
 	if (!r)
 		heap_free(&p);
 	free(buf);
+}
+
+/* === Version 3: testdata/basic_v3.heap, every record's allocator === */
+
+/* The names of @p's bucket allocators, "slab page ...", into @buf. */
+static const char *bucket_allocators(const struct heap_profile *p, char *buf,
+				     size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nr && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "",
+				      p->sources.name[p->buckets[i].allocator]);
+	return buf;
+}
+
+static void test_parse_v3(void)
+{
+	struct heap_profile p;
+	struct heap_error err;
+	char names[128];
+	size_t len;
+	char *buf = slurp("basic_v3.heap", &len);
+	int r = heap_parse(buf, len, &p, &err);
+
+	CHECK("parse_v3", r == 0 && p.version == 3 && p.nr == 6 &&
+	      p.has_time && p.time_ns == 1700000400000000000ULL);
+	if (r) {
+		fprintf(stderr, "  %u: %s: %s\n", err.line, err.field, err.msg);
+		free(buf);
+		return;
+	}
+	CHECK("parse_v3_sources", p.sources.nr == 4 &&
+	      !strcmp(p.sources.name[0], "slab") &&
+	      !strcmp(p.sources.name[1], "page") &&
+	      !strcmp(p.sources.name[2], "vmalloc") &&
+	      !strcmp(p.sources.name[3], "percpu"));
+	CHECK("parse_v3_allocators",
+	      !strcmp(bucket_allocators(&p, names, sizeof(names)),
+		      "slab slab page page vmalloc percpu"));
+	/*
+	 * Unbiasing is by the bucket's bytes per object, whatever its
+	 * allocator. The order-2 pages: x = 16384 / 524288 = 1/32, scale =
+	 * 1 / (1 - exp(-1/32)) = 32.5026041; 2 -> 65, 32768 -> 1065045; 3 ->
+	 * 97, 49152 -> 1597567. The percpu bucket: x = 160 / 524288, scale =
+	 * 3277.3000254; 5 -> 16386, 800 -> 2621840, 720 -> 2359656.
+	 */
+	heap_symbolize(&p, NULL);
+	heap_estimate(&p);
+	CHECK("estimate_v3_pages", p.est[3].inuse_objs == 65 &&
+	      p.est[3].inuse_bytes == 1065045 && p.est[3].alloc_objs == 97 &&
+	      p.est[3].alloc_bytes == 1597567);
+	CHECK("estimate_v3_percpu", p.est[5].inuse_objs == 16386 &&
+	      p.est[5].inuse_bytes == 2621840 && p.est[5].inuse_req == 2359656);
+	heap_free(&p);
+	free(buf);
+}
+
+/* allocator_list_parse() of @s: 0 and @want_nr names, or -1 and @want_why. */
+static bool list_parses(const char *s, int want, unsigned int want_nr,
+			const char *want_why)
+{
+	struct allocator_list l;
+	char why[160] = "";
+	int r = allocator_list_parse(&l, s, strlen(s), why, sizeof(why));
+
+	if (r != want || (r == 0 && l.nr != want_nr) ||
+	    (r && !strstr(why, want_why))) {
+		fprintf(stderr, "  \"%s\": %d, %u names, \"%s\"\n", s, r, l.nr, why);
+		return false;
+	}
+	return true;
+}
+
+static int misordered(const char *s)
+{
+	struct allocator_list l;
+	char why[160];
+
+	if (allocator_list_parse(&l, s, strlen(s), why, sizeof(why)))
+		return -2;
+	return allocator_list_misordered(&l);
+}
+
+static void test_allocator_names(void)
+{
+	CHECK("allocator_rank", allocator_rank("slab") == 0 &&
+	      allocator_rank("percpu") == 4 && allocator_rank("zram") == -1);
+	CHECK("allocator_names", allocator_name_ok("vmalloc", 7) &&
+	      allocator_name_ok("a_0", 3) && !allocator_name_ok("", 0) &&
+	      !allocator_name_ok("Bad!", 4) && !allocator_name_ok("a-b", 3) &&
+	      allocator_name_ok("abcdefghijklmno", 15) &&
+	      !allocator_name_ok("abcdefghijklmnop", 16));
+	CHECK("allocator_list", list_parses("slab,page,zram", 0, 3, NULL) &&
+	      list_parses("percpu", 0, 1, NULL));
+	CHECK("allocator_list_bad", list_parses("slab,,page", -1, 0, "\"\" is not") &&
+	      list_parses("", -1, 0, "\"\" is not") &&
+	      list_parses("slab,", -1, 0, "\"\" is not") &&
+	      list_parses("Bad!", -1, 0, "\"Bad!\" is not an allocator name") &&
+	      list_parses("slab,slab", -1, 0, "\"slab\" given twice"));
+	CHECK("allocator_list_max", list_parses("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", 0, 16, NULL) &&
+	      list_parses("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", -1, 0, "more than 16"));
+	CHECK("allocator_list_order", misordered("slab,page,vmalloc") == -1 &&
+	      misordered("page,slab") == 1 && misordered("zram,slab,zz,percpu") == -1 &&
+	      misordered("percpu,zram,slab") == 2);
 }
 
 /* === "%pS" === */
@@ -315,9 +425,11 @@ static const struct {
 	unsigned int cases;
 } groups[] = {
 	{ test_unbias, 8 },
-	{ test_parse_fields, 19 },
+	{ test_parse_fields, 20 },
 	{ test_parse_empty, 2 },
-	{ test_parse_version, 3 },
+	{ test_parse_version, 4 },
+	{ test_parse_v3, 5 },
+	{ test_allocator_names, 6 },
 	{ test_pS, 8 },
 	{ test_kallsyms, 8 },
 	{ test_allocator, 5 },
