@@ -97,7 +97,7 @@ enum {
 #define O_OUTPUT(help, required) \
 	{ OPT_OUTPUT, 'o', "output", "FILE", help, required }
 #define O_ALL_FRAMES { OPT_ALL_FRAMES, 0, "all-frames", NULL, \
-	"keep the slab allocator's own frames above the\nallocation sites", false }
+	"keep the allocators' own frames above the allocation\nsites", false }
 
 /* What kmprof takes before its command: the same for every command. */
 static const struct opt global_opts[] = {
@@ -775,7 +775,7 @@ static const struct opt help_opts[] = {
 static const struct command commands[] = {
 	{ "top", "", 0, "estimated bytes in use per allocation site",
 	  "Where kernel memory goes: estimated bytes in use per allocation site\n"
-	  "(the first frame outside the slab allocator), largest first; with\n"
+	  "(the first frame outside the allocator), largest first; with\n"
 	  "their share, the bytes the callers requested and the share the size\n"
 	  "classes waste (FRAG%), objects in use, bytes and objects allocated,\n"
 	  "objects freed.",

@@ -221,7 +221,7 @@ void kallsyms_free(struct kallsyms *ks);
  * the raw address. Fills p->funcs and each bucket's func[].
  */
 void heap_symbolize(struct heap_profile *p, const struct kallsyms *ks);
-/* True if frames with this symbol are the slab allocator itself. */
+/* True if frames with this symbol are an allocator itself (not a site). */
 bool sym_is_allocator(const char *symbol);
 /*
  * The allocation site of a bucket: the index of its first frame outside

@@ -9,7 +9,7 @@
  * inuse_space the default, period_type space/bytes with period = rate, a
  * numeric "bytes" label with the size class (no unit, as Go writes it),
  * estimated (unbiased) values, and stacks that start at the allocation
- * site: as Go hides the runtime's malloc frames, the slab allocator's are
+ * site: as Go hides the runtime's malloc frames, the allocators' are
  * left out (heap_site()) unless all_frames is asked for.
  * Every distinct address is one Location, at the call: the return
  * address - 1, as Go and pprof's reader of the heap text place it. Every

@@ -248,6 +248,11 @@ static void test_parse_v3(void)
 	 */
 	heap_symbolize(&p, NULL);
 	heap_estimate(&p);
+	/* sites past the page, vmalloc and percpu allocators' frames */
+	CHECK("site_v3", heap_site(&p, &p.buckets[2]) == 2 &&
+	      heap_site(&p, &p.buckets[3]) == 2 &&
+	      heap_site(&p, &p.buckets[4]) == 3 &&
+	      heap_site(&p, &p.buckets[5]) == 1);
 	CHECK("estimate_v3_pages", p.est[3].inuse_objs == 65 &&
 	      p.est[3].inuse_bytes == 1065045 && p.est[3].alloc_objs == 97 &&
 	      p.est[3].alloc_bytes == 1597567);
@@ -370,6 +375,13 @@ static void test_allocator(void)
 	CHECK("allocator_wrapper", sym_is_allocator("kstrdup"));
 	CHECK("allocator_not_caller", !sym_is_allocator("kmalloc_reserve") &&
 	      !sym_is_allocator("foo_init"));
+	CHECK("allocator_page", sym_is_allocator("__alloc_pages_noprof") &&
+	      sym_is_allocator("alloc_pages_mpol_noprof") &&
+	      sym_is_allocator("__get_free_pages"));
+	CHECK("allocator_vmalloc", sym_is_allocator("__vmalloc_node_range_noprof") &&
+	      sym_is_allocator("vmalloc_noprof") && sym_is_allocator("vzalloc"));
+	CHECK("allocator_percpu", sym_is_allocator("pcpu_alloc_noprof") &&
+	      sym_is_allocator("__alloc_percpu_gfp") && !sym_is_allocator("pcpu_balance_workfn"));
 }
 
 /* === Numbers and units === */
@@ -428,11 +440,11 @@ static const struct {
 	{ test_parse_fields, 20 },
 	{ test_parse_empty, 2 },
 	{ test_parse_version, 4 },
-	{ test_parse_v3, 5 },
+	{ test_parse_v3, 6 },
 	{ test_allocator_names, 6 },
 	{ test_pS, 8 },
 	{ test_kallsyms, 8 },
-	{ test_allocator, 5 },
+	{ test_allocator, 8 },
 	{ test_units, 16 },
 };
 
