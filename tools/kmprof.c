@@ -41,6 +41,7 @@ enum opt_id {
 	OPT_SORT,
 	OPT_CUMULATIVE,
 	OPT_RAW,
+	OPT_ALLOCATOR,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
 	OPT_OUTPUT,
@@ -93,7 +94,10 @@ enum {
 	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
 	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
 	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
-	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }
+	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }, \
+	{ OPT_ALLOCATOR, 0, "allocator", "NAME[,NAME...]", \
+	  "only the records of these allocators, in the rows\n" \
+	  "and the totals: slab, page, user, vmalloc, percpu", false }
 #define O_OUTPUT(help, required) \
 	{ OPT_OUTPUT, 'o', "output", "FILE", help, required }
 #define O_ALL_FRAMES { OPT_ALL_FRAMES, 0, "all-frames", NULL, \
@@ -111,6 +115,7 @@ static struct {
 	const char *kallsyms_path;	/* --kallsyms */
 	bool no_kallsyms, no_advance;
 	struct top_options top;
+	struct allocator_list allocators;	/* --allocator */
 	double interval;		/* watch -i */
 	uint64_t iterations;		/* watch --iterations */
 	const char *output;		/* -o, "-" for standard output */
@@ -251,6 +256,15 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 	case OPT_RAW:
 		cli.top.raw = true;
 		break;
+	case OPT_ALLOCATOR: {
+		char why[160];
+
+		if (allocator_list_parse(&cli.allocators, arg, strlen(arg), why,
+					 sizeof(why)))
+			return bad_usage(cmd, "--allocator: %s", why);
+		cli.top.only = &cli.allocators;
+		break;
+	}
 	case OPT_INTERVAL:
 		errno = 0;
 		cli.interval = strtod(arg, &end);
@@ -526,13 +540,38 @@ static int write_output(const char *path, const void *buf, size_t len)
 
 /* === top and watch === */
 
+/*
+ * The profile for top: --allocator names one of kmprof_heap.h's
+ * allocators or one the profile lists (a later module's). 0, or an exit
+ * status once the reason is printed.
+ */
+static int load_top_profile(const struct command *cmd, struct heap_profile *p)
+{
+	const struct allocator_list *only = cli.top.only;
+	char why[160];
+	int ret = load_profile(p);
+
+	for (unsigned int i = 0; !ret && only && i < only->nr; i++) {
+		const char *name = only->name[i];
+
+		if (allocator_rank(name) >= 0 ||
+		    allocator_list_find(&p->sources, name) >= 0)
+			continue;
+		snprintf(why, sizeof(why), "unknown allocator '%s': expected %s",
+			 name, allocator_known_names());
+		heap_free(p);
+		ret = bad_usage(cmd, "--allocator: %s", why);
+	}
+	return ret;
+}
+
 static int cmd_top(const struct command *cmd, int argc, char **argv)
 {
 	struct heap_profile p;
 	int ret;
 
-	(void)cmd, (void)argc, (void)argv;
-	ret = load_profile(&p);
+	(void)argc, (void)argv;
+	ret = load_top_profile(cmd, &p);
 	if (ret)
 		return ret;
 	top_print(stdout, &p, &cli.top);
@@ -546,7 +585,7 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 	double interval = cli.interval;
 	int ret;
 
-	(void)cmd, (void)argc, (void)argv;
+	(void)argc, (void)argv;
 	for (uint64_t i = 0; !cli.iterations || i < cli.iterations; i++) {
 		struct timespec ts = {
 			.tv_sec = (time_t)interval,
@@ -558,7 +597,7 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 
 		if (i)
 			nanosleep(&ts, NULL);
-		ret = load_profile(&p);
+		ret = load_top_profile(cmd, &p);
 		if (ret)
 			return ret;
 		strftime(when, sizeof(when), "%F %T", localtime(&now));
@@ -775,10 +814,12 @@ static const struct opt help_opts[] = {
 static const struct command commands[] = {
 	{ "top", "", 0, "estimated bytes in use per allocation site",
 	  "Where kernel memory goes: estimated bytes in use per allocation site\n"
-	  "(the first frame outside the allocator), largest first; with\n"
-	  "their share, the bytes the callers requested and the share the size\n"
-	  "classes waste (FRAG%), objects in use, bytes and objects allocated,\n"
-	  "objects freed.",
+	  "(the first frame outside the allocator) and allocator, largest first;\n"
+	  "with their share, the bytes the callers requested and the share the\n"
+	  "size classes waste (FRAG%), objects in use, bytes and objects\n"
+	  "allocated, objects freed. Above the rows, the totals, and the totals\n"
+	  "of each allocator the profile recorded (heap format 3; older files\n"
+	  "are all slab).",
 	  top_opts, cmd_top },
 	{ "watch", "", 0, "top, refreshed like top(1)",
 	  "top, refreshed every SEC seconds until interrupted or N refreshes\n"

@@ -250,6 +250,8 @@ struct top_options {
 	enum top_sort sort;
 	bool cumulative;
 	bool raw;		/* exact bytes instead of human units */
+	/* the allocators shown, NULL: all (names not in the profile: none) */
+	const struct allocator_list *only;
 };
 
 void top_print(FILE *out, const struct heap_profile *p,

@@ -29,6 +29,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *sink;
+/* what top --allocator keeps: a known allocator and a later one */
+static struct allocator_list some_allocators;
 
 static void check_error(const struct heap_error *err)
 {
@@ -148,8 +150,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct heap_profile p;
 	struct heap_error err;
 
-	if (!sink)
+	if (!sink) {
+		char why[160];
+
 		sink = fopen("/dev/null", "w");
+		allocator_list_parse(&some_allocators, "page,zram", 9, why,
+				     sizeof(why));
+	}
 	if (nul) {
 		if (kallsyms_parse(&ks, (const char *)nul + 1,
 				   size - heap_len - 1, &err))
@@ -171,6 +178,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	top_print(sink, &p, &topt);
 	topt.cumulative = true;
 	topt.sort = SORT_FREES;
+	top_print(sink, &p, &topt);
+	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;

@@ -146,7 +146,7 @@ for input in $inputs; do
 	"$tool" -f "$heap" --no-kallsyms top --raw -n 1 >"$tmp/top"
 	expect "${input}_kmprof_top_inuse_total" "$(awk '/^in use:/ { print $3 }' "$tmp/top")" "$w_ib"
 	expect "${input}_kmprof_top_alloc_total" "$(awk '/^allocated:/ { print $2 }' "$tmp/top")" "$w_ab"
-	read -r site_bytes site_name <<<"$(awk 'f { n = $9; for (i = 10; i <= NF; i++) n = n " " $i; print $1, n } /^ *INUSE/ { f = 1 }' "$tmp/top")"
+	read -r site_bytes site_name <<<"$(awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print $1, n } /^ *INUSE/ { f = 1 }' "$tmp/top")"
 
 	read -r total name flat <<<"$(top_line "$tmp/$input.pb.gz" inuse_space)"
 	expect "${input}_top_inuse_total" "$total" "$w_ib"
@@ -185,7 +185,7 @@ grep -v '^#	' "$data/basic.heap" >"$tmp/nosyms.heap"
 go tool pprof -top -unit=B -nodecount=100 "$tmp/nosyms.pb.gz" 2>/dev/null |
 	awk '/^ *flat/ { f = 1; next } f && $1 != "0" { sub(/B$/, "", $1); print $6, $1 }' | sort >"$tmp/pprof.rows"
 "$tool" -f "$tmp/nosyms.heap" top --raw -n 0 |
-	awk 'f { print $9, $1 } /^ *INUSE/ { f = 1 }' | sort >"$tmp/top.rows"
+	awk 'f { print $10, $1 } /^ *INUSE/ { f = 1 }' | sort >"$tmp/top.rows"
 expect_same unnamed_frames_apart_as_in_top "$tmp/pprof.rows" "$tmp/top.rows"
 expect unnamed_frame_function "$(grep -c '^ *[0-9]*: 0xffffffffc0b0000f M=1 0xffffffffc0b00010 ' "$tmp/raw")" 1
 

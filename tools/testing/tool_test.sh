@@ -45,7 +45,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 88
+ktap_plan 104
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -92,12 +92,55 @@ check top_sort_frees bash -c '"$tool" -d "$D" --no-kallsyms top --raw --sort fre
 check top_sort_bad_exits_2 status 2 "$tool" -d "$D" top --sort size
 check top_cumulative bash -c '"$tool" -d "$D" --no-kallsyms top --cumulative -n 0 | grep -q " 2.0 MiB .* do_one_initcall$"'
 check top_requested_vs_allocated bash -c '"$tool" -d "$D" --no-kallsyms top --raw | grep -q "^in use: *8392706 in 89052 objects, requested 7688070 "'
+# --- top: the allocator of every row, the totals of every allocator ---
+# basic_v3.heap at rate 512 KiB, unbiased by hand as in unit_test.c: the
+# 64-byte slab bucket 10 -> 81925 objects, 640 -> 5243200 bytes; one page
+# of bar_create: scale 128.50065, 4096 -> 526338; four pages of pgd_alloc:
+# scale 32.502604, 2 -> 65, 32768 -> 1065045; two pages of vmalloc: scale
+# 64.501302, 16384 -> 1056789; 160 percpu bytes: scale 3277.30003, 800 ->
+# 2621840. bar_create is two rows: its slab and its page allocations.
+v3=$data/basic_v3.heap
+export v3
+top_rows() { "$tool" -f "$v3" top --raw -n 0 "$@" | awk 'f { print $9, $1, $10 } /^ *INUSE/ { f = 1 }'; }
+expect top_allocator_column "$("$tool" -f "$v3" top | grep -c ' FREES  ALLOCATOR SITE$')" 1
+expect top_allocator_rows "$(top_rows)" "slab 5243200 bar_create
+percpu 2621840 percpu_counter_init_many
+page 1065045 pgd_alloc
+vmalloc 1056789 foo_alloc_table
+slab 1048768 alloc_inode
+page 526338 bar_create"
+expect top_allocator_totals "$("$tool" -f "$v3" top --raw | grep '^  [a-z]*: ')" \
+"  slab:    in use 6291968 in 87387 objects, allocated 11535168 in 169312 objects
+  page:    in use 1591383 in 193 objects, allocated 3702921 in 611 objects
+  vmalloc: in use 1056789 in 129 objects, allocated 1585183 in 193 objects
+  percpu:  in use 2621840 in 16386 objects, allocated 3146208 in 19663 objects"
+expect top_allocator_page "$(top_rows --allocator page)" "page 1065045 pgd_alloc
+page 526338 bar_create"
+expect top_allocator_page_totals "$("$tool" -f "$v3" top --raw --allocator page | sed -n '2p;4p')" \
+"in use:    1591383 in 193 objects, requested 1591383 (0.0% lost to size classes)
+  page:    in use 1591383 in 193 objects, allocated 3702921 in 611 objects"
+expect top_allocator_list "$(top_rows --allocator percpu,vmalloc | awk '{ print $1 }' | tr '\n' ' ')" "percpu vmalloc "
+expect top_allocator_cumulative "$("$tool" -f "$v3" top --raw -n 0 --cumulative --allocator page,slab |
+	awk '$NF == "bar_ioctl" { print $9, $1 }' | tr '\n' ' ')" "slab 5243200 page 526338 "
+check top_allocator_unknown_exits_2 bash -c '"$tool" -f "$v3" top --allocator slab,bogus >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -q "^kmprof top: --allocator: unknown allocator .bogus.: expected slab, page, user, vmalloc, percpu$" "$D/err"'
+check top_allocator_malformed_exits_2 bash -c '"$tool" -f "$v3" top --allocator Page >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -q "^kmprof top: --allocator: \"Page\" is not an allocator name" "$D/err"'
+expect top_allocator_not_recorded "$(top_rows --allocator user | wc -l)" 0
+sed -e '2s/sources=/sources=zram_2,/' -e '4s/allocator=slab/allocator=zram_2/' "$v3" >"$fake/later.heap"
+expect top_allocator_later "$("$tool" -f "$fake/later.heap" top --raw --allocator zram_2 | sed -n '4p;7p')" \
+"  zram_2:  in use 5243200 in 81925 objects, allocated 10486400 in 163850 objects
+    5243200 100.0%     4587800  12.5%     81925    10486400    163850     81925  zram_2    bar_create"
+expect top_v1_all_slab "$("$tool" -f "$data/basic.heap" top --raw -n 0 | awk 'f { print $9 } /^ *INUSE/ { f = 1 }' | sort -u)" slab
+expect top_v2_slab_totals "$("$tool" -f "$data/basic_v2.heap" top --raw | grep '^  [a-z]*: ')" \
+	"  slab:    in use 8392706 in 89052 objects, allocated 16782914 in 188388 objects"
+check watch_allocator bash -c '"$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 1 --allocator slab | grep -q " slab  *bar_create$"'
 check top_kallsyms_names_the_rest bash -c '"$tool" -d "$D" --kallsyms "$data/kallsyms" top | grep -q "baz_probe \[baz\]$"'
 host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
 if [ -n "$host" ]; then
 	addr=$(printf '0x%x' $((0x$host + 0x10)))
 	sed "s/0xffffffffc0b00010/$addr/g" "$data/basic.heap" >"$D/heap"
-	export sym=$("$tool" -f "$D/heap" --kallsyms /proc/kallsyms top --raw | awk 'END { print $9 }')
+	export sym=$("$tool" -f "$D/heap" --kallsyms /proc/kallsyms top --raw | awk 'END { print $10 }')
 	check live_named_from_host_kallsyms bash -c '[ -n "$sym" ] && [ "${sym#0x}" = "$sym" ] &&
 		"$tool" -d "$D" top -n 0 | grep -q " $sym$"'
 	populate
@@ -191,5 +234,7 @@ fi
 export completion=$(dirname "$0")/../kmprof.bash-completion
 check completion_commands bash -c '. "$completion"; COMP_WORDS=(kmprof -d /x to); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = top ]'
 check completion_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof top --sort f); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = frees ]'
+check completion_allocators bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator p); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "page percpu" ]'
+check completion_allocator_list bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator slab,v); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = slab,vmalloc ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
 ktap_finish

@@ -23,7 +23,7 @@ ktap_result artifacts_present $?
 
 # kmprof top --raw: "in use: BYTES in ..." and the first site's row.
 want_total=$(awk '/^in use:/ { print $3 }' "$top")
-want_site=$(awk 'f { n = $9; for (i = 10; i <= NF; i++) n = n " " $i; print n, $1; exit }
+want_site=$(awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print n, $1; exit }
 	/^ *INUSE/ { f = 1 }' "$top")
 read -r total name flat <<<"$(top_line "$pb" inuse_space)"
 expect inuse_total "$total" "$want_total"
