@@ -834,9 +834,11 @@ static const struct command commands[] = {
 	  "Write the profile in pprof's format (gzipped profile.proto) for go\n"
 	  "tool pprof, shaped like Go's heap profiles: sample types\n"
 	  "alloc_objects, alloc_space, inuse_objects, inuse_space (the default),\n"
-	  "period = rate, a numeric bytes label with the size class, locations\n"
-	  "at the call (return address - 1), the time the snapshot was taken\n"
-	  "(heap format 2 and later). Stacks start at the allocation site.",
+	  "period = rate, a numeric bytes label with the size class, a string\n"
+	  "allocator label (slab, page, user, vmalloc, percpu; go tool pprof\n"
+	  "-tagfocus=allocator=page), locations at the call (return address - 1),\n"
+	  "the time the snapshot was taken (heap format 2 and later). Stacks\n"
+	  "start at the allocation site.",
 	  pprof_opts, cmd_pprof },
 	{ "folded", "", 0, "write folded stacks for flame graphs",
 	  "One \"root;...;site bytes\" line per stack, for flamegraph.pl,\n"

@@ -8,6 +8,8 @@
  * alloc_objects, alloc_space, inuse_objects, inuse_space in that order,
  * inuse_space the default, period_type space/bytes with period = rate, a
  * numeric "bytes" label with the size class (no unit, as Go writes it),
+ * a string "allocator" label with the allocator of the record ("slab" for
+ * heap files before version 3: go tool pprof -tagfocus=allocator=page),
  * estimated (unbiased) values, and stacks that start at the allocation
  * site: as Go hides the runtime's malloc frames, the allocators' are
  * left out (heap_site()) unless all_frames is asked for.
@@ -228,9 +230,25 @@ static uint64_t location_id(struct builder *b, uint64_t pc, uint32_t func)
 	return loc->id;
 }
 
+/* A Label @key: @str, or the number @num if @str is NULL. */
+static Label *label(struct builder *b, const char *key, const char *str,
+		    int64_t num)
+{
+	Label *l = arena_alloc(&b->a, sizeof(*l));
+
+	perftools__profiles__label__init(l);
+	l->key = strtab_intern(&b->st, key);
+	if (str)
+		l->str = strtab_intern(&b->st, str);
+	else
+		l->num = num;
+	return l;
+}
+
 /*
  * Bucket @i as a Sample: its estimated values, a "bytes" label with its
- * size class, and its stack from heap_first_frame() on.
+ * size class and an "allocator" label with its allocator, and its stack
+ * from heap_first_frame() on.
  */
 static void add_sample(struct builder *b, size_t i, bool all_frames)
 {
@@ -238,7 +256,6 @@ static void add_sample(struct builder *b, size_t i, bool all_frames)
 	const struct heap_estimate *e = &b->p->est[i];
 	unsigned int first = heap_first_frame(b->p, hb, all_frames);
 	Sample *s = arena_alloc(&b->a, sizeof(*s));
-	Label *l = arena_alloc(&b->a, sizeof(*l));
 
 	perftools__profiles__sample__init(s);
 	s->n_value = 4;
@@ -247,12 +264,11 @@ static void add_sample(struct builder *b, size_t i, bool all_frames)
 	s->value[1] = clamp(e->alloc_bytes);
 	s->value[2] = clamp(e->inuse_objs);
 	s->value[3] = clamp(e->inuse_bytes);
-	perftools__profiles__label__init(l);
-	l->key = strtab_intern(&b->st, "bytes");
-	l->num = clamp(hb->size);
-	s->n_label = 1;
-	s->label = arena_alloc(&b->a, sizeof(*s->label));
-	s->label[0] = l;
+	s->n_label = 2;
+	s->label = arena_alloc(&b->a, 2 * sizeof(*s->label));
+	s->label[0] = label(b, "bytes", NULL, clamp(hb->size));
+	s->label[1] = label(b, "allocator",
+			    b->p->sources.name[hb->allocator], 0);
 	s->n_location_id = hb->depth - first;
 	s->location_id = arena_alloc(&b->a, hb->depth * sizeof(*s->location_id));
 	for (unsigned int k = first; k < hb->depth; k++)

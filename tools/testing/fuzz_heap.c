@@ -12,9 +12,9 @@
  * Besides crashes and sanitizer reports, it stops on a rejected input
  * whose error names no line or field, or whose message is not text; on an
  * accepted one whose totals are not the sums of its records, or with a
- * record whose allocator is none of its sources; and on a
- * pprof output that does not decode, or whose samples, locations,
- * functions or strings do not match the profile or point nowhere.
+ * record whose allocator is none of its sources; and on a pprof output
+ * that does not decode, or whose samples, locations, functions, allocator
+ * labels or strings do not match the profile or point nowhere.
  */
 
 #include <stdint.h>
@@ -91,6 +91,23 @@ static uint8_t *gunzip(const unsigned char *in, size_t len, size_t *outlen)
 	return out;
 }
 
+/* The sample's second label is "allocator", its record's. */
+static void check_allocator_label(const Perftools__Profiles__Profile *pb,
+				  const Perftools__Profiles__Sample *s,
+				  const char *allocator)
+{
+	const Perftools__Profiles__Label *l;
+
+	if (s->n_label != 2)
+		abort();
+	l = s->label[1];
+	if (l->key <= 0 || (size_t)l->key >= pb->n_string_table ||
+	    l->str <= 0 || (size_t)l->str >= pb->n_string_table ||
+	    strcmp(pb->string_table[l->key], "allocator") ||
+	    strcmp(pb->string_table[l->str], allocator))
+		abort();
+}
+
 /* pprof's output decodes, and everything in it points somewhere. */
 static void check_pprof(const struct heap_profile *p, bool all_frames)
 {
@@ -117,6 +134,7 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 		if (s->n_value != 4 || !s->n_location_id ||
 		    s->n_location_id > p->buckets[i].depth)
 			abort();
+		check_allocator_label(pb, s, p->sources.name[p->buckets[i].allocator]);
 		for (size_t k = 0; k < s->n_location_id; k++)
 			if (!s->location_id[k] || s->location_id[k] > pb->n_location)
 				abort();

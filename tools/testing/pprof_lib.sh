@@ -6,11 +6,12 @@
 export HOME=$tmp/home GOCACHE=$tmp/gocache GOFLAGS= GOPROXY=off
 mkdir -p "$HOME"
 
-# top_line PB INDEX: "total name flat" from go tool pprof -top in plain
-# units: the profile's total of sample type INDEX and its largest function.
+# top_line PB INDEX [FLAG...]: "total name flat" from go tool pprof -top
+# in plain units: the profile's total of sample type INDEX and its largest
+# function (among the samples FLAGs such as -tagfocus keep).
 top_line()
 {
-	go tool pprof -top -unit=B -nodecount=1 -sample_index="$2" "$1" 2>"$tmp/top.err" |
+	go tool pprof -top -unit=B -nodecount=1 -sample_index="$2" "${@:3}" "$1" 2>"$tmp/top.err" |
 		awk '/^Showing nodes/ { t = $(NF - 1); sub(/B$/, "", t) }
 		     /^ *[0-9.]+B? +[0-9.]+%/ && !name { f = $1; sub(/B$/, "", f); name = $6; for (i = 7; i <= NF; i++) name = name " " $i }
 		     END { print t, name, f }'

@@ -32,13 +32,14 @@ expect_same()
 	ktap_result "$1" $status
 }
 
-# samples PB|HEAP [STACKS]: the samples of go tool pprof -raw, one line
-# each, sorted: "values | labels | addresses", the addresses of the stack
-# innermost first, or "-" unless STACKS. The first line is the sample
-# types, without pprof's mark of the default one.
+# samples PB|HEAP [STACKS [FLAG...]]: the samples of go tool pprof -raw
+# (with FLAGs such as -tagfocus), one line each, sorted: "values | labels
+# | addresses", the addresses of the stack innermost first, or "-" unless
+# STACKS. The first line is the sample types, without pprof's mark of the
+# default one.
 samples()
 {
-	go tool pprof -raw "$1" 2>"$tmp/raw.err" | awk -v stacks="${2:-}" '
+	go tool pprof -raw "${@:3}" "$1" 2>"$tmp/raw.err" | awk -v stacks="${2:-}" '
 	/^Samples:/ { sec = "s"; getline; gsub(/\[dflt\]/, ""); print "types:", $0; next }
 	/^Locations/ { sec = "l"; next }
 	/^Mappings/ { sec = "m"; next }
@@ -56,6 +57,44 @@ samples()
 			print val[i], "|", lab[i], "|", stacks ? a : "-"
 		}
 	}' | sort
+}
+
+# no_allocator SAMPLES-FILE: its samples without their allocator label,
+# which the heap text read by Go has not; samples that differed only in it
+# merged, as pprof merges those of the same stack and labels.
+no_allocator()
+{
+	sed 's/allocator:\[[a-z0-9_]*\] //' "$1" | awk -F' [|] ' '
+	/^types:/ { print; next }
+	{ k = $2 " | " $3; if (!(k in n)) order[++keys] = k
+	  split($1, v, " "); for (i = 1; i <= 4; i++) s[k, i] += v[i]; n[k]++ }
+	END { for (j = 1; j <= keys; j++) { k = order[j]
+		printf "%.0f %.0f %.0f %.0f | %s\n", s[k, 1], s[k, 2], s[k, 3], s[k, 4], k } }' | sort
+}
+
+# allocator_labels SAMPLES-FILE: the allocator labels of its samples, each
+# once, and how many samples have none.
+allocator_labels()
+{
+	grep -v '^types:' "$1" | awk '{ if (match($0, /[|] allocator:\[[a-z0-9_]*\] /)) print substr($0, RSTART + 13, RLENGTH - 15); else print "NONE" }' |
+		sort -u | tr '\n' ' '
+}
+
+# allocators HEAP: the allocator of each record, in order ("slab" before
+# heap format 3).
+allocators()
+{
+	awk '/^# size=/ { a = "slab"; if (match($0, / allocator=[^ ]*/)) a = substr($0, RSTART + 11, RLENGTH - 11); print a }' "$1"
+}
+
+# only_allocator HEAP NAME: the heap text of NAME's records alone.
+only_allocator()
+{
+	awk -v name="$2" 'FNR <= 2 { print; next }
+	/^[0-9]/ { rec = $0; keep = 0; next }
+	/^# size=/ { a = "slab"; if (match($0, / allocator=[^ ]*/)) a = substr($0, RSTART + 11, RLENGTH - 11)
+		     keep = a == name; if (keep) print rec }
+	keep' "$1"
 }
 
 # by_label SAMPLES-FILE: the values of samples() summed per label, sorted.
@@ -81,6 +120,7 @@ generate()
 		split("kmalloc_trace __kmalloc_noprof kmem_cache_alloc_noprof", alloc, " ")
 		split("ext4_alloc_inode dentry_alloc sock_alloc_inode bio_alloc xyz_fill", site, " ")
 		split("8 16 32 64 96 128 192 256 512 1024 2048 4096 8192 65536", sizes, " ")
+		split("slab page user vmalloc percpu", allocator, " ")
 		rate = 4096 * (1 + int(rand() * 256))
 		for (i = 1; i <= n; i++) {
 			size = sizes[1 + int(rand() * 14)]
@@ -90,21 +130,21 @@ generate()
 			pa = sprintf("0xffffffff81%06x", 4096 * a + 39)
 			off = int(rand() * 64)
 			ps = sprintf("0xffffffffc0%06x", 8192 * s + off)
-			rec[i] = sprintf("%d: %d [%d: %d] @ %s %s 0xffffffff81002b2c\n# size=%d inuse_req=%d alloc_req=%d\n#\t%s\t%s+0x27/0x90\n#\t%s\t%s+0x%x/0x200 [mod%d]\n#\t0xffffffff81002b2c\tdo_one_initcall+0x5c/0x320",
+			rec[i] = sprintf("%d: %d [%d: %d] @ %s %s 0xffffffff81002b2c\n# size=%d inuse_req=%d alloc_req=%d allocator=%s\n#\t%s\t%s+0x27/0x90\n#\t%s\t%s+0x%x/0x200 [mod%d]\n#\t0xffffffff81002b2c\tdo_one_initcall+0x5c/0x320",
 				io, io * size, ao, ao * size, pa, ps, size, io * req, ao * req,
-				pa, alloc[a], ps, site[s], off, s)
+				allocator[1 + int(rand() * 5)], pa, alloc[a], ps, site[s], off, s)
 			ti += io; tib += io * size; ta += ao; tab += ao * size
 		}
 		printf "heap profile: %d: %d [%d: %d] @ heap_v2/%d\n", ti, tib, ta, tab, rate
-		printf "# kmprof-heap v2 rate=%d cycle=%d pending=0 buckets=%d time_ns=%d\n", rate, seed, n, 1700000000000000000 + seed
+		printf "# kmprof-heap v3 rate=%d cycle=%d pending=0 buckets=%d time_ns=%d sources=slab,page,user,vmalloc,percpu\n", rate, seed, n, 1700000000000000000 + seed
 		for (i = 1; i <= n; i++)
 			print rec[i]
 	}'
 }
 
-# 13 cases per input, 15 after them.
-inputs="basic basic_v2 random"
-ktap_plan $((13 * $(echo $inputs | wc -w) + 15))
+# 15 cases per input, 18 after them.
+inputs="basic basic_v2 basic_v3 random"
+ktap_plan $((15 * $(echo $inputs | wc -w) + 18))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	ktap_fail "go_tool_pprof_present (install golang-go)"
 	ktap_finish
@@ -119,7 +159,8 @@ for input in $inputs; do
 	fi
 
 	# What Go makes of the heap text: the numbers every output must show.
-	samples "$heap" stacks >"$tmp/$input.go"
+	samples "$heap" stacks >"$tmp/$input.go.raw"
+	no_allocator "$tmp/$input.go.raw" >"$tmp/$input.go"
 	expect_empty "${input}_go_reads_heap_text" "$(grep -v '^Main binary filename not available' "$tmp/raw.err")"
 	read -r w_ao w_ab w_io w_ib <<<"$(sums "$tmp/$input.go")"
 	echo "# $input: Go reads in use $w_ib bytes in $w_io objects, allocated $w_ab in $w_ao" >&2
@@ -130,25 +171,51 @@ for input in $inputs; do
 	ktap_result "${input}_is_gzip" $?
 	# Every stack whole: the same samples as Go's reading, and each
 	# location at the call (the return address - 1), as Go has it.
-	samples "$tmp/$input.all.pb.gz" stacks >"$tmp/ours.all"
+	samples "$tmp/$input.all.pb.gz" stacks >"$tmp/ours.all.labelled"
 	expect_empty "${input}_raw_no_warnings" "$(cat "$tmp/raw.err")"
+	no_allocator "$tmp/ours.all.labelled" >"$tmp/ours.all"
 	expect_same "${input}_all_frames_samples_match_go" "$tmp/ours.all" "$tmp/$input.go"
+
+	# Every sample has its record's allocator as a label, and
+	# -tagfocus=allocator=NAME keeps exactly the samples Go reads from
+	# NAME's records alone.
+	expect "${input}_allocator_label_on_every_sample" \
+		"$(allocator_labels "$tmp/ours.all.labelled")" "$(allocators "$heap" | sort -u | tr '\n' ' ')"
+	status=0
+	for name in $(allocators "$heap" | sort -u); do
+		only_allocator "$heap" "$name" >"$tmp/only.heap"
+		samples "$tmp/only.heap" stacks >"$tmp/only.go.raw"
+		no_allocator "$tmp/only.go.raw" >"$tmp/only.go"
+		samples "$tmp/$input.all.pb.gz" stacks -tagfocus=allocator="$name" >"$tmp/only.labelled"
+		if grep -v '^types:' "$tmp/only.labelled" | grep -qv "| allocator:\[$name\] "; then
+			echo "# $input: -tagfocus=allocator=$name keeps another allocator's samples" >&2
+			status=1
+		fi
+		no_allocator "$tmp/only.labelled" >"$tmp/only.ours"
+		[ -s "$tmp/only.go" ] && diff -q "$tmp/only.go" "$tmp/only.ours" >/dev/null || {
+			echo "# $input: -tagfocus=allocator=$name is not the samples of its records" >&2
+			status=1
+		}
+	done
+	ktap_result "${input}_tagfocus_keeps_each_allocators_samples" $status
 
 	# Stacks from the allocation site (pprof merges the samples they make
 	# alike): the same values per size class.
 	"$tool" -f "$heap" --no-kallsyms pprof -o "$tmp/$input.pb.gz"
-	samples "$tmp/$input.pb.gz" >"$tmp/ours"
+	samples "$tmp/$input.pb.gz" >"$tmp/ours.labelled"
+	no_allocator "$tmp/ours.labelled" >"$tmp/ours"
 	by_label "$tmp/ours" >"$tmp/ours.labels"
 	by_label "$tmp/$input.go" >"$tmp/go.labels"
 	expect_same "${input}_site_stacks_values_match_go" "$tmp/ours.labels" "$tmp/go.labels"
 
-	# kmprof top: its totals, and its largest allocation site
+	# kmprof top: its totals, and its largest allocation site, which is
+	# pprof's largest function among the samples of the site's allocator
 	"$tool" -f "$heap" --no-kallsyms top --raw -n 1 >"$tmp/top"
 	expect "${input}_kmprof_top_inuse_total" "$(awk '/^in use:/ { print $3 }' "$tmp/top")" "$w_ib"
 	expect "${input}_kmprof_top_alloc_total" "$(awk '/^allocated:/ { print $2 }' "$tmp/top")" "$w_ab"
-	read -r site_bytes site_name <<<"$(awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print $1, n } /^ *INUSE/ { f = 1 }' "$tmp/top")"
+	read -r site_bytes site_allocator site_name <<<"$(awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print $1, $9, n } /^ *INUSE/ { f = 1 }' "$tmp/top")"
 
-	read -r total name flat <<<"$(top_line "$tmp/$input.pb.gz" inuse_space)"
+	read -r total name flat <<<"$(top_line "$tmp/$input.pb.gz" inuse_space -tagfocus=allocator="$site_allocator")"
 	expect "${input}_top_inuse_total" "$total" "$w_ib"
 	expect "${input}_top_function" "$name $flat" "$site_name $site_bytes"
 	expect_empty "${input}_top_no_warnings" "$(cat "$tmp/top.err")"
@@ -176,6 +243,16 @@ expect period "$(grep -E '^(PeriodType|Period):' "$tmp/raw" | tr '\n' ' ')" \
 	"PeriodType: space bytes Period: 524288 "
 expect size_class_labels "$(grep -o 'bytes:\[[0-9]*\]' "$tmp/raw" | sort -u | tr '\n' ' ')" \
 	"bytes:[1024] bytes:[128] bytes:[192] bytes:[4096] bytes:[64] "
+# -tags: the allocators' totals, as kmprof top has them (tool_test.sh);
+# before heap format 3, everything is slab.
+expect v3_tags_allocator_totals "$(go tool pprof -tags -unit=B "$tmp/basic_v3.pb.gz" 2>/dev/null |
+	awk '/^ *allocator:/ { f = 1; next } f && !NF { exit } f { sub(/\.0B$/, "", $1); print $NF, $1 }' | tr '\n' ' ')" \
+	"slab 6291968 percpu 2621840 page 1591383 vmalloc 1056789 "
+expect v1_tags_all_slab "$(go tool pprof -tags -unit=B "$tmp/basic.pb.gz" 2>/dev/null |
+	awk '/^ *allocator:/ { f = 1; next } f && !NF { exit } f { sub(/\.0B$/, "", $1); print $NF, $1 }' | tr '\n' ' ')" \
+	"slab 8392706 "
+read -r total name flat <<<"$(top_line "$tmp/basic_v3.pb.gz" inuse_space -tagfocus=allocator=vmalloc)"
+expect v3_tagfocus_vmalloc "$name $flat" "foo_alloc_table [foo] 1056789"
 expect module_in_function_name "$(grep -c 'foo_alloc_table \[foo\] :0 s=0(foo_alloc_table)' "$tmp/raw")" 1
 
 # An unnamed frame is a function of its own, named by its address, as in

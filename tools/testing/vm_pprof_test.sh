@@ -21,11 +21,13 @@ top=$dir/tool.top
 ktap_result artifacts_present $?
 [ "$ktap_failed" = 0 ] || { echo "# no profile from the VM in $dir"; ktap_finish; }
 
-# kmprof top --raw: "in use: BYTES in ..." and the first site's row.
+# kmprof top --raw: "in use: BYTES in ..." and the first site's row, the
+# largest function among the samples of the row's allocator.
 want_total=$(awk '/^in use:/ { print $3 }' "$top")
 want_site=$(awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print n, $1; exit }
 	/^ *INUSE/ { f = 1 }' "$top")
-read -r total name flat <<<"$(top_line "$pb" inuse_space)"
+allocator=$(awk 'f { print $9; exit } /^ *INUSE/ { f = 1 }' "$top")
+read -r total name flat <<<"$(top_line "$pb" inuse_space -tagfocus=allocator="$allocator")"
 expect inuse_total "$total" "$want_total"
 expect top_function "$name $flat" "$want_site"
 sed 's/^/# /' "$tmp/top.err"
