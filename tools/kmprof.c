@@ -841,8 +841,10 @@ static const struct command commands[] = {
 	  "start at the allocation site.",
 	  pprof_opts, cmd_pprof },
 	{ "folded", "", 0, "write folded stacks for flame graphs",
-	  "One \"root;...;site bytes\" line per stack, for flamegraph.pl,\n"
-	  "inferno or speedscope: estimated in-use bytes.",
+	  "One \"[allocator];root;...;site bytes\" line per stack, for\n"
+	  "flamegraph.pl, inferno or speedscope: estimated in-use bytes. The\n"
+	  "allocator ([slab], [page], [user], [vmalloc], [percpu]; [slab] before\n"
+	  "heap format 3) is the root frame: the graph splits by allocator.",
 	  folded_opts, cmd_folded },
 	{ "stats", "", 0, "print the profiler's counters",
 	  "Print the module's counters.",

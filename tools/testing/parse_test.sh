@@ -220,10 +220,10 @@ sed -e '2s/$/ later=1/' -e '4a # future=1' "$data/basic_v2.heap" >"$tmp/in"
 expect v2_unknown_keys "$(sed 1d "$tmp/out" | md5sum)" "$(sed 1d "$tmp/want" | md5sum)"
 grep -v '^#	' "$data/basic.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" --no-kallsyms folded >"$tmp/out" 2>&1
-grep -q '^0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"
+grep -q '^\[slab\];0xffffffff81e4f36c;0xffffffff813b2d1a;0xffffffff81a3c4b0;0xffffffff81a3c2f1;0xffffffff81310e67 5243200$' "$tmp/out"
 ktap_result accepts_no_symbols_keeps_addresses $?
 "$tool" -f "$tmp/in" --kallsyms "$data/kallsyms" folded >"$tmp/out" 2>&1
-grep -q '^do_init_module;do_one_initcall;foo_init \[foo\];foo_alloc_table \[foo\] 1574400$' "$tmp/out"
+grep -q '^\[slab\];do_init_module;do_one_initcall;foo_init \[foo\];foo_alloc_table \[foo\] 1574400$' "$tmp/out"
 ktap_result accepts_no_symbols_uses_kallsyms $?
 "$tool" -f - --no-kallsyms top <"$data/basic.heap" >"$tmp/out" 2>&1
 grep -q 'bar_create$' "$tmp/out"
@@ -278,7 +278,7 @@ grep -v '^#	' "$data/basic.heap" >"$tmp/in"
 sed -e "s/do_one_initcall/$longest/" -e "s/foo_alloc_table/${long}_a/" -e "s/foo_init/${long}_b/" \
 	"$data/kallsyms" >"$tmp/ks"
 "$tool" -f "$tmp/in" --kallsyms "$tmp/ks" folded >"$tmp/out" 2>&1
-grep -q "^do_init_module;$longest;${long}_b \[foo\];${long}_a \[foo\] 1574400\$" "$tmp/out"
+grep -q "^\[slab\];do_init_module;$longest;${long}_b \[foo\];${long}_a \[foo\] 1574400\$" "$tmp/out"
 ktap_result long_kallsyms_names_kept $?
 "$tool" -f "$tmp/absent" top >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "cannot open $tmp/absent" "$tmp/err"

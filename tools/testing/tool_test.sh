@@ -148,7 +148,7 @@ else
 	ktap_skip live_named_from_host_kallsyms "/proc/kallsyms shows no addresses"
 fi
 check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms top | grep -q " 0xffffffffc0b00010$"'
-check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "new_inode;alloc_inode 1048768"'
+check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "\[slab\];new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
 check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 3" "$D/err"'
