@@ -79,8 +79,10 @@
  * ``probes``
  *     ``kmprof probes vKMPROF_PROBES_VERSION``, ``backend NAME``, then one
  *     line per entry point the backend uses: ``WHERE ROLE STATE HITS
- *     NMISSED``, where ``WHERE`` is a function (a kprobe) or
- *     ``kmem:EVENT`` (a tracepoint), ``ROLE`` is ``alloc`` or ``free``
+ *     NMISSED ALLOCATOR``, where ``WHERE`` is a function (a kprobe) or
+ *     ``SYSTEM:EVENT`` (a tracepoint of ``kmem`` or ``percpu``),
+ *     ``ALLOCATOR`` the allocator it serves (``page`` serves ``user``
+ *     too), ``ROLE`` is ``alloc`` or ``free``
  *     (what it reports) or ``reuse`` (it only sees the addresses of
  *     allocations, to retire the entries of sampled objects whose free was
  *     missed), ``STATE`` is ``armed``, ``disarmed`` (``enable`` is 0),
@@ -88,7 +90,7 @@
  *     unless kmprof was loaded with ``hits=1``.
  */
 #define KMPROF_STATS_VERSION	1
-#define KMPROF_PROBES_VERSION	4
+#define KMPROF_PROBES_VERSION	5
 
 /**
  * DOC: profile parameters
@@ -128,8 +130,9 @@
  *
  * The module's other parameters: how the profile is fed and advanced.
  * They too are checked at load (autocycle_ms against
- * KMPROF_AUTOCYCLE_MS_MIN and KMPROF_AUTOCYCLE_MS_MAX), and none of them
- * changes without a reload.
+ * KMPROF_AUTOCYCLE_MS_MIN and KMPROF_AUTOCYCLE_MS_MAX; sources against
+ * the allocators' names, each named once), and none of them changes
+ * without a reload.
  *
  * ================  ==========  ==========================================
  * parameter         default     meaning and range
@@ -140,6 +143,12 @@
  *                               (kprobes on the allocator's entry points)
  *                               or ``tracepoint`` (the kernel's kmem
  *                               tracepoints)
+ * ``sources``       slab,page,  the allocators to record, by name,
+ *                   vmalloc,    separated by commas: ``slab``, ``page``
+ *                   percpu      (the kernel's page allocations), ``user``
+ *                               (movable pages: user memory and the page
+ *                               cache), ``vmalloc``, ``percpu``. The entry
+ *                               points of the others are not probed
  * ``hits``          0           1 counts every call of each entry point:
  *                               the hits of the probes file and the
  *                               events line of stats. It costs a per-CPU
@@ -158,5 +167,32 @@
 
 /* The backend= parameter: what feeds the profile. */
 #define KMPROF_BACKEND_DEFAULT		"kprobe"
+
+/**
+ * enum kmprof_allocator - the allocators a record comes from.
+ * @KMPROF_SLAB: the slab allocator (kmalloc, kmem_cache_alloc and their
+ *	families).
+ * @KMPROF_PAGE: the page allocator, but for the pages that back another
+ *	allocator (slab pages, vmalloc areas, percpu chunks) and movable
+ *	pages.
+ * @KMPROF_USER: movable page allocations: user memory and the page cache.
+ * @KMPROF_VMALLOC: vmalloc, and kvmalloc's fallback to it.
+ * @KMPROF_PERCPU: the percpu allocator.
+ * @KMPROF_ALLOCATORS: how many there are.
+ *
+ * Their names, in this order, are KMPROF_HEAP_ALLOCATORS (kmprof_heap.h):
+ * the sources= parameter's words and the heap file's allocator= values.
+ */
+enum kmprof_allocator {
+	KMPROF_SLAB,
+	KMPROF_PAGE,
+	KMPROF_USER,
+	KMPROF_VMALLOC,
+	KMPROF_PERCPU,
+	KMPROF_ALLOCATORS
+};
+
+/* The sources= parameter when it is not given: every allocator but user. */
+#define KMPROF_SOURCES_DEFAULT	"slab,page,vmalloc,percpu"
 
 #endif /* KMPROF_H */

@@ -6,10 +6,17 @@
  * allocation.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/printk.h>
 #include <linux/string.h>
+
+#include <kmprof_heap.h>
 
 #include "backend.h"
 #include "profile.h"
@@ -32,6 +39,50 @@ const char *const kmprof_probe_role_names[KMPROF_ROLES] = {
 };
 
 static_assert(ARRAY_SIZE(kmprof_probe_role_names) == KMPROF_ROLES);
+
+const char *const kmprof_allocator_names[KMPROF_ALLOCATORS] = {
+	KMPROF_HEAP_ALLOCATORS
+};
+
+static_assert(ARRAY_SIZE(kmprof_allocator_names) == KMPROF_ALLOCATORS);
+
+/**
+ * kmprof_sources_parse() - the allocators a sources= list names.
+ * @list: allocator names separated by commas, each named once.
+ * @sources: set to their mask, BIT(enum kmprof_allocator) each.
+ *
+ * Logs what is wrong with a bad list.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL for an empty list, an unknown or repeated name.
+ */
+int kmprof_sources_parse(const char *list, unsigned int *sources)
+{
+	const char *word = list, *end;
+	unsigned int mask = 0;
+	int i;
+
+	for (;;) {
+		end = strchrnul(word, ',');
+		for (i = 0; i < KMPROF_ALLOCATORS; i++) {
+			if (strlen(kmprof_allocator_names[i]) == end - word &&
+			    !strncmp(word, kmprof_allocator_names[i], end - word))
+				break;
+		}
+		if (i == KMPROF_ALLOCATORS || (mask & BIT(i))) {
+			pr_err("sources=%s: '%.*s' is %s; the allocators are slab, page, user, vmalloc and percpu, each named once\n",
+			       list, (int)(end - word), word,
+			       i == KMPROF_ALLOCATORS ? "not one" : "named twice");
+			return -EINVAL;
+		}
+		mask |= BIT(i);
+		if (!*end)
+			break;
+		word = end + 1;
+	}
+	*sources = mask;
+	return 0;
+}
 
 /* === The backends: each a list of layers === */
 
@@ -116,22 +167,23 @@ const struct kmprof_backend *kmprof_backend_find(const char *name)
 /**
  * kmprof_backend_arm() - attach every layer of a backend, in order.
  * @backend: the backend.
- * @max_depth: deepest stack the handlers save.
- * @floor: handlers that return at once (a measurement aid).
+ * @how: how its handlers are armed.
  *
  * Context: process context, under kmprof_control_mutex, with the profile
  * published.
  * Return: 0, or the first layer's error, with nothing attached.
  */
 int kmprof_backend_arm(const struct kmprof_backend *backend,
-		       unsigned int max_depth, bool floor)
+		       const struct kmprof_arming *how)
 {
 	unsigned int i;
 	int ret;
 
+	if (how->sources & (BIT(KMPROF_PAGE) | BIT(KMPROF_USER)))
+		kmprof_backing_prepare();
+
 	for (i = 0; i < backend->nr_layers; i++) {
-		ret = backend->layers[i]->arm(backend->layers[i], max_depth,
-					      floor);
+		ret = backend->layers[i]->arm(backend->layers[i], how);
 		if (ret) {
 			while (i--)
 				backend->layers[i]->disarm();
@@ -224,6 +276,90 @@ void kmprof_function_extent(unsigned long addr, unsigned long *start,
 		return;
 	*start = addr - offset;
 	*end = *start + size;
+}
+
+/*
+ * The functions that allocate pages for another allocator's memory: a
+ * slab, a large kmalloc, a vmalloc area, a percpu chunk. A page allocation
+ * with one of them on its stack is that allocator's, which counts its
+ * bytes: the page source leaves it out. Most are static: their extents
+ * are learnt through a kprobe registered disabled, which finds a symbol
+ * by name, then unregistered. A name this kernel lacks matches nothing.
+ */
+static const char *const kmprof_backing_names[] = {
+	"allocate_slab",
+	"__kmalloc_large_node",		/* 6.1 */
+	"___kmalloc_large_node",	/* 6.10 and later */
+	"__vmalloc_node_range",		/* 6.1 */
+	"__vmalloc_node_range_noprof",	/* 6.10 and later */
+	"pcpu_populate_chunk",
+};
+
+#define KMPROF_NR_BACKING	ARRAY_SIZE(kmprof_backing_names)
+
+/* Written by kmprof_backing_prepare() before any handler reads it. */
+static struct {
+	unsigned long start;
+	unsigned long end;
+} kmprof_backing[KMPROF_NR_BACKING];
+
+/* The kprobes that find them; kmprof_control_mutex. */
+static struct kprobe kmprof_backing_kps[KMPROF_NR_BACKING];
+
+/**
+ * kmprof_backing_prepare() - find the functions that allocate pages for
+ * another allocator.
+ *
+ * Context: process context, under kmprof_control_mutex, before the page
+ * source's handlers are armed.
+ */
+void kmprof_backing_prepare(void)
+{
+	struct kprobe *found[KMPROF_NR_BACKING];
+	struct kprobe *kp;
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < KMPROF_NR_BACKING; i++) {
+		kp = &kmprof_backing_kps[i];
+		memset(kp, 0, sizeof(*kp));
+		kmprof_backing[i].start = 0;
+		kmprof_backing[i].end = 0;
+		kp->symbol_name = kmprof_backing_names[i];
+		kp->flags = KPROBE_FLAG_DISABLED;
+		if (register_kprobe(kp))
+			continue;
+		kmprof_function_extent((unsigned long)kp->addr,
+				       &kmprof_backing[i].start,
+				       &kmprof_backing[i].end);
+		found[nr++] = kp;
+	}
+	if (nr)
+		unregister_kprobes(found, nr);
+}
+
+/**
+ * kmprof_stack_backs_allocator() - is a page allocation another
+ * allocator's?
+ * @stack: its stack, innermost frame first.
+ * @depth: frames in @stack.
+ *
+ * Context: a probe handler.
+ * Return: true if a frame lies in a function that allocates pages for a
+ * slab, a large kmalloc, a vmalloc area or a percpu chunk.
+ */
+bool kmprof_stack_backs_allocator(const unsigned long *stack,
+				  unsigned int depth)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < depth; i++) {
+		for (j = 0; j < KMPROF_NR_BACKING; j++) {
+			if (stack[i] >= kmprof_backing[j].start &&
+			    stack[i] < kmprof_backing[j].end)
+				return true;
+		}
+	}
+	return false;
 }
 
 /**

@@ -13,9 +13,12 @@
 
 #include <linux/err.h>
 #include <linux/jump_label.h>
+#include <linux/mmzone.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/types.h>
+
+#include <kmprof.h>
 
 struct kmprof_profile;
 
@@ -56,8 +59,10 @@ enum kmprof_probe_role {
 
 /**
  * struct kmprof_entry_point - one line of the probes file.
- * @system: "kmem:" for a tracepoint, "" for a function.
+ * @system: "kmem:" or "percpu:" for a tracepoint, "" for a function.
  * @name: the function or event.
+ * @allocator: the allocator it serves (the page allocator's serve
+ *	KMPROF_USER too).
  * @role: what it reports.
  * @state: where it stands; never KMPROF_PROBE_UNUSED.
  * @hits: its calls, if counted (hits=1).
@@ -66,6 +71,7 @@ enum kmprof_probe_role {
 struct kmprof_entry_point {
 	const char *system;
 	const char *name;
+	enum kmprof_allocator allocator;
 	enum kmprof_probe_role role;
 	enum kmprof_probe_state state;
 	unsigned long hits;
@@ -77,12 +83,25 @@ typedef void (*kmprof_entry_fn)(void *arg,
 				const struct kmprof_entry_point *entry);
 
 /**
+ * struct kmprof_arming - how a backend's handlers are armed.
+ * @max_depth: the deepest stack they save.
+ * @floor: they return at once (a measurement aid: what the mechanism alone
+ *	costs).
+ * @sources: the allocators they record, BIT(enum kmprof_allocator) each;
+ *	entry points of the others are not attached.
+ */
+struct kmprof_arming {
+	unsigned int max_depth;
+	bool floor;
+	unsigned int sources;
+};
+
+/**
  * struct kmprof_layer - one mechanism a backend is made of: a set of entry
  * points attached together (kprobes on functions, or tracepoints).
- * @arm: attach the handlers. @max_depth is the deepest stack they save;
- *	with @floor they return at once (a measurement aid). A handler runs
- *	only once everything it reads of the layer's own state is set.
- *	Returns 0, or a negative errno with nothing attached.
+ * @arm: attach the handlers, as @how says. A handler runs only once
+ *	everything it reads of the layer's own state is set. Returns 0, or
+ *	a negative errno with nothing attached.
  * @disarm: detach them; on return none is running.
  * @walk: call a function for each entry point in use, for the probes file.
  * @variant: what @arm attaches: an enum kmprof_kprobes_variant for the
@@ -91,8 +110,8 @@ typedef void (*kmprof_entry_fn)(void *arg,
  * All three run in process context, under kmprof_control_mutex.
  */
 struct kmprof_layer {
-	int (*arm)(const struct kmprof_layer *layer, unsigned int max_depth,
-		   bool floor);
+	int (*arm)(const struct kmprof_layer *layer,
+		   const struct kmprof_arming *how);
 	void (*disarm)(void);
 	void (*walk)(kmprof_entry_fn fn, void *arg);
 	unsigned int variant;
@@ -154,7 +173,9 @@ struct kmprof_backend {
 /* backend.c */
 const struct kmprof_backend *kmprof_backend_find(const char *name);
 int kmprof_backend_arm(const struct kmprof_backend *backend,
-		       unsigned int max_depth, bool floor);
+		       const struct kmprof_arming *how);
+int kmprof_sources_parse(const char *list, unsigned int *sources);
+extern const char *const kmprof_allocator_names[KMPROF_ALLOCATORS];
 void kmprof_backend_disarm(const struct kmprof_backend *backend);
 void kmprof_backend_walk(const struct kmprof_backend *backend,
 			 kmprof_entry_fn fn, void *arg);
@@ -170,6 +191,41 @@ unsigned int kmprof_stack_save(unsigned long *buf, unsigned int max_depth,
 			       bool (*above)(unsigned long frame,
 					     const void *arg),
 			       const void *arg, unsigned long **stack);
+void kmprof_backing_prepare(void);
+bool kmprof_stack_backs_allocator(const unsigned long *stack,
+				  unsigned int depth);
+
+/**
+ * kmprof_source_wanted() - is an entry point of an allocator to be armed?
+ * @sources: the allocators recorded, BIT(enum kmprof_allocator) each.
+ * @allocator: the entry point's; the page allocator's serve KMPROF_USER
+ *	too.
+ *
+ * Context: any.
+ * Return: true if @sources needs it.
+ */
+static inline bool kmprof_source_wanted(unsigned int sources,
+					enum kmprof_allocator allocator)
+{
+	if (allocator == KMPROF_PAGE)
+		return sources & (BIT(KMPROF_PAGE) | BIT(KMPROF_USER));
+	return sources & BIT(allocator);
+}
+
+/**
+ * kmprof_page_allocator() - the allocator a page allocation counts for.
+ * @migratetype: its migrate type.
+ *
+ * Movable pages are user memory and the page cache (KMPROF_USER); the
+ * others are the kernel's own (KMPROF_PAGE).
+ *
+ * Context: any.
+ * Return: KMPROF_USER or KMPROF_PAGE.
+ */
+static inline enum kmprof_allocator kmprof_page_allocator(int migratetype)
+{
+	return migratetype == MIGRATE_MOVABLE ? KMPROF_USER : KMPROF_PAGE;
+}
 
 /**
  * kmprof_hits_on() - do the handlers count their calls?
@@ -233,7 +289,7 @@ static inline bool kmprof_is_object(const void *ptr)
 
 /* kprobe.c: kprobes on the entry points */
 int kmprof_kprobes_arm(const struct kmprof_layer *layer,
-		       unsigned int max_depth, bool floor);
+		       const struct kmprof_arming *how);
 void kmprof_kprobes_disarm(void);
 void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg);
 void kmprof_kprobes_missed(unsigned long *alloc_missed,
@@ -242,7 +298,7 @@ unsigned long kmprof_kprobes_alloc_hits(void);
 
 /* tracepoint.c: the kmem tracepoints */
 int kmprof_tracepoints_arm(const struct kmprof_layer *layer,
-			   unsigned int max_depth, bool floor);
+			   const struct kmprof_arming *how);
 void kmprof_tracepoints_disarm(void);
 void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg);
 unsigned long kmprof_tracepoints_alloc_hits(void);

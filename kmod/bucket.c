@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - buckets: one record set per (allocation stack, size class).
+ * kmprof - buckets: one record set per (allocation stack, size class,
+ * allocator).
  *
  * The key includes the allocated size so that every object of a bucket has
- * the same size and unbiasing a sampled count stays exact.
+ * the same size and unbiasing a sampled count stays exact, and the
+ * allocator, so that a stack that allocates from two (kvmalloc()'s, say)
+ * keeps them apart.
  *
  * Why not lib/stackdepot. Stack depot (used by KASAN, KFENCE, page_owner)
  * already deduplicates stacks without slab and is exported on both target
@@ -41,25 +44,33 @@ struct kmprof_bucket_key {
 	const unsigned long *stack;
 	unsigned int depth;
 	size_t size_class;
+	enum kmprof_allocator allocator;
 	u32 hash;
 	struct kmprof_bucket __rcu **head;
 };
 
-/* Keep the first max_depth frames of @stack, hash them with @size_class. */
+/*
+ * Keep the first max_depth frames of @stack, hash them with @size_class
+ * and @allocator.
+ */
 static void kmprof_bucket_key_init(struct kmprof_bucket_key *key,
 				   struct kmprof_buckets *buckets,
 				   const unsigned long *stack,
-				   unsigned int depth, size_t size_class)
+				   unsigned int depth, size_t size_class,
+				   enum kmprof_allocator allocator)
 {
 	u32 hash;
 
 	key->stack = stack;
 	key->depth = min(depth, buckets->max_depth);
 	key->size_class = size_class;
+	key->allocator = allocator;
 	hash = jhash2((const u32 *)stack,
 		      key->depth * (sizeof(*stack) / sizeof(u32)),
 		      buckets->seed);
-	key->hash = jhash_2words(hash, (u32)size_class, buckets->seed);
+	key->hash = jhash_3words(hash, (u32)size_class,
+				 upper_32_bits(size_class) ^ allocator,
+				 buckets->seed);
 	key->head = &buckets->heads[key->hash &
 				    ((1U << buckets->hash_bits) - 1)];
 }
@@ -74,6 +85,7 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 	     bucket = rcu_dereference(bucket->next)) {
 		if (bucket->hash == key->hash &&
 		    bucket->size_class == key->size_class &&
+		    bucket->allocator == key->allocator &&
 		    bucket->depth == key->depth &&
 		    !memcmp(bucket->stack, key->stack,
 			    key->depth * sizeof(*key->stack)))
@@ -83,11 +95,13 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 }
 
 /**
- * kmprof_bucket_get() - find or create the bucket of a stack and size.
+ * kmprof_bucket_get() - find or create the bucket of a stack, size and
+ * allocator.
  * @buckets: the bucket table.
  * @stack: return addresses; only the first @max_depth are kept.
  * @depth: entries in @stack.
  * @size_class: allocated size of the object.
+ * @allocator: the allocator it comes from.
  *
  * Context: any context but NMI; takes buckets->insert_lock (raw, irqsave)
  * on a miss.
@@ -95,13 +109,15 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
  */
 struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 					const unsigned long *stack,
-					unsigned int depth, size_t size_class)
+					unsigned int depth, size_t size_class,
+					enum kmprof_allocator allocator)
 {
 	struct kmprof_bucket_key key;
 	struct kmprof_bucket *bucket;
 	unsigned long flags;
 
-	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class);
+	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class,
+			       allocator);
 	rcu_read_lock();
 	bucket = kmprof_bucket_lookup(&key);
 	if (bucket)
@@ -117,6 +133,7 @@ struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 	bucket->hash = key.hash;
 	bucket->depth = key.depth;
 	bucket->size_class = size_class;
+	bucket->allocator = allocator;
 	memcpy(bucket->stack, stack, key.depth * sizeof(*stack));
 	RCU_INIT_POINTER(bucket->next, rcu_dereference(*key.head));
 	rcu_assign_pointer(*key.head, bucket);
@@ -257,6 +274,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_bucket_test_set_hash_bits);
  * @stack: return addresses.
  * @depth: entries in @stack.
  * @size_class: allocated size.
+ * @allocator: the allocator.
  * @index: if not NULL, set to the bucket's creation index when found.
  *
  * Context: any.
@@ -264,13 +282,16 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_bucket_test_set_hash_bits);
  */
 bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 			       const unsigned long *stack, unsigned int depth,
-			       size_t size_class, unsigned int *index)
+			       size_t size_class,
+			       enum kmprof_allocator allocator,
+			       unsigned int *index)
 {
 	struct kmprof_buckets *buckets = &prof->buckets;
 	struct kmprof_bucket_key key;
 	struct kmprof_bucket *bucket;
 
-	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class);
+	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class,
+			       allocator);
 	rcu_read_lock();
 	bucket = kmprof_bucket_lookup(&key);
 	rcu_read_unlock();

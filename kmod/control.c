@@ -52,7 +52,7 @@ struct kmprof_profile __rcu *kmprof_live;
 
 /* What feeds the profile, and how; set once at init. */
 static const struct kmprof_backend *kmprof_backend;
-static bool kmprof_floor;
+static struct kmprof_arming kmprof_arming;
 
 static unsigned int kmprof_autocycle_ms;	/* set once at init */
 static bool kmprof_autocycle_stopping;		/* WRITE_ONCE at exit */
@@ -165,8 +165,7 @@ static int kmprof_set_enabled_locked(bool enabled)
 		if (kmprof_profile_objects(kmprof_profile))
 			kmprof_frees_missed_locked();
 		kmprof_set_live_locked(true);
-		ret = kmprof_backend_arm(kmprof_backend, kmprof_params.max_depth,
-					 kmprof_floor);
+		ret = kmprof_backend_arm(kmprof_backend, &kmprof_arming);
 		if (ret) {
 			kmprof_set_live_locked(false);
 			return ret;
@@ -184,13 +183,15 @@ static int kmprof_set_enabled_locked(bool enabled)
  * @autocycle_ms: period of the automatic advance, 0 for none.
  * @backend: what feeds the profile.
  * @floor: arm @backend with handlers that return at once (benchmarks).
+ * @sources: the allocators it records, BIT(enum kmprof_allocator) each.
  *
  * Context: process context, module init.
  * Return: 0 or a negative errno.
  */
 int kmprof_control_init(const struct kmprof_params *params,
 			unsigned int autocycle_ms,
-			const struct kmprof_backend *backend, bool floor)
+			const struct kmprof_backend *backend, bool floor,
+			unsigned int sources)
 {
 	struct kmprof_profile *prof =
 		kmprof_profile_create(params, kmprof_profile_on_broken);
@@ -204,7 +205,9 @@ int kmprof_control_init(const struct kmprof_params *params,
 	kmprof_params = *params;
 	kmprof_autocycle_ms = autocycle_ms;
 	kmprof_backend = backend;
-	kmprof_floor = floor;
+	kmprof_arming.max_depth = params->max_depth;
+	kmprof_arming.floor = floor;
+	kmprof_arming.sources = sources;
 	timer_setup(&kmprof_autocycle_timer, kmprof_autocycle_fn, 0);
 	return 0;
 }
@@ -420,6 +423,7 @@ void kmprof_control_view_locked(struct kmprof_control_view *view)
 {
 	lockdep_assert_held(&kmprof_control_mutex);
 	view->backend = kmprof_backend;
+	view->sources = kmprof_arming.sources;
 	view->enabled = kmprof_enabled;
 	view->disabled_by_warn = kmprof_disabled_by_warn;
 	view->events = kmprof_backend->alloc_hits() - kmprof_events_base;

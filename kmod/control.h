@@ -31,6 +31,7 @@ static inline struct kmprof_profile *kmprof_live_profile(void)
 /**
  * struct kmprof_control_view - the control's state, as one reader sees it.
  * @backend: what feeds the profile.
+ * @sources: the allocators it records, BIT(enum kmprof_allocator) each.
  * @enabled: the backend is armed.
  * @disabled_by_warn: the fail-safe disarmed it.
  * @events: allocations the backend saw since the profile was created
@@ -38,6 +39,7 @@ static inline struct kmprof_profile *kmprof_live_profile(void)
  */
 struct kmprof_control_view {
 	const struct kmprof_backend *backend;
+	unsigned int sources;
 	bool enabled;
 	bool disabled_by_warn;
 	unsigned long events;
@@ -45,7 +47,8 @@ struct kmprof_control_view {
 
 int kmprof_control_init(const struct kmprof_params *params,
 			unsigned int autocycle_ms,
-			const struct kmprof_backend *backend, bool floor);
+			const struct kmprof_backend *backend, bool floor,
+			unsigned int sources);
 int kmprof_control_start(void);
 void kmprof_control_stop(void);
 void kmprof_control_exit(void);

@@ -64,14 +64,15 @@ bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 /* === Buckets (bucket.c) === */
 
 /*
- * One (stack, size class). Everything before @active is written once,
- * before the bucket is published in its hash chain, and never changes
+ * One (stack, size class, allocator). Everything before @active is written
+ * once, before the bucket is published in its hash chain, and never changes
  * after: lockless readers may use it. The records are the ring's.
  */
 struct kmprof_bucket {
 	struct kmprof_bucket __rcu *next;	/* hash chain */
 	u32 hash;
-	u32 depth;
+	u16 depth;
+	u16 allocator;				/* enum kmprof_allocator */
 	size_t size_class;
 	/* protected by cycles.lock; @active also by cycles.flush_mutex */
 	struct kmprof_counts active;
@@ -96,7 +97,8 @@ int kmprof_buckets_init(struct kmprof_buckets *buckets,
 void kmprof_buckets_free(struct kmprof_buckets *buckets);
 struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 					const unsigned long *stack,
-					unsigned int depth, size_t size_class);
+					unsigned int depth, size_t size_class,
+					enum kmprof_allocator allocator);
 unsigned int kmprof_buckets_count(struct kmprof_buckets *buckets);
 struct kmprof_bucket *kmprof_bucket_at(struct kmprof_buckets *buckets,
 				       unsigned int index);
@@ -106,12 +108,14 @@ size_t kmprof_buckets_reserved(const struct kmprof_buckets *buckets);
 
 #define KMPROF_OBJECT_NONE	U32_MAX
 
-/* A sampled object not yet freed; all fields under objects.lock. */
+/*
+ * A sampled object not yet freed; all fields under objects.lock. Its
+ * allocated size is its bucket's size class.
+ */
 struct kmprof_object {
 	unsigned long addr;
 	struct kmprof_bucket *bucket;
-	u32 req_size;
-	u32 alloc_size;
+	size_t req_size;
 	u32 next;		/* next in chain or free list, or NONE */
 };
 
@@ -131,8 +135,7 @@ int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity);
 void kmprof_objmap_free(struct kmprof_objmap *map);
 bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map);
 void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_bucket *bucket, size_t req_size,
-				 size_t alloc_size);
+				 struct kmprof_bucket *bucket, size_t req_size);
 bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 				 struct kmprof_object *old);
 size_t kmprof_objmap_reserved(const struct kmprof_objmap *map);

@@ -446,6 +446,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 		view.stack = bucket->stack;
 		view.depth = bucket->depth;
 		view.size_class = bucket->size_class;
+		view.allocator = bucket->allocator;
 		ret = fn(arg, &view);
 		cond_resched();
 	}

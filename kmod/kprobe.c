@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the probes on the slab allocator's entry points.
+ * kmprof - the probes on the allocators' entry points: the slab, the page
+ * allocator, vmalloc and percpu.
  *
  * Allocation entry points get a kretprobe: its entry handler reads the size
  * from the arguments and asks the sampler; an unsampled call returns
- * non-zero there and costs no return probe. A sampled call saves its stack
+ * non-zero there and costs no return probe (but vmalloc's, see
+ * kmprof_vmalloc_entry()). A sampled call saves its stack
  * in the instance data, and the return handler records the object the
  * function returned. Free entry points get a plain kprobe that hands the
  * pointer to the object map, whose miss path is one cache line.
@@ -19,10 +21,16 @@
  *    big sizes) leaves the allocation to its caller: the entry handler of
  *    the large kmalloc entry points, the only ones called so, returns at
  *    once when its return address lies inside an armed allocation entry
- *    point.
+ *    point;
+ *  - a page allocation made for another allocator (a slab, a large
+ *    kmalloc, a vmalloc area, a percpu chunk) is that allocator's
+ *    (kmprof_stack_backs_allocator());
+ *  - on 6.10 and later, vfree() in an interrupt defers to vfree_atomic(),
+ *    whose work calls vfree() again: the second free finds nothing mapped.
  *
  * This is the kprobe backend, and the tracepoint backend's complement: it
- * arms only the entry points that emit no kmem tracepoint (the bulk ones).
+ * arms only the entry points no tracepoint reports (the bulk slab calls,
+ * vmalloc). Only the entry points of the sources= allocators are armed.
  *
  * Handlers never sleep and never allocate: kretprobe instances, with room
  * for a stack, are reserved when the probe is registered.
@@ -30,8 +38,13 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/err.h>
+#include <linux/gfp.h>
 #include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/pagevec.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -52,42 +65,78 @@ enum kmprof_probe_kind {
 	KMPROF_ALLOC_CACHE_SIZE, /* kmalloc from a given cache: cache and size */
 	KMPROF_ALLOC_CACHE,	/* kmem_cache_alloc family: a cache argument */
 	KMPROF_ALLOC_BULK,	/* cache, count, array of objects */
+	KMPROF_ALLOC_PAGES,	/* the page allocator: gfp flags and order */
+	KMPROF_ALLOC_VMALLOC,	/* vmalloc: a size argument */
+	KMPROF_ALLOC_PERCPU,	/* the percpu allocator: a size argument */
 	KMPROF_FREE,		/* a pointer argument */
 	KMPROF_FREE_BULK,	/* count, array of objects */
+	KMPROF_FREE_PAGE_LIST,	/* a list of pages, linked by their lru */
+	KMPROF_FREE_FOLIOS,	/* a struct folio_batch */
 };
 
 /**
  * struct kmprof_probe_def - one entry point and how to read its arguments.
  * @symbol: the function.
+ * @allocator: the allocator it belongs to (the page allocator's entry
+ *	points serve KMPROF_USER too).
  * @kind: what it does and which arguments matter.
  * @cache_arg: index of the struct kmem_cache * argument.
  * @size_arg: index of the requested size (count for bulk calls).
  * @ptr_arg: index of the object pointer (array for bulk calls).
  * @may_nest: another allocation entry point may call this one.
+ * @traced: a tracepoint reports the same events (the tracepoint backend
+ *	does not arm it).
  */
 struct kmprof_probe_def {
 	const char *symbol;
+	enum kmprof_allocator allocator;
 	enum kmprof_probe_kind kind;
 	u8 cache_arg;
 	u8 size_arg;
 	u8 ptr_arg;
 	bool may_nest;
+	bool traced;
 };
 
 #define ALLOC_SIZE(sym, size) \
-	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .size_arg = size }
+	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .size_arg = size, \
+	  .traced = true }
 #define ALLOC_LARGE(sym) \
-	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .may_nest = true }
+	{ .symbol = sym, .kind = KMPROF_ALLOC_SIZE, .may_nest = true, \
+	  .traced = true }
 #define ALLOC_CACHE_SIZE(sym, size) \
-	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE_SIZE, .size_arg = size }
+	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE_SIZE, .size_arg = size, \
+	  .traced = true }
 #define ALLOC_CACHE(sym) \
-	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE }
+	{ .symbol = sym, .kind = KMPROF_ALLOC_CACHE, .traced = true }
 #define ALLOC_BULK(sym) \
 	{ .symbol = sym, .kind = KMPROF_ALLOC_BULK, .size_arg = 2, .ptr_arg = 3 }
 #define FREE(sym, ptr) \
-	{ .symbol = sym, .kind = KMPROF_FREE, .ptr_arg = ptr }
+	{ .symbol = sym, .kind = KMPROF_FREE, .ptr_arg = ptr, .traced = true }
 #define FREE_BULK(sym) \
 	{ .symbol = sym, .kind = KMPROF_FREE_BULK, .size_arg = 1, .ptr_arg = 2 }
+/* The page allocator: kmem:mm_page_alloc and mm_page_free report it too. */
+#define ALLOC_PAGES(sym) \
+	{ .symbol = sym, .allocator = KMPROF_PAGE, .kind = KMPROF_ALLOC_PAGES, \
+	  .size_arg = 1, .traced = true }
+#define FREE_PAGE(sym) \
+	{ .symbol = sym, .allocator = KMPROF_PAGE, .kind = KMPROF_FREE, \
+	  .traced = true }
+#define FREE_PAGES(sym, how) \
+	{ .symbol = sym, .allocator = KMPROF_PAGE, .kind = how, .traced = true }
+/* vmalloc: no tracepoint tells its allocations, on either kernel. */
+#define ALLOC_VMALLOC(sym) \
+	{ .symbol = sym, .allocator = KMPROF_VMALLOC, \
+	  .kind = KMPROF_ALLOC_VMALLOC }
+#define FREE_VMALLOC(sym) \
+	{ .symbol = sym, .allocator = KMPROF_VMALLOC, .kind = KMPROF_FREE }
+/* percpu: percpu:percpu_alloc_percpu and percpu_free_percpu report it. */
+#define ALLOC_PERCPU(sym) \
+	{ .symbol = sym, .allocator = KMPROF_PERCPU, \
+	  .kind = KMPROF_ALLOC_PERCPU, .traced = true }
+#define FREE_PERCPU(sym) \
+	{ .symbol = sym, .allocator = KMPROF_PERCPU, .kind = KMPROF_FREE, \
+	  .traced = true }
 
 /*
  * The entry points, one table per supported kernel range. Every allocation
@@ -112,6 +161,20 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
 	ALLOC_CACHE("kmem_cache_alloc_lru_noprof"),
 	ALLOC_CACHE("kmem_cache_alloc_node_noprof"),
 	ALLOC_BULK("kmem_cache_alloc_bulk_noprof"),
+	/*
+	 * Every page allocation but the bulk one (vmalloc's, whose pages are
+	 * vmalloc's anyway) goes through __alloc_pages_noprof(). Every free
+	 * goes through one of these three (free_pages_prepare(), which they
+	 * share, is inlined into them).
+	 */
+	ALLOC_PAGES("__alloc_pages_noprof"),
+	FREE_PAGE("free_unref_page"),
+	FREE_PAGES("free_unref_folios", KMPROF_FREE_FOLIOS),
+	FREE_PAGE("__free_pages_ok"),
+	/* vfree_atomic() and kvfree() end in vfree(). */
+	ALLOC_VMALLOC("__vmalloc_node_range_noprof"),
+	FREE_VMALLOC("vfree"),
+	ALLOC_PERCPU("pcpu_alloc_noprof"),
 #else
 	/* 6.1 to 6.9 */
 	ALLOC_SIZE("__kmalloc", 0),
@@ -125,10 +188,20 @@ static const struct kmprof_probe_def kmprof_probe_defs[] = {
 	ALLOC_CACHE("kmem_cache_alloc_lru"),
 	ALLOC_CACHE("kmem_cache_alloc_node"),
 	ALLOC_BULK("kmem_cache_alloc_bulk"),
+	ALLOC_PAGES("__alloc_pages"),
+	FREE_PAGE("free_unref_page"),
+	FREE_PAGES("free_unref_page_list", KMPROF_FREE_PAGE_LIST),
+	FREE_PAGE("__free_pages_ok"),
+	/* vfree_atomic() frees through neither: kvfree() ends in vfree(). */
+	ALLOC_VMALLOC("__vmalloc_node_range"),
+	FREE_VMALLOC("vfree"),
+	FREE_VMALLOC("vfree_atomic"),
+	ALLOC_PERCPU("pcpu_alloc"),
 #endif
 	FREE("kfree", 0),
 	FREE("kmem_cache_free", 1),
 	FREE_BULK("kmem_cache_free_bulk"),
+	FREE_PERCPU("free_percpu"),
 };
 
 #define KMPROF_NR_PROBES	ARRAY_SIZE(kmprof_probe_defs)
@@ -160,10 +233,15 @@ struct kmprof_probe {
 	enum kmprof_probe_state state;
 };
 
-/* What a sampled allocation call keeps between entry and return. */
+/*
+ * What a sampled allocation call keeps between entry and return (and a
+ * vmalloc call, sampled or not: @sampled tells).
+ */
 struct kmprof_call {
 	size_t req_size;
 	size_t alloc_size;
+	enum kmprof_allocator allocator;
+	bool sampled;
 	void **bulk;		/* the array of a bulk allocation */
 	unsigned long *stack;	/* inside @buf */
 	unsigned int depth;
@@ -176,19 +254,11 @@ static DEFINE_PER_CPU(unsigned long[KMPROF_NR_PROBES], kmprof_probe_hits);
 /* Set at arm time, read by the handlers; see kmprof_kprobes_arm(). */
 static unsigned int kmprof_probe_depth;
 static bool kmprof_probe_floor;
+static unsigned int kmprof_probe_sources;
 
 static bool kmprof_is_alloc(const struct kmprof_probe_def *def)
 {
 	return def->kind < KMPROF_FREE;
-}
-
-/*
- * Does the entry point emit a kmem tracepoint, on every kernel of the
- * table? All do but the bulk ones (see tracepoint.c).
- */
-static bool kmprof_is_traced(const struct kmprof_probe_def *def)
-{
-	return def->kind != KMPROF_ALLOC_BULK && def->kind != KMPROF_FREE_BULK;
 }
 
 static unsigned long kmprof_arg(struct pt_regs *regs, unsigned int n)
@@ -235,6 +305,55 @@ static void kmprof_call_save_stack(struct kmprof_call *call,
 					probe, &call->stack);
 }
 
+/*
+ * The page allocator's entry: the allocator is told by the migrate type,
+ * and a sampled allocation that backs another allocator's memory (a slab,
+ * a vmalloc area, a percpu chunk) is not recorded: that allocator counts
+ * those bytes.
+ */
+static int kmprof_pages_entry(struct kmprof_profile *prof,
+			      const struct kmprof_probe *probe,
+			      struct kmprof_call *call, struct pt_regs *regs)
+{
+	gfp_t gfp = (__force gfp_t)kmprof_arg(regs, 0);
+	unsigned int order = kmprof_arg(regs, probe->def->size_arg);
+	/* gfp_migratetype(), but for tiny machines that group no pages. */
+	bool movable = (gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) ==
+		       __GFP_MOVABLE;
+
+	call->allocator = kmprof_page_allocator(movable ? MIGRATE_MOVABLE :
+						MIGRATE_UNMOVABLE);
+	if (!(kmprof_probe_sources & BIT(call->allocator)))
+		return 1;
+	call->req_size = PAGE_SIZE << order;
+	call->alloc_size = call->req_size;
+	if (!kmprof_sample(prof, call->alloc_size))
+		return 1;
+	kmprof_call_save_stack(call, probe);
+	return kmprof_stack_backs_allocator(call->stack, call->depth);
+}
+
+/*
+ * vmalloc: its return handler runs for every call, so that an unsampled
+ * area whose address holds a stale entry retires it (no tracepoint shows
+ * vmalloc's addresses). vmalloc is rare and costly: the return costs
+ * little beside it.
+ */
+static int kmprof_vmalloc_entry(struct kmprof_profile *prof,
+				const struct kmprof_probe *probe,
+				struct kmprof_call *call, struct pt_regs *regs)
+{
+	size_t size = kmprof_arg(regs, probe->def->size_arg);
+
+	call->allocator = KMPROF_VMALLOC;
+	call->req_size = size;
+	call->alloc_size = PAGE_ALIGN(size);
+	call->sampled = kmprof_sample(prof, call->alloc_size);
+	if (call->sampled)
+		kmprof_call_save_stack(call, probe);
+	return 0;
+}
+
 static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 					struct pt_regs *regs)
 {
@@ -254,7 +373,19 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 		return 1;
 	kmprof_probe_hit(probe);
 
+	call->allocator = KMPROF_SLAB;
 	switch (def->kind) {
+	case KMPROF_ALLOC_PAGES:
+		return kmprof_pages_entry(prof, probe, call, regs);
+	case KMPROF_ALLOC_VMALLOC:
+		return kmprof_vmalloc_entry(prof, probe, call, regs);
+	case KMPROF_ALLOC_PERCPU:
+		size = kmprof_arg(regs, def->size_arg);
+		call->allocator = KMPROF_PERCPU;
+		call->req_size = size * num_possible_cpus();
+		call->alloc_size = ALIGN(size, PCPU_MIN_ALLOC_SIZE) *
+				   num_possible_cpus();
+		break;
 	case KMPROF_ALLOC_SIZE:
 		size = kmprof_arg(regs, def->size_arg);
 		call->req_size = size;
@@ -304,11 +435,15 @@ static int __kprobes kmprof_alloc_return(struct kretprobe_instance *ri,
 	unsigned long i;
 
 	prof = kmprof_live_profile();
+	if (probe->def->kind == KMPROF_ALLOC_VMALLOC && !call->sampled) {
+		kmprof_record_reuse(prof, ret);
+		return 0;
+	}
 	if (probe->def->kind != KMPROF_ALLOC_BULK) {
 		if (kmprof_is_object((void *)ret))
 			kmprof_record_alloc(prof, ret, call->req_size,
-					    call->alloc_size, call->stack,
-					    call->depth);
+					    call->alloc_size, call->allocator,
+					    call->stack, call->depth);
 		return 0;
 	}
 	/* A bulk allocation returns how many objects it stored. */
@@ -316,9 +451,33 @@ static int __kprobes kmprof_alloc_return(struct kretprobe_instance *ri,
 		if (kmprof_sample(prof, call->alloc_size))
 			kmprof_record_alloc(prof, (unsigned long)call->bulk[i],
 					    call->req_size, call->alloc_size,
-					    call->stack, call->depth);
+					    KMPROF_SLAB, call->stack,
+					    call->depth);
 	}
 	return 0;
+}
+
+/*
+ * The batched page frees: a list of pages (6.1) or a folio batch (6.10 and
+ * later). The caller owns the batch: nothing changes it meanwhile.
+ */
+static void kmprof_free_pages_entry(struct kmprof_profile *prof,
+				    const struct kmprof_probe_def *def,
+				    void *batch)
+{
+#ifdef alloc_hooks
+	struct folio_batch *folios = batch;
+	unsigned int i;
+
+	for (i = 0; i < folios->nr; i++)
+		kmprof_record_free(prof, (unsigned long)&folios->folios[i]->page);
+#else
+	struct list_head *list = batch;
+	struct page *page;
+
+	list_for_each_entry(page, list, lru)
+		kmprof_record_free(prof, (unsigned long)page);
+#endif
 }
 
 static int __kprobes kmprof_free_entry(struct kprobe *kp,
@@ -334,14 +493,21 @@ static int __kprobes kmprof_free_entry(struct kprobe *kp,
 		return 0;
 	prof = kmprof_live_profile();
 	kmprof_probe_hit(probe);
-	if (def->kind == KMPROF_FREE) {
+	switch (def->kind) {
+	case KMPROF_FREE:
 		kmprof_record_free(prof, kmprof_arg(regs, def->ptr_arg));
-		return 0;
+		break;
+	case KMPROF_FREE_BULK:
+		nr = kmprof_arg(regs, def->size_arg);
+		objs = (void **)kmprof_arg(regs, def->ptr_arg);
+		for (i = 0; i < nr; i++)
+			kmprof_record_free(prof, (unsigned long)objs[i]);
+		break;
+	default:
+		kmprof_free_pages_entry(prof, def,
+					(void *)kmprof_arg(regs, def->ptr_arg));
+		break;
 	}
-	nr = kmprof_arg(regs, def->size_arg);
-	objs = (void **)kmprof_arg(regs, def->ptr_arg);
-	for (i = 0; i < nr; i++)
-		kmprof_record_free(prof, (unsigned long)objs[i]);
 	return 0;
 }
 
@@ -404,37 +570,42 @@ static void kmprof_probe_failed(struct kmprof_probe *probe, int ret)
 /**
  * kmprof_kprobes_arm() - register the entry points this kernel has.
  * @layer: the layer, whose variant (enum kmprof_kprobes_variant) says
- *	whether every entry point or only those that emit no kmem tracepoint.
- * @max_depth: deepest stack the handlers save.
- * @floor: a measurement aid: every handler returns at once, so that the
- *	probes cost what the kprobe mechanism alone costs.
+ *	whether every entry point or only those no tracepoint reports.
+ * @how: how: the deepest stack the handlers save, the sources whose entry
+ *	points to arm, and the floor, a measurement aid: every handler
+ *	returns at once, so that the probes cost what the kprobe mechanism
+ *	alone costs.
  *
  * An entry point this kernel lacks is reported "absent" in the probes
  * file; one that fails to register for another reason "failed", with a
  * warning.
  *
  * Context: process context, under kmprof_control_mutex.
- * Return: 0 if at least one allocation and one free entry point are armed,
- * else -ENOENT (and nothing stays registered).
+ * Return: 0 if at least one allocation and one free entry point are armed
+ * for each allocator the layer serves, else -ENOENT (and nothing stays
+ * registered).
  */
 int kmprof_kprobes_arm(const struct kmprof_layer *layer,
-		       unsigned int max_depth, bool floor)
+		       const struct kmprof_arming *how)
 {
 	bool untraced_only = layer->variant == KMPROF_KPROBES_UNTRACED;
-	bool have_alloc = false, have_free = false;
+	unsigned int served = 0, have_alloc = 0, have_free = 0;
 	struct kmprof_probe *probe;
 	unsigned int i;
 	int ret;
 
-	kmprof_probe_depth = max_depth;
-	kmprof_probe_floor = floor;
+	kmprof_probe_depth = how->max_depth;
+	kmprof_probe_floor = how->floor;
+	kmprof_probe_sources = how->sources;
 	/* Register every probe disabled, and learn every extent... */
 	for (i = 0; i < KMPROF_NR_PROBES; i++) {
 		probe = &kmprof_probes[i];
 		probe->def = &kmprof_probe_defs[i];
 		probe->state = KMPROF_PROBE_UNUSED;
-		if (untraced_only && kmprof_is_traced(probe->def))
+		if ((untraced_only && probe->def->traced) ||
+		    !kmprof_source_wanted(how->sources, probe->def->allocator))
 			continue;
+		served |= BIT(probe->def->allocator);
 		/* The kretprobe holds a kprobe: this clears either. */
 		memset(&probe->krp, 0, sizeof(probe->krp));
 		probe->addr = 0;
@@ -465,13 +636,15 @@ int kmprof_kprobes_arm(const struct kmprof_layer *layer,
 		}
 		probe->state = KMPROF_PROBE_ARMED;
 		if (kmprof_is_alloc(probe->def))
-			have_alloc = true;
+			have_alloc |= BIT(probe->def->allocator);
 		else
-			have_free = true;
+			have_free |= BIT(probe->def->allocator);
 	}
-	if (have_alloc && have_free)
+	served &= ~(have_alloc & have_free);
+	if (!served)
 		return 0;
-	pr_err("no slab entry point to probe on this kernel\n");
+	pr_err("no %s entry point to probe on this kernel\n",
+	       kmprof_allocator_names[__ffs(served)]);
 	kmprof_kprobes_disarm();
 	return -ENOENT;
 }
@@ -537,6 +710,7 @@ void kmprof_kprobes_walk(kmprof_entry_fn fn, void *arg)
 		if (probe->state == KMPROF_PROBE_UNUSED)
 			continue;
 		entry.name = probe->def->symbol;
+		entry.allocator = probe->def->allocator;
 		entry.role = kmprof_is_alloc(probe->def) ? KMPROF_ROLE_ALLOC :
 			     KMPROF_ROLE_FREE;
 		entry.state = probe->state;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - sampling heap profiler for the slab allocator.
+ * kmprof - sampling heap profiler for the kernel's allocators.
  *
  * Module entry and exit: brings the profiler's parts up in dependency order
  * and takes them down in reverse.
@@ -23,7 +23,7 @@ MODULE_PARM_DESC(rate, "Mean bytes allocated between two samples (1 = every allo
 
 static unsigned int max_buckets = KMPROF_MAX_BUCKETS_DEFAULT;
 module_param(max_buckets, uint, 0444);
-MODULE_PARM_DESC(max_buckets, "Distinct (stack, size class) buckets reserved");
+MODULE_PARM_DESC(max_buckets, "Distinct (stack, size class, allocator) buckets reserved");
 
 static unsigned int max_objects = KMPROF_MAX_OBJECTS_DEFAULT;
 module_param(max_objects, uint, 0444);
@@ -45,6 +45,10 @@ static bool hits;
 module_param(hits, bool, 0444);
 MODULE_PARM_DESC(hits, "Count the calls of each entry point (the probes file's hits, the stats file's events)");
 
+static char *sources = KMPROF_SOURCES_DEFAULT;
+module_param(sources, charp, 0444);
+MODULE_PARM_DESC(sources, "Allocators to record: slab, page, user (movable pages), vmalloc, percpu, separated by commas");
+
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;
 module_param(floor, bool, 0444);
@@ -59,6 +63,7 @@ static int __init kmprof_init(void)
 		.max_objects = max_objects,
 		.max_depth = max_depth,
 	};
+	unsigned int source_mask;
 	int ret;
 
 	/* Logs the offending parameter: a bad value refuses the load. */
@@ -76,8 +81,12 @@ static int __init kmprof_init(void)
 		pr_err("backend=%s: must be kprobe or tracepoint\n", backend);
 		return -EINVAL;
 	}
+	ret = kmprof_sources_parse(sources, &source_mask);
+	if (ret)
+		return ret;
 
-	ret = kmprof_control_init(&params, autocycle_ms, feed, floor);
+	ret = kmprof_control_init(&params, autocycle_ms, feed, floor,
+				  source_mask);
 	if (ret)
 		return ret;
 	if (hits)
@@ -93,7 +102,8 @@ static int __init kmprof_init(void)
 		pr_info("loaded with floor=1: the %s backend records nothing\n",
 			feed->name);
 	else
-		pr_info("loaded, backend %s, rate %lu\n", feed->name, rate);
+		pr_info("loaded, backend %s, rate %lu, sources %s\n", feed->name,
+			rate, sources);
 	return 0;
 
 err_stop:
@@ -121,4 +131,4 @@ module_init(kmprof_init);
 module_exit(kmprof_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Sampling heap profiler for the slab allocator");
+MODULE_DESCRIPTION("Sampling heap profiler for the kernel's allocators");

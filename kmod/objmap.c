@@ -79,13 +79,11 @@ bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map)
  * @addr: the object's address, not mapped.
  * @bucket: its bucket.
  * @req_size: bytes requested.
- * @alloc_size: bytes allocated.
  *
  * Context: any context but NMI; caller holds map->lock.
  */
 void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_bucket *bucket, size_t req_size,
-				 size_t alloc_size)
+				 struct kmprof_bucket *bucket, size_t req_size)
 {
 	u32 hash = kmprof_objmap_hash(map, addr);
 	u32 *head = &map->chains[kmprof_objmap_chain(map, hash)];
@@ -96,8 +94,7 @@ void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
 	map->free_head = obj->next;
 	obj->addr = addr;
 	obj->bucket = bucket;
-	obj->req_size = min_t(size_t, req_size, U32_MAX);
-	obj->alloc_size = min_t(size_t, alloc_size, U32_MAX);
+	obj->req_size = req_size;
 	obj->next = *head;
 	*head = index;
 	set_bit(hash, map->prefilter);
@@ -267,7 +264,7 @@ bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,
 	mapped = link && *link != KMPROF_OBJECT_NONE;
 	if (mapped) {
 		*req_size = map->pool[*link].req_size;
-		*alloc_size = map->pool[*link].alloc_size;
+		*alloc_size = map->pool[*link].bucket->size_class;
 	}
 	raw_spin_unlock_irqrestore(&map->lock, flags);
 	return mapped;

@@ -282,6 +282,7 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  * @addr: the object.
  * @req_size: bytes the caller asked for.
  * @alloc_size: bytes allocated (the size class, part of the bucket key).
+ * @allocator: the allocator it comes from (part of the bucket key).
  * @stack: the allocation's stack, from kmprof_stack_capture().
  * @depth: entries in @stack; deeper stacks are cut to max_depth.
  *
@@ -298,6 +299,7 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  */
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
+			 enum kmprof_allocator allocator,
 			 const unsigned long *stack, unsigned int depth)
 {
 	enum kmprof_stat result = KMPROF_STAT_SAMPLES;
@@ -314,16 +316,16 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 		result = KMPROF_STAT_DROPS_OBJECT;
 	else
 		bucket = kmprof_bucket_get(&prof->buckets, stack, depth,
-					   alloc_size);
+					   alloc_size, allocator);
 	if (bucket)
 		kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
-					    req_size, alloc_size);
+					    req_size);
 	else if (result == KMPROF_STAT_SAMPLES)
 		result = KMPROF_STAT_DROPS_BUCKET;
 	raw_spin_lock(&prof->cycles.lock);
 	if (stale)
 		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
-					old.req_size, old.alloc_size);
+					old.req_size, old.bucket->size_class);
 	if (bucket)
 		kmprof_cycle_add_locked(&prof->cycles, bucket, false, req_size,
 					alloc_size);
@@ -348,7 +350,7 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
 	if (mapped) {
 		raw_spin_lock(&prof->cycles.lock);
 		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
-					old.req_size, old.alloc_size);
+					old.req_size, old.bucket->size_class);
 		raw_spin_unlock(&prof->cycles.lock);
 	}
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);

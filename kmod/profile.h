@@ -30,7 +30,8 @@ struct rnd_state;
  * @rate: mean number of bytes allocated between two samples; 1 samples
  *	every allocation, 0 samples none. Fixed for the profile's life, so
  *	that every count of a profile was sampled at its one rate.
- * @max_buckets: capacity of the bucket pool (distinct stack + size class).
+ * @max_buckets: capacity of the bucket pool (distinct stack, size class and
+ *	allocator).
  * @max_objects: capacity of the object map (sampled objects not yet freed).
  * @max_depth: deepest stack kept, in frames.
  */
@@ -67,12 +68,14 @@ struct kmprof_counts {
  *	lives.
  * @depth: number of entries in @stack.
  * @size_class: allocated size of every object of the bucket.
+ * @allocator: the allocator its objects come from.
  * @counts: published counts.
  */
 struct kmprof_bucket_view {
 	const unsigned long *stack;
 	unsigned int depth;
 	size_t size_class;
+	enum kmprof_allocator allocator;
 	struct kmprof_counts counts;
 };
 
@@ -190,6 +193,7 @@ bool kmprof_profile_is_broken(const struct kmprof_profile *prof);
 void kmprof_profile_clear_broken(struct kmprof_profile *prof);
 void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 size_t req_size, size_t alloc_size,
+			 enum kmprof_allocator allocator,
 			 const unsigned long *stack, unsigned int depth);
 /* kmprof_record_free() and kmprof_record_reuse() are inline: see record.h */
 

@@ -82,7 +82,8 @@ static void kmprof_report_entry_point(void *arg,
 		seq_printf(m, "%lu", entry->hits);
 	else
 		seq_putc(m, '-');
-	seq_printf(m, " %lu\n", entry->missed);
+	seq_printf(m, " %lu %s\n", entry->missed,
+		   kmprof_allocator_names[entry->allocator]);
 }
 
 /**
@@ -173,6 +174,8 @@ int kmprof_report_enable(struct seq_file *m, void *unused)
  * @capacity: room in @views.
  * @total: counts summed over @views.
  * @cycle: the cycle the snapshot shows, and when it was fixed.
+ * @sources: the allocators the backend records, BIT(enum kmprof_allocator)
+ *	each.
  * @symbols: the symbols of frames printed so far, 1 << @symbol_bits.
  * @symbol_bits: log2 of the entries of @symbols.
  */
@@ -183,6 +186,7 @@ struct kmprof_heap_snapshot {
 	unsigned int capacity;
 	struct kmprof_counts total;
 	struct kmprof_cycle_info cycle;
+	unsigned int sources;
 	struct kmprof_symbol *symbols;
 	unsigned int symbol_bits;
 };
@@ -266,14 +270,23 @@ static void kmprof_heap_show_header(struct seq_file *m,
 {
 	const struct kmprof_counts *t = &snap->total;
 	unsigned long rate = kmprof_sampler_rate(snap->prof);
+	const char *sep = "";
+	int i;
 
 	seq_printf(m, KMPROF_HEAP_HEADER " %llu: %llu [%llu: %llu] @ "
 		   KMPROF_HEAP_RATE_TAG "%lu\n",
 		   t->allocs - t->frees, t->alloc_bytes - t->free_bytes,
 		   t->allocs, t->alloc_bytes, rate);
-	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u time_ns=%llu\n",
+	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u time_ns=%llu sources=",
 		   KMPROF_HEAP_VERSION, rate, snap->cycle.cycle,
 		   snap->cycle.pending, snap->nr, snap->cycle.time_ns);
+	for (i = 0; i < KMPROF_ALLOCATORS; i++) {
+		if (snap->sources & BIT(i)) {
+			seq_printf(m, "%s%s", sep, kmprof_allocator_names[i]);
+			sep = ",";
+		}
+	}
+	seq_putc(m, '\n');
 }
 
 /* @addr's symbol, through the snapshot's cache. */
@@ -301,9 +314,9 @@ static void kmprof_heap_show_bucket(struct seq_file *m,
 		   c->alloc_bytes - c->free_bytes, c->allocs, c->alloc_bytes);
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, " 0x%lx", view->stack[i]);
-	seq_printf(m, "\n# size=%zu inuse_req=%llu alloc_req=%llu\n",
+	seq_printf(m, "\n# size=%zu inuse_req=%llu alloc_req=%llu allocator=%s\n",
 		   view->size_class, c->alloc_req_bytes - c->free_req_bytes,
-		   c->alloc_req_bytes);
+		   c->alloc_req_bytes, kmprof_allocator_names[view->allocator]);
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, "#\t0x%lx\t%s\n", view->stack[i],
 			   kmprof_heap_symbol(snap, view->stack[i]));
@@ -359,6 +372,7 @@ static const struct seq_operations kmprof_heap_seq_ops = {
  */
 int kmprof_report_heap_open(struct inode *inode, struct file *file)
 {
+	struct kmprof_control_view view;
 	struct kmprof_heap_snapshot *snap;
 	struct kmprof_profile *prof;
 	int ret;
@@ -369,6 +383,8 @@ int kmprof_report_heap_open(struct inode *inode, struct file *file)
 	prof = kmprof_control_lock();
 	kmprof_profile_get(prof);
 	ret = kmprof_heap_snapshot_take(snap, prof);
+	kmprof_control_view_locked(&view);
+	snap->sources = view.sources;
 	kmprof_control_unlock();
 	if (ret) {
 		kmprof_profile_put(prof);

@@ -50,7 +50,9 @@ int kmprof_bucket_test_set_hash_bits(struct kmprof_profile *prof,
 				     unsigned int bits);
 bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 			       const unsigned long *stack, unsigned int depth,
-			       size_t size_class, unsigned int *index);
+			       size_t size_class,
+			       enum kmprof_allocator allocator,
+			       unsigned int *index);
 bool kmprof_objmap_test_prefilter(struct kmprof_profile *prof,
 				  unsigned long addr);
 bool kmprof_objmap_test_lookup(struct kmprof_profile *prof, unsigned long addr,

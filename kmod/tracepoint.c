@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the tracepoint backend: the slab allocator's own kmem
- * tracepoints feed the profile.
+ * kmprof - the tracepoint backend: the allocators' own tracepoints feed
+ * the profile.
  *
- * The allocator emits kmem:kmalloc and kmem:kmem_cache_alloc after every
- * allocation of the kmalloc and kmem_cache_alloc families, kmem:kfree and
- * kmem:kmem_cache_free before every free: on 6.1 and 6.12 alike, with the
- * same prototypes. A tracepoint probe is a plain function call from inside
- * the allocator, much cheaper than a kprobe, and it is never dropped.
- * The module attaches to them with tracepoint_probe_register() after
- * finding them with for_each_kernel_tracepoint() (they are not exported).
+ * The slab allocator emits kmem:kmalloc and kmem:kmem_cache_alloc after
+ * every allocation of the kmalloc and kmem_cache_alloc families, kmem:kfree
+ * and kmem:kmem_cache_free before every free; the page allocator
+ * kmem:mm_page_alloc after every allocation but the bulk one, and
+ * kmem:mm_page_free from free_pages_prepare(), which every free passes;
+ * the percpu allocator percpu:percpu_alloc_percpu and percpu_free_percpu:
+ * on 6.1 and 6.12 alike, with the same prototypes. A tracepoint probe is a
+ * plain function call from inside the allocator, much cheaper than a
+ * kprobe, and it is never dropped. The module attaches to them with
+ * tracepoint_probe_register() after finding them with
+ * for_each_kernel_tracepoint() (they are not exported). Only the events
+ * of the sources= allocators are attached to.
  *
- * The kprobe backend attaches to the two allocation events too, in mode
+ * The kprobe backend attaches to the allocation events too, in mode
  * KMPROF_TP_REUSE: its kretprobes see the address of sampled allocations
  * only, and a sampled object whose free was missed must be retired when
  * its address is handed out again, sampled or not (kmprof_record_reuse()).
@@ -19,6 +24,7 @@
  * What the tracepoints do not cover, kprobes do (kprobe.c, kmprof_kprobes_untraced):
  *  - kmem_cache_alloc_bulk() and kmem_cache_free_bulk() emit nothing; the
  *    kfree_rcu() batches free through kmem_cache_free_bulk();
+ *  - vmalloc emits nothing with its size and caller;
  * and what they cover twice is counted once:
  *  - 6.10 and later: a large __kmalloc_noprof() (and its _node and
  *    _track_caller variants) calls the exported __kmalloc_large_node_noprof()
@@ -44,6 +50,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <trace/events/kmem.h>
+#include <trace/events/percpu.h>
 
 #include "backend.h"
 #include "control.h"
@@ -60,12 +67,19 @@ enum kmprof_tp_id {
 	KMPROF_TP_CACHE_ALLOC,
 	KMPROF_TP_KFREE,
 	KMPROF_TP_CACHE_FREE,
+	KMPROF_TP_PAGE_ALLOC,
+	KMPROF_TP_PAGE_FREE,
+	KMPROF_TP_PERCPU_ALLOC,
+	KMPROF_TP_PERCPU_FREE,
 	KMPROF_NR_TPS
 };
 
 /**
- * struct kmprof_tp - one kmem tracepoint.
- * @event: its name in the kmem system.
+ * struct kmprof_tp - one allocator tracepoint.
+ * @system: its system and a colon, "kmem:" or "percpu:".
+ * @event: its name in the system.
+ * @allocator: the allocator it reports (the page allocator's report
+ *	KMPROF_USER too).
  * @probes: kmprof's probe in each mode; NULL where the mode leaves the
  *	tracepoint alone.
  * @floor_probe: the empty one that replaces it with floor=1.
@@ -81,7 +95,9 @@ enum kmprof_tp_id {
  * @iter_start and @iter_end, set before the probe is registered.
  */
 struct kmprof_tp {
+	const char *system;
 	const char *event;
+	enum kmprof_allocator allocator;
 	void *probes[KMPROF_TP_MODES];
 	void *floor_probe;
 	bool is_alloc;
@@ -99,6 +115,7 @@ static DEFINE_PER_CPU(unsigned long[KMPROF_TP_LEVELS][KMPROF_TP_STACK_MAX],
 static unsigned int kmprof_tp_depth;
 static enum kmprof_tp_mode kmprof_tp_mode;	/* kmprof_control_mutex */
 static bool kmprof_tp_floor;			/* kmprof_control_mutex */
+static unsigned int kmprof_tp_sources;		/* kmprof_control_mutex */
 
 /*
  * 6.10 and later: the functions a nested kmem:kmalloc comes from (see the
@@ -162,10 +179,15 @@ static unsigned int kmprof_tp_save_stack(enum kmprof_tp_id id,
 				 kmprof_tp_above, &kmprof_tps[id], stack);
 }
 
-/* A sampled allocation: its stack, into the profile. Rare: out of line. */
+/*
+ * A sampled allocation: its stack, into the profile. Rare: out of line. A
+ * page allocation made for another allocator is that one's (see
+ * kmprof_stack_backs_allocator()).
+ */
 static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 				      enum kmprof_tp_id id, const void *ptr,
-				      size_t req_size, size_t alloc_size)
+				      size_t req_size, size_t alloc_size,
+				      enum kmprof_allocator allocator)
 {
 	unsigned long *stack;
 	unsigned int depth;
@@ -177,8 +199,13 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
 	if (!kmprof_is_object(ptr))
 		return;
 	depth = kmprof_tp_save_stack(id, &stack);
+	if ((allocator == KMPROF_PAGE || allocator == KMPROF_USER) &&
+	    kmprof_stack_backs_allocator(stack, depth)) {
+		kmprof_record_reuse(prof, (unsigned long)ptr);
+		return;
+	}
 	kmprof_record_alloc(prof, (unsigned long)ptr, req_size, alloc_size,
-			    stack, depth);
+			    allocator, stack, depth);
 }
 
 /*
@@ -189,7 +216,8 @@ static noinline void kmprof_tp_record(struct kmprof_profile *prof,
  */
 static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 					    const void *ptr, size_t req_size,
-					    size_t alloc_size)
+					    size_t alloc_size,
+					    enum kmprof_allocator allocator)
 {
 	struct kmprof_profile *prof = kmprof_live_profile();
 
@@ -200,7 +228,7 @@ static __always_inline void kmprof_tp_alloc(enum kmprof_tp_id id,
 			kmprof_record_reuse(prof, (unsigned long)ptr);
 		return;
 	}
-	kmprof_tp_record(prof, id, ptr, req_size, alloc_size);
+	kmprof_tp_record(prof, id, ptr, req_size, alloc_size, allocator);
 }
 
 /* A kmalloc whose request is not a size class: ask for the class. */
@@ -208,7 +236,7 @@ static noinline void kmprof_tp_kmalloc_rounded(const void *ptr,
 					       size_t bytes_req)
 {
 	kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req,
-			kmalloc_size_roundup(bytes_req));
+			kmalloc_size_roundup(bytes_req), KMPROF_SLAB);
 }
 
 static void kmprof_tp_kmalloc(void *data, unsigned long call_site,
@@ -227,7 +255,8 @@ static void kmprof_tp_kmalloc(void *data, unsigned long call_site,
 	if (bytes_alloc != bytes_req)
 		kmprof_tp_kmalloc_rounded(ptr, bytes_req);
 	else
-		kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req, bytes_req);
+		kmprof_tp_alloc(KMPROF_TP_KMALLOC, ptr, bytes_req, bytes_req,
+				KMPROF_SLAB);
 }
 
 static void kmprof_tp_cache_alloc(void *data, unsigned long call_site,
@@ -236,7 +265,40 @@ static void kmprof_tp_cache_alloc(void *data, unsigned long call_site,
 {
 	size_t size = kmem_cache_size(s);
 
-	kmprof_tp_alloc(KMPROF_TP_CACHE_ALLOC, ptr, size, size);
+	kmprof_tp_alloc(KMPROF_TP_CACHE_ALLOC, ptr, size, size, KMPROF_SLAB);
+}
+
+/*
+ * Every page allocation but the bulk one (vmalloc's, whose pages are
+ * vmalloc's anyway), from __alloc_pages(); the struct page is the object.
+ * Movable pages are KMPROF_USER's, left alone unless that source is on.
+ */
+static void kmprof_tp_page_alloc(void *data, struct page *page,
+				 unsigned int order, gfp_t gfp_flags,
+				 int migratetype)
+{
+	enum kmprof_allocator allocator = kmprof_page_allocator(migratetype);
+
+	if (!(kmprof_tp_sources & BIT(allocator)))
+		return;
+	kmprof_tp_alloc(KMPROF_TP_PAGE_ALLOC, page, PAGE_SIZE << order,
+			PAGE_SIZE << order, allocator);
+}
+
+/*
+ * A percpu area weighs its size on every possible CPU; the allocator
+ * hands out multiples of PCPU_MIN_ALLOC_SIZE.
+ */
+static void kmprof_tp_percpu_alloc(void *data, unsigned long call_site,
+				   bool reserved, bool is_atomic, size_t size,
+				   size_t align, void *base_addr, int off,
+				   void __percpu *ptr, size_t bytes_alloc,
+				   gfp_t gfp_flags)
+{
+	kmprof_tp_alloc(KMPROF_TP_PERCPU_ALLOC, (__force void *)ptr,
+			size * num_possible_cpus(),
+			ALIGN(size, PCPU_MIN_ALLOC_SIZE) * num_possible_cpus(),
+			KMPROF_PERCPU);
 }
 
 static __always_inline void kmprof_tp_free(enum kmprof_tp_id id,
@@ -260,6 +322,23 @@ static void kmprof_tp_cache_free(void *data, unsigned long call_site,
 	kmprof_tp_free(KMPROF_TP_CACHE_FREE, ptr);
 }
 
+/*
+ * Every page free, batched or not, passes free_pages_prepare(), which
+ * emits kmem:mm_page_free; kmem:mm_page_free_batched would count the
+ * batched ones twice.
+ */
+static void kmprof_tp_page_free(void *data, struct page *page,
+				unsigned int order)
+{
+	kmprof_tp_free(KMPROF_TP_PAGE_FREE, page);
+}
+
+static void kmprof_tp_percpu_free(void *data, void *base_addr, int off,
+				  void __percpu *ptr)
+{
+	kmprof_tp_free(KMPROF_TP_PERCPU_FREE, (__force void *)ptr);
+}
+
 /* The kprobe backend's: every allocation's address, for stale entries. */
 static void kmprof_tp_kmalloc_reuse(void *data, unsigned long call_site,
 				    const void *ptr, size_t bytes_req,
@@ -276,6 +355,25 @@ static void kmprof_tp_cache_alloc_reuse(void *data, unsigned long call_site,
 {
 	kmprof_tp_hit(KMPROF_TP_CACHE_ALLOC);
 	kmprof_record_reuse(kmprof_live_profile(), (unsigned long)ptr);
+}
+
+static void kmprof_tp_page_alloc_reuse(void *data, struct page *page,
+				       unsigned int order, gfp_t gfp_flags,
+				       int migratetype)
+{
+	kmprof_tp_hit(KMPROF_TP_PAGE_ALLOC);
+	kmprof_record_reuse(kmprof_live_profile(), (unsigned long)page);
+}
+
+static void kmprof_tp_percpu_alloc_reuse(void *data, unsigned long call_site,
+					 bool reserved, bool is_atomic,
+					 size_t size, size_t align,
+					 void *base_addr, int off,
+					 void __percpu *ptr, size_t bytes_alloc,
+					 gfp_t gfp_flags)
+{
+	kmprof_tp_hit(KMPROF_TP_PERCPU_ALLOC);
+	kmprof_record_reuse(kmprof_live_profile(), (__force unsigned long)ptr);
 }
 
 /* floor=1: what attaching to the tracepoints alone costs. */
@@ -303,9 +401,37 @@ static void kmprof_tp_cache_free_floor(void *data, unsigned long call_site,
 {
 }
 
+static void kmprof_tp_page_alloc_floor(void *data, struct page *page,
+				       unsigned int order, gfp_t gfp_flags,
+				       int migratetype)
+{
+}
+
+static void kmprof_tp_page_free_floor(void *data, struct page *page,
+				      unsigned int order)
+{
+}
+
+static void kmprof_tp_percpu_alloc_floor(void *data, unsigned long call_site,
+					 bool reserved, bool is_atomic,
+					 size_t size, size_t align,
+					 void *base_addr, int off,
+					 void __percpu *ptr, size_t bytes_alloc,
+					 gfp_t gfp_flags)
+{
+}
+
+static void kmprof_tp_percpu_free_floor(void *data, void *base_addr, int off,
+					void __percpu *ptr)
+{
+}
+
+#define KMEM_TP(name, what)	.system = "kmem:", .event = name, \
+				.allocator = what
+
 static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS] = {
 	[KMPROF_TP_KMALLOC] = {
-		.event = "kmalloc", .is_alloc = true,
+		KMEM_TP("kmalloc", KMPROF_SLAB), .is_alloc = true,
 		.probes = {
 			[KMPROF_TP_RECORD] = kmprof_tp_kmalloc,
 			[KMPROF_TP_REUSE] = kmprof_tp_kmalloc_reuse,
@@ -313,7 +439,7 @@ static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS] = {
 		.floor_probe = kmprof_tp_kmalloc_floor,
 	},
 	[KMPROF_TP_CACHE_ALLOC] = {
-		.event = "kmem_cache_alloc", .is_alloc = true,
+		KMEM_TP("kmem_cache_alloc", KMPROF_SLAB), .is_alloc = true,
 		.probes = {
 			[KMPROF_TP_RECORD] = kmprof_tp_cache_alloc,
 			[KMPROF_TP_REUSE] = kmprof_tp_cache_alloc_reuse,
@@ -321,18 +447,50 @@ static struct kmprof_tp kmprof_tps[KMPROF_NR_TPS] = {
 		.floor_probe = kmprof_tp_cache_alloc_floor,
 	},
 	[KMPROF_TP_KFREE] = {
-		.event = "kfree",
+		KMEM_TP("kfree", KMPROF_SLAB),
 		.probes = {
 			[KMPROF_TP_RECORD] = kmprof_tp_kfree,
 		},
 		.floor_probe = kmprof_tp_kfree_floor,
 	},
 	[KMPROF_TP_CACHE_FREE] = {
-		.event = "kmem_cache_free",
+		KMEM_TP("kmem_cache_free", KMPROF_SLAB),
 		.probes = {
 			[KMPROF_TP_RECORD] = kmprof_tp_cache_free,
 		},
 		.floor_probe = kmprof_tp_cache_free_floor,
+	},
+	[KMPROF_TP_PAGE_ALLOC] = {
+		KMEM_TP("mm_page_alloc", KMPROF_PAGE), .is_alloc = true,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_page_alloc,
+			[KMPROF_TP_REUSE] = kmprof_tp_page_alloc_reuse,
+		},
+		.floor_probe = kmprof_tp_page_alloc_floor,
+	},
+	[KMPROF_TP_PAGE_FREE] = {
+		KMEM_TP("mm_page_free", KMPROF_PAGE),
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_page_free,
+		},
+		.floor_probe = kmprof_tp_page_free_floor,
+	},
+	[KMPROF_TP_PERCPU_ALLOC] = {
+		.system = "percpu:", .event = "percpu_alloc_percpu",
+		.allocator = KMPROF_PERCPU, .is_alloc = true,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_percpu_alloc,
+			[KMPROF_TP_REUSE] = kmprof_tp_percpu_alloc_reuse,
+		},
+		.floor_probe = kmprof_tp_percpu_alloc_floor,
+	},
+	[KMPROF_TP_PERCPU_FREE] = {
+		.system = "percpu:", .event = "percpu_free_percpu",
+		.allocator = KMPROF_PERCPU,
+		.probes = {
+			[KMPROF_TP_RECORD] = kmprof_tp_percpu_free,
+		},
+		.floor_probe = kmprof_tp_percpu_free_floor,
 	},
 };
 
@@ -349,6 +507,16 @@ static void __maybe_unused kmprof_tp_check_prototypes(void)
 	check_trace_callback_type_kfree(kmprof_tp_kfree_floor);
 	check_trace_callback_type_kmem_cache_free(kmprof_tp_cache_free);
 	check_trace_callback_type_kmem_cache_free(kmprof_tp_cache_free_floor);
+	check_trace_callback_type_mm_page_alloc(kmprof_tp_page_alloc);
+	check_trace_callback_type_mm_page_alloc(kmprof_tp_page_alloc_reuse);
+	check_trace_callback_type_mm_page_alloc(kmprof_tp_page_alloc_floor);
+	check_trace_callback_type_mm_page_free(kmprof_tp_page_free);
+	check_trace_callback_type_mm_page_free(kmprof_tp_page_free_floor);
+	check_trace_callback_type_percpu_alloc_percpu(kmprof_tp_percpu_alloc);
+	check_trace_callback_type_percpu_alloc_percpu(kmprof_tp_percpu_alloc_reuse);
+	check_trace_callback_type_percpu_alloc_percpu(kmprof_tp_percpu_alloc_floor);
+	check_trace_callback_type_percpu_free_percpu(kmprof_tp_percpu_free);
+	check_trace_callback_type_percpu_free_percpu(kmprof_tp_percpu_free_floor);
 }
 
 static void kmprof_tp_find(struct tracepoint *tp, void *unused)
@@ -419,46 +587,48 @@ static void kmprof_tp_prepare(void)
  * kmprof_tracepoints_arm() - attach the probes of a mode.
  * @layer: the layer, whose variant is the mode (enum kmprof_tp_mode): what
  *	the probes do; in mode KMPROF_TP_RECORD every tracepoint must exist.
- * @max_depth: deepest stack the probes save.
- * @floor: attach empty probes instead, on the same tracepoints (a
- *	measurement aid: what the mechanism alone costs).
+ * @how: the deepest stack the probes save, the sources whose tracepoints
+ *	to attach to, and the floor: empty probes instead, on the same
+ *	tracepoints (a measurement aid: what the mechanism alone costs).
  *
- * A tracepoint the mode leaves alone is not listed in the probes file; one
- * this kernel lacks is listed "absent".
+ * A tracepoint the mode or the sources leave alone is not listed in the
+ * probes file; one this kernel lacks is listed "absent".
  *
  * Context: process context, under kmprof_control_mutex.
  * Return: 0, or a negative errno with nothing attached.
  */
 int kmprof_tracepoints_arm(const struct kmprof_layer *layer,
-			   unsigned int max_depth, bool floor)
+			   const struct kmprof_arming *how)
 {
 	enum kmprof_tp_mode mode = layer->variant;
 	bool required = mode == KMPROF_TP_RECORD;
 	struct kmprof_tp *tpd;
 	int ret;
 
-	kmprof_tp_depth = max_depth;
+	kmprof_tp_depth = how->max_depth;
+	kmprof_tp_sources = how->sources;
 	kmprof_tp_mode = mode;
-	kmprof_tp_floor = floor;
+	kmprof_tp_floor = how->floor;
 	kmprof_tp_prepare();
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
 		tpd->state = KMPROF_PROBE_UNUSED;
-		if (!tpd->probes[mode])
+		if (!tpd->probes[mode] ||
+		    !kmprof_source_wanted(how->sources, tpd->allocator))
 			continue;
 		tpd->state = KMPROF_PROBE_ABSENT;
 		if (!tpd->tp) {
 			if (!required)
 				continue;
-			pr_err("this kernel has no kmem:%s tracepoint\n",
-			       tpd->event);
+			pr_err("this kernel has no %s%s tracepoint\n",
+			       tpd->system, tpd->event);
 			ret = -ENOENT;
 			goto err;
 		}
 		ret = tracepoint_probe_register(tpd->tp, kmprof_tp_probe(tpd),
 						NULL);
 		if (ret) {
-			pr_err("cannot attach to kmem:%s: %d\n", tpd->event,
-			       ret);
+			pr_err("cannot attach to %s%s: %d\n", tpd->system,
+			       tpd->event, ret);
 			tpd->state = KMPROF_PROBE_FAILED;
 			goto err;
 		}
@@ -484,9 +654,14 @@ static unsigned long kmprof_tp_hits_sum(enum kmprof_tp_id id)
  */
 unsigned long kmprof_tracepoints_alloc_hits(void)
 {
-	return kmprof_tp_hits_sum(KMPROF_TP_KMALLOC) +
-	       kmprof_tp_hits_sum(KMPROF_TP_CACHE_ALLOC) +
-	       kmprof_kprobes_alloc_hits();
+	unsigned long sum = kmprof_kprobes_alloc_hits();
+	enum kmprof_tp_id id;
+
+	for (id = 0; id < KMPROF_NR_TPS; id++) {
+		if (kmprof_tps[id].is_alloc)
+			sum += kmprof_tp_hits_sum(id);
+	}
+	return sum;
 }
 
 /**
@@ -501,13 +676,16 @@ unsigned long kmprof_tracepoints_alloc_hits(void)
  */
 void kmprof_tracepoints_walk(kmprof_entry_fn fn, void *arg)
 {
-	struct kmprof_entry_point entry = { .system = "kmem:" };
+	struct kmprof_entry_point entry;
 	const struct kmprof_tp *tpd;
 
 	for (tpd = kmprof_tps; tpd < kmprof_tps + KMPROF_NR_TPS; tpd++) {
 		if (tpd->state == KMPROF_PROBE_UNUSED)
 			continue;
+		entry.system = tpd->system;
 		entry.name = tpd->event;
+		entry.allocator = tpd->allocator;
+		entry.missed = 0;
 		entry.role = !tpd->is_alloc ? KMPROF_ROLE_FREE :
 			     kmprof_tp_mode == KMPROF_TP_REUSE ?
 			     KMPROF_ROLE_REUSE : KMPROF_ROLE_ALLOC;

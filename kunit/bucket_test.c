@@ -12,6 +12,14 @@
 
 #include "helpers.h"
 
+/* The slab bucket of a stack and size, looked up without creating it. */
+static bool slab_bucket(struct kmprof_profile *prof, const unsigned long *stack,
+			unsigned int depth, size_t size, unsigned int *index)
+{
+	return kmprof_bucket_test_exists(prof, stack, depth, size, KMPROF_SLAB,
+					 index);
+}
+
 static void kmprof_buckets_test_same_key_same_bucket(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
@@ -20,36 +28,35 @@ static void kmprof_buckets_test_same_key_same_bucket(struct kunit *test)
 	struct kmprof_test_totals totals;
 
 	kmprof_test_stack(1, stack);
-	kmprof_record_alloc(prof, OBJ(1), 60, 64, stack, KMPROF_TEST_DEPTH);
-	kmprof_record_alloc(prof, OBJ(2), 50, 64, stack, KMPROF_TEST_DEPTH);
-	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
-							  KMPROF_TEST_DEPTH, 64,
-							  &first));
+	kmprof_record_alloc(prof, OBJ(1), 60, 64, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
+	kmprof_record_alloc(prof, OBJ(2), 50, 64, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
+	KUNIT_ASSERT_TRUE(test, slab_bucket(prof, stack, KMPROF_TEST_DEPTH, 64,
+					    &first));
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 1);
 
 	/* Another size class is another bucket: same stack, other key. */
-	kmprof_record_alloc(prof, OBJ(3), 60, 96, stack, KMPROF_TEST_DEPTH);
-	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
-							  KMPROF_TEST_DEPTH, 96,
-							  &bigger));
+	kmprof_record_alloc(prof, OBJ(3), 60, 96, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
+	KUNIT_ASSERT_TRUE(test, slab_bucket(prof, stack, KMPROF_TEST_DEPTH, 96,
+					    &bigger));
 	KUNIT_EXPECT_NE(test, first, bigger);
 
 	/* A stack that differs in its outermost frame only. */
 	memcpy(other, stack, sizeof(other));
 	other[KMPROF_TEST_DEPTH - 1]++;
-	kmprof_record_alloc(prof, OBJ(4), 60, 64, other, KMPROF_TEST_DEPTH);
-	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, other,
-							  KMPROF_TEST_DEPTH, 64,
-							  &deeper));
+	kmprof_record_alloc(prof, OBJ(4), 60, 64, KMPROF_SLAB, other,
+			    KMPROF_TEST_DEPTH);
+	KUNIT_ASSERT_TRUE(test, slab_bucket(prof, other, KMPROF_TEST_DEPTH, 64,
+					    &deeper));
 	KUNIT_EXPECT_NE(test, first, deeper);
 
 	/* A prefix of the stack is a different stack. */
-	KUNIT_EXPECT_FALSE(test, kmprof_bucket_test_exists(prof, stack,
-							   KMPROF_TEST_DEPTH - 1,
-							   64, NULL));
-	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
-							  KMPROF_TEST_DEPTH, 64,
-							  &again));
+	KUNIT_EXPECT_FALSE(test, slab_bucket(prof, stack, KMPROF_TEST_DEPTH - 1,
+					     64, NULL));
+	KUNIT_ASSERT_TRUE(test, slab_bucket(prof, stack, KMPROF_TEST_DEPTH, 64,
+					    &again));
 	KUNIT_EXPECT_EQ(test, first, again);
 
 	kmprof_test_read(test, prof, &totals);
@@ -57,6 +64,63 @@ static void kmprof_buckets_test_same_key_same_bucket(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 4);
 	KUNIT_EXPECT_EQ(test, totals.sum.alloc_req_bytes, 230);
 	KUNIT_EXPECT_EQ(test, totals.sum.alloc_bytes, 288);
+}
+
+/* A view of the profile's buckets, by allocator. */
+static int kmprof_buckets_count_allocators(void *arg,
+					   const struct kmprof_bucket_view *view)
+{
+	struct kmprof_counts *by_allocator = arg;
+
+	by_allocator[view->allocator].allocs += view->counts.allocs;
+	by_allocator[view->allocator].alloc_bytes += view->counts.alloc_bytes;
+	by_allocator[view->allocator].frees += view->counts.frees;
+	by_allocator[view->allocator].free_bytes += view->counts.free_bytes;
+	return 0;
+}
+
+/*
+ * The allocator is part of the key: one stack and size from two
+ * allocators are two buckets, each read with its allocator. An object
+ * above 4 GiB (a vmalloc area may be) is credited back whole on its free.
+ */
+static void kmprof_buckets_test_allocator_in_key(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_counts by_allocator[KMPROF_ALLOCATORS] = {};
+	const size_t huge = 5ULL << 30;
+	unsigned long stack[KMPROF_TEST_DEPTH];
+	unsigned int slab, vmalloc;
+
+	kmprof_test_stack(1, stack);
+	kmprof_record_alloc(prof, OBJ(1), 4096, 4096, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
+	kmprof_record_alloc(prof, OBJ(2), 4096, 4096, KMPROF_VMALLOC, stack,
+			    KMPROF_TEST_DEPTH);
+	kmprof_record_alloc(prof, OBJ(3), huge - 1, huge, KMPROF_VMALLOC,
+			    stack, KMPROF_TEST_DEPTH);
+	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
+							  KMPROF_TEST_DEPTH,
+							  4096, KMPROF_SLAB,
+							  &slab));
+	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
+							  KMPROF_TEST_DEPTH,
+							  4096, KMPROF_VMALLOC,
+							  &vmalloc));
+	KUNIT_EXPECT_NE(test, slab, vmalloc);
+	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 3);
+
+	kmprof_record_free(prof, OBJ(3));
+	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
+	KUNIT_ASSERT_EQ(test, kmprof_profile_read(prof,
+						  kmprof_buckets_count_allocators,
+						  by_allocator, NULL), 0);
+	KUNIT_EXPECT_EQ(test, by_allocator[KMPROF_SLAB].allocs, 1);
+	KUNIT_EXPECT_EQ(test, by_allocator[KMPROF_SLAB].alloc_bytes, 4096);
+	KUNIT_EXPECT_EQ(test, by_allocator[KMPROF_VMALLOC].allocs, 2);
+	KUNIT_EXPECT_EQ(test, by_allocator[KMPROF_VMALLOC].alloc_bytes,
+			huge + 4096);
+	KUNIT_EXPECT_EQ(test, by_allocator[KMPROF_VMALLOC].free_bytes, huge);
 }
 
 /* Frames beyond max_depth are cut: stacks equal up to there share. */
@@ -70,12 +134,13 @@ static void kmprof_buckets_test_depth_cut(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, prof);
 	kmprof_test_stack(1, stack);
-	kmprof_record_alloc(prof, OBJ(1), 8, 8, stack, KMPROF_TEST_DEPTH);
+	kmprof_record_alloc(prof, OBJ(1), 8, 8, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
 	stack[3]++;
-	kmprof_record_alloc(prof, OBJ(2), 8, 8, stack, KMPROF_TEST_DEPTH);
+	kmprof_record_alloc(prof, OBJ(2), 8, 8, KMPROF_SLAB, stack,
+			    KMPROF_TEST_DEPTH);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 1);
-	KUNIT_EXPECT_TRUE(test, kmprof_bucket_test_exists(prof, stack, 2, 8,
-							  NULL));
+	KUNIT_EXPECT_TRUE(test, slab_bucket(prof, stack, 2, 8, NULL));
 	kmprof_profile_destroy(prof);
 }
 
@@ -97,10 +162,8 @@ static void kmprof_buckets_test_collisions(struct kunit *test)
 	for (i = 0; i < nr; i++) {
 		kmprof_test_stack(i / 2, stack);
 		KUNIT_EXPECT_TRUE(test,
-				  kmprof_bucket_test_exists(prof, stack,
-							    KMPROF_TEST_DEPTH,
-							    32 + 8 * (i % 2),
-							    &index));
+				  slab_bucket(prof, stack, KMPROF_TEST_DEPTH,
+					      32 + 8 * (i % 2), &index));
 		KUNIT_EXPECT_EQ(test, index, i);
 	}
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_DROPS_BUCKET),
@@ -201,6 +264,7 @@ static void kmprof_buckets_test_no_slab_on_record(struct kunit *test)
 
 static struct kunit_case kmprof_buckets_cases[] = {
 	KUNIT_CASE(kmprof_buckets_test_same_key_same_bucket),
+	KUNIT_CASE(kmprof_buckets_test_allocator_in_key),
 	KUNIT_CASE(kmprof_buckets_test_depth_cut),
 	KUNIT_CASE(kmprof_buckets_test_collisions),
 	KUNIT_CASE(kmprof_buckets_test_pool_exhaustion),

@@ -70,7 +70,7 @@ void kmprof_test_alloc(struct kmprof_profile *prof, unsigned long addr,
 	unsigned long stack[KMPROF_TEST_DEPTH];
 
 	kmprof_test_stack(site, stack);
-	kmprof_record_alloc(prof, addr, size - 1, size, stack,
+	kmprof_record_alloc(prof, addr, size - 1, size, KMPROF_SLAB, stack,
 			    KMPROF_TEST_DEPTH);
 }
 

@@ -157,6 +157,64 @@ heap_site()
 	}'
 }
 
+# heap_records FILE: one line per record of the heap file FILE:
+# "<allocator> <inuse_objs> <inuse_bytes> <alloc_objs> <alloc_bytes>
+# <alloc_req_bytes> <size> <function>...", its frames as function names,
+# innermost first.
+heap_records()
+{
+	awk '
+	function flush() {
+		if (rec != "")
+			print alloc, rec, size, frames
+		rec = ""
+	}
+	/^heap profile:/ { next }
+	/^[0-9]/ {
+		flush()
+		line = $0
+		gsub(/:|\[|\]|@/, " ", line)
+		split(line, f, " ")
+		rec = f[1] " " f[2] " " f[3] " " f[4]
+		frames = ""
+		next
+	}
+	/^# size=/ {
+		size = $2; sub(/size=/, "", size)
+		req = $4; sub(/alloc_req=/, "", req)
+		alloc = $5; sub(/allocator=/, "", alloc)
+		rec = rec " " req
+		next
+	}
+	/^#\t/ { fn = $3; sub(/\+.*/, "", fn); frames = frames " " fn }
+	END { flush() }' "$1"
+}
+
+# heap_alloc_site FUNCTION ALLOCATOR FILE: sums over the records of
+# ALLOCATOR that FUNCTION made, FUNCTION among their first four frames, or
+# six for the page allocator, whose entry points call each other (deeper,
+# the allocation is one the allocator made for itself): "<allocs>
+# <req_bytes> <alloc_bytes> <frees> <inuse_objs> <inuse_bytes>".
+heap_alloc_site()
+{
+	local frames=4
+
+	[ "$2" = page ] || [ "$2" = user ] && frames=6
+	heap_records "$3" | awk -v fn="$1" -v a="$2" -v frames=$frames '
+	$1 == a {
+		for (i = 8; i < 8 + frames && i <= NF; i++)
+			if ($i == fn) {
+				inuse += $2; ibytes += $3; allocs += $4
+				abytes += $5; req += $6
+				break
+			}
+	}
+	END {
+		printf "%d %d %d %d %d %d\n", allocs, req, abytes,
+			allocs - inuse, inuse, ibytes
+	}'
+}
+
 # expect_eq WHAT GOT WANT: ok if equal, else a diagnostic.
 expect_eq()
 {

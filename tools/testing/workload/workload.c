@@ -6,7 +6,9 @@
  *
  * /sys/kernel/debug/kmprof_workload/ctl takes one command per write:
  *
- *   <site> <count> [<size>]   allocate <count> objects at <site>
+ *   <site> <count> [<size>]   allocate <count> objects at <site>; for
+ *                             the page sites (pages, free_pages, folio,
+ *                             page_put, user_pages) <size> is the order
  *   free                      free every object held, each the way its
  *                             site allocated it
  *   free_rcu                  the same through kfree_rcu() where a site
@@ -22,13 +24,21 @@
  * <n>": how many of the addresses the last "reuse" looked for it got. Every slab
  * allocation and free made under that function counts, including the ones
  * krealloc() makes inside (the 64-byte object it grows from, and its free).
+ * The sites of the other allocators count the bytes as kmprof does: a
+ * page allocation PAGE_SIZE << order, a vmalloc area its size in whole
+ * pages, a percpu area its size in PCPU_MIN_ALLOC_SIZE units times the
+ * possible CPUs (requested: its size times the CPUs); kvmalloc() counts
+ * as slab or vmalloc, wherever the object landed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -52,6 +62,13 @@ enum workload_site {
 	SITE_KREALLOC,		/* krealloc() of a 64-byte object to size */
 	SITE_KVMALLOC,		/* kvmalloc(size), size below a page */
 	SITE_REUSE,		/* kmem_cache_alloc(), at freed addresses */
+	SITE_PAGES,		/* alloc_pages(GFP_KERNEL, order) */
+	SITE_FREE_PAGES,	/* __get_free_pages(), freed by free_pages() */
+	SITE_FOLIO,		/* folio_alloc(), freed by folio_put() */
+	SITE_PAGE_PUT,		/* alloc_page(), freed by put_page() */
+	SITE_USER_PAGES,	/* alloc_pages(GFP_HIGHUSER_MOVABLE, order) */
+	SITE_VMALLOC,		/* vmalloc(size) */
+	SITE_PERCPU,		/* __alloc_percpu(size, 8) */
 	SITE_COUNT
 };
 
@@ -65,6 +82,13 @@ static const char *const workload_site_names[SITE_COUNT] = {
 	[SITE_KREALLOC]		= "krealloc",
 	[SITE_KVMALLOC]		= "kvmalloc",
 	[SITE_REUSE]		= "reuse",
+	[SITE_PAGES]		= "pages",
+	[SITE_FREE_PAGES]	= "free_pages",
+	[SITE_FOLIO]		= "folio",
+	[SITE_PAGE_PUT]		= "page_put",
+	[SITE_USER_PAGES]	= "user_pages",
+	[SITE_VMALLOC]		= "vmalloc",
+	[SITE_PERCPU]		= "percpu",
 };
 
 /* The function whose frame the site's allocations carry. */
@@ -78,11 +102,19 @@ static const char *const workload_site_functions[SITE_COUNT] = {
 	[SITE_KREALLOC]		= "workload_krealloc",
 	[SITE_KVMALLOC]		= "workload_kvmalloc",
 	[SITE_REUSE]		= "workload_reuse_alloc",
+	[SITE_PAGES]		= "workload_pages",
+	[SITE_FREE_PAGES]	= "workload_free_pages",
+	[SITE_FOLIO]		= "workload_folio",
+	[SITE_PAGE_PUT]		= "workload_page_put",
+	[SITE_USER_PAGES]	= "workload_user_pages",
+	[SITE_VMALLOC]		= "workload_vmalloc",
+	[SITE_PERCPU]		= "workload_percpu",
 };
 
 struct workload_object {
 	void *ptr;
 	enum workload_site site;
+	unsigned int order;	/* of a page allocation */
 };
 
 struct workload_truth {
@@ -177,6 +209,83 @@ static noinline void *workload_reuse_alloc(void)
 	return workload_keep_frame(kmem_cache_alloc(workload_cache, GFP_KERNEL));
 }
 
+static noinline void *workload_pages(unsigned int order)
+{
+	return workload_keep_frame(alloc_pages(GFP_KERNEL, order));
+}
+
+static noinline void *workload_free_pages(unsigned int order)
+{
+	return workload_keep_frame((void *)__get_free_pages(GFP_KERNEL, order));
+}
+
+static noinline void *workload_folio(unsigned int order)
+{
+	return workload_keep_frame(folio_alloc(GFP_KERNEL, order));
+}
+
+static noinline void *workload_page_put(void)
+{
+	return workload_keep_frame(alloc_page(GFP_KERNEL));
+}
+
+static noinline void *workload_user_pages(unsigned int order)
+{
+	return workload_keep_frame(alloc_pages(GFP_HIGHUSER_MOVABLE, order));
+}
+
+static noinline void *workload_vmalloc(size_t size)
+{
+	return workload_keep_frame(vmalloc(size));
+}
+
+static noinline void *workload_percpu(size_t size)
+{
+	return workload_keep_frame((__force void *)__alloc_percpu(size, 8));
+}
+
+/* What kmprof counts of an object of @site: requested and allocated. */
+static void workload_sizes(enum workload_site site, void *p, size_t size,
+			   size_t *req, size_t *alloc)
+{
+	switch (site) {
+	case SITE_KMALLOC_CONST:
+		*req = WORKLOAD_CONST_SIZE;
+		*alloc = kmalloc_size_roundup(*req);
+		break;
+	case SITE_CACHE:
+	case SITE_CACHE_LRU:
+		*req = kmem_cache_size(workload_cache);
+		*alloc = *req;
+		break;
+	case SITE_PAGES:
+	case SITE_FREE_PAGES:
+	case SITE_FOLIO:
+	case SITE_PAGE_PUT:
+	case SITE_USER_PAGES:
+		*req = PAGE_SIZE << size;
+		*alloc = *req;
+		break;
+	case SITE_PERCPU:
+		*req = size * num_possible_cpus();
+		*alloc = ALIGN(size, PCPU_MIN_ALLOC_SIZE) * num_possible_cpus();
+		break;
+	case SITE_VMALLOC:
+		*req = size;
+		*alloc = PAGE_ALIGN(size);
+		break;
+	case SITE_KVMALLOC:
+		*req = size;
+		*alloc = is_vmalloc_addr(p) ? PAGE_ALIGN(size) :
+			 kmalloc_size_roundup(size);
+		break;
+	default:
+		*req = size;
+		*alloc = kmalloc_size_roundup(size);
+		break;
+	}
+}
+
 static void workload_account(enum workload_site site, void *ptr, size_t req,
 			     size_t alloc)
 {
@@ -216,19 +325,12 @@ static int workload_bulk(unsigned int count)
 static int workload_alloc(enum workload_site site, unsigned int count,
 			  size_t size)
 {
-	size_t req = size, alloc = kmalloc_size_roundup(size);
+	size_t req, alloc;
 	unsigned int i;
 	void *p;
 
 	if (site == SITE_BULK)
 		return workload_bulk(count);
-	if (site == SITE_KMALLOC_CONST) {
-		req = WORKLOAD_CONST_SIZE;
-		alloc = kmalloc_size_roundup(req);
-	} else if (site == SITE_CACHE || site == SITE_CACHE_LRU) {
-		req = kmem_cache_size(workload_cache);
-		alloc = req;
-	}
 	for (i = 0; i < count; i++) {
 		switch (site) {
 		case SITE_KMALLOC:
@@ -249,12 +351,35 @@ static int workload_alloc(enum workload_site site, unsigned int count,
 		case SITE_KREALLOC:
 			p = workload_krealloc(size);
 			break;
+		case SITE_PAGES:
+			p = workload_pages(size);
+			break;
+		case SITE_FREE_PAGES:
+			p = workload_free_pages(size);
+			break;
+		case SITE_FOLIO:
+			p = workload_folio(size);
+			break;
+		case SITE_PAGE_PUT:
+			p = workload_page_put();
+			break;
+		case SITE_USER_PAGES:
+			p = workload_user_pages(size);
+			break;
+		case SITE_VMALLOC:
+			p = workload_vmalloc(size);
+			break;
+		case SITE_PERCPU:
+			p = workload_percpu(size);
+			break;
 		default:
 			p = workload_kvmalloc(size);
 			break;
 		}
 		if (!p)
 			return -ENOMEM;
+		workload_sizes(site, p, size, &req, &alloc);
+		workload_objects[workload_nr].order = size;
 		workload_account(site, p, req, alloc);
 	}
 	return 0;
@@ -291,6 +416,25 @@ static void workload_free_all(bool rcu)
 			break;
 		case SITE_KVMALLOC:
 			kvfree(obj->ptr);
+			break;
+		case SITE_PAGES:
+		case SITE_USER_PAGES:
+			__free_pages(obj->ptr, obj->order);
+			break;
+		case SITE_FREE_PAGES:
+			free_pages((unsigned long)obj->ptr, obj->order);
+			break;
+		case SITE_FOLIO:
+			folio_put(obj->ptr);
+			break;
+		case SITE_PAGE_PUT:
+			put_page(obj->ptr);
+			break;
+		case SITE_VMALLOC:
+			vfree(obj->ptr);
+			break;
+		case SITE_PERCPU:
+			free_percpu((void __percpu *)(__force unsigned long)obj->ptr);
 			break;
 		default:
 			if (rcu)
@@ -339,6 +483,38 @@ static int workload_reuse(unsigned int count)
 	return 0;
 }
 
+/* The largest vmalloc area a site asks for. */
+#define WORKLOAD_VMALLOC_MAX	(64UL << 20)
+
+/* Is @size one @site takes? Sites that need none ignore it. */
+static bool workload_size_ok(enum workload_site site, unsigned long size)
+{
+	switch (site) {
+	case SITE_KMALLOC:
+	case SITE_KMALLOC_NODE:
+	case SITE_KREALLOC:
+		/* kfree_rcu() needs room for its head. */
+		return size >= sizeof(struct rcu_head) && size <= PAGE_SIZE * 8;
+	case SITE_KVMALLOC:
+		/* In the slab below a page; in vmalloc beyond kmalloc's reach. */
+		return (size >= sizeof(struct rcu_head) && size < PAGE_SIZE) ||
+		       (size > KMALLOC_MAX_SIZE && size <= WORKLOAD_VMALLOC_MAX);
+	case SITE_PAGES:
+	case SITE_FREE_PAGES:
+	case SITE_FOLIO:
+	case SITE_USER_PAGES:
+		return size <= PAGE_ALLOC_COSTLY_ORDER;
+	case SITE_PAGE_PUT:
+		return size == 0;
+	case SITE_VMALLOC:
+		return size && size <= WORKLOAD_VMALLOC_MAX;
+	case SITE_PERCPU:
+		return size && size <= PAGE_SIZE;
+	default:
+		return true;
+	}
+}
+
 static int workload_run(char *cmd)
 {
 	unsigned int count, site;
@@ -361,17 +537,11 @@ static int workload_run(char *cmd)
 	if (site == SITE_COUNT || !count ||
 	    count > WORKLOAD_MAX_OBJECTS - workload_nr)
 		return -EINVAL;
-	/* kmalloc-based sites need a size; kfree_rcu needs room for a head. */
-	if ((site == SITE_KMALLOC || site == SITE_KMALLOC_NODE ||
-	     site == SITE_KREALLOC || site == SITE_KVMALLOC) &&
-	    (size < sizeof(struct rcu_head) || size > PAGE_SIZE * 8))
+	if (!workload_size_ok(site, size))
 		return -EINVAL;
 	/* krealloc() must move the object: grow it out of its size class. */
 	if (site == SITE_KREALLOC &&
 	    kmalloc_size_roundup(size) == kmalloc_size_roundup(WORKLOAD_REALLOC_FROM))
-		return -EINVAL;
-	/* kvmalloc() stays in the slab below a page. */
-	if (site == SITE_KVMALLOC && size >= PAGE_SIZE)
 		return -EINVAL;
 	return workload_alloc(site, count, size);
 }
