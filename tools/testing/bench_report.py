@@ -26,13 +26,17 @@ CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1",
 # Every slab event traced with its stack (tracefs), for comparison.
 EXTRA = ["tracefs"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
-         "kmalloc-4096", "cache-64", "bulk-64"]
+         "kmalloc-4096", "cache-64", "bulk-64", "page-0", "page-3",
+         "vmalloc-64k", "percpu-64"]
+# A pair of each source other than the slab, judged against its floor.
+SOURCE_CASES = ["page-0", "page-3", "vmalloc-64k", "percpu-64"]
 # Timed in the bench mode only (tmpfs and pipes, in ms).
 WORKLOAD = "workload"
 # The configurations whose ratio to their backend's floor is shown.
 FLOORED = {"default": "floor", "rate1": "floor",
            "tp-default": "tp-floor", "tp-rate1": "tp-floor"}
-# (name, case, configuration, against, at most): on the kmalloc(64) pair.
+# (name, case, configuration, against, at most): on the kmalloc(64) pair,
+# and each other source's pair against its backend's floor.
 CRITERIA = [
     ("disabled <= 1.02x not loaded", "kmalloc-64", "disabled",
      "notloaded", 1.02),
@@ -40,7 +44,12 @@ CRITERIA = [
      "floor", 1.15),
     ("tracepoint default <= 1.5x not loaded", "kmalloc-64", "tp-default",
      "notloaded", 1.5),
-]
+] + [("%s %s default <= 1.15x its floor" % (case, backend), case,
+      config, floor, 1.15)
+     for case in SOURCE_CASES
+     for backend, config, floor in (("kprobe", "default", "floor"),
+                                    ("tracepoint", "tp-default",
+                                     "tp-floor"))]
 # The workload module's sites, and the size class krealloc() grows from
 # (WORKLOAD_REALLOC_FROM): that object is freed inside.
 SITES = ["kmalloc", "kmalloc_const", "kmalloc_node", "cache_alloc",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof_bench - time slab operations, for `make bench`.
+ * kmprof_bench - time allocator operations, for `make bench`.
  *
  * Reading debugfs/kmprof_bench/results runs every case on every online CPU
  * (a work item bound to it) and prints one line per case:
@@ -11,9 +11,12 @@
  * @rounds times more, timed with ktime; a CPU's figure is the median of its
  * rounds. The cases
  * are kmalloc(N)/kfree pairs with N a constant (as most callers have it),
- * a private cache's alloc/free pair, and a bulk alloc/free of
- * BENCH_BULK objects (per object). Loading kmprof between two reads is what
- * the numbers compare; this module knows nothing of it.
+ * a private cache's alloc/free pair, a bulk alloc/free of BENCH_BULK
+ * objects (per object), page allocator pairs of order 0 and 3, a
+ * vmalloc(64 KiB)/vfree pair and an alloc_percpu/free_percpu pair. The
+ * slower ones run fewer operations per round (their divisor). Loading
+ * kmprof between two reads is what the numbers compare; this module knows
+ * nothing of it.
  *
  * Writing N, a power of two up to 2^BENCH_TREE_MAX_LEVELS, to
  * debugfs/kmprof_bench/buckets makes N kmalloc()/kfree() pairs from N
@@ -29,11 +32,15 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #define BENCH_MAX_ROUNDS	31
@@ -109,6 +116,61 @@ static int bench_bulk(unsigned int count)
 	return 0;
 }
 
+static int bench_pages(unsigned int count, unsigned int order)
+{
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		page = alloc_pages(GFP_KERNEL, order);
+		if (!page)
+			return -ENOMEM;
+		WRITE_ONCE(bench_sink, page);
+		__free_pages(page, order);
+	}
+	return 0;
+}
+
+static int bench_pages_0(unsigned int count)
+{
+	return bench_pages(count, 0);
+}
+
+static int bench_pages_3(unsigned int count)
+{
+	return bench_pages(count, 3);
+}
+
+static int bench_vmalloc(unsigned int count)
+{
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < count; i++) {
+		p = vmalloc(SZ_64K);
+		if (!p)
+			return -ENOMEM;
+		WRITE_ONCE(bench_sink, p);
+		vfree(p);
+	}
+	return 0;
+}
+
+static int bench_percpu(unsigned int count)
+{
+	void __percpu *p;
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		p = __alloc_percpu(64, 8);
+		if (!p)
+			return -ENOMEM;
+		WRITE_ONCE(bench_sink, (__force void *)p);
+		free_percpu(p);
+	}
+	return 0;
+}
+
 /*
  * One level of the tree of calls: each call reaches the leaves below it
  * through two call sites of its own, so every leaf has a stack of return
@@ -162,19 +224,25 @@ static const struct file_operations bench_buckets_fops = {
 	.llseek = noop_llseek,
 };
 
+/* @divisor: the case runs iters / @divisor operations per round. */
 struct bench_case {
 	const char *name;
 	int (*run)(unsigned int count);
+	unsigned int divisor;
 };
 
 static const struct bench_case bench_cases[] = {
-	{ "kmalloc-16", bench_kmalloc_16 },
-	{ "kmalloc-64", bench_kmalloc_64 },
-	{ "kmalloc-256", bench_kmalloc_256 },
-	{ "kmalloc-1024", bench_kmalloc_1024 },
-	{ "kmalloc-4096", bench_kmalloc_4096 },
-	{ "cache-64", bench_cache_pair },
-	{ "bulk-64", bench_bulk },
+	{ "kmalloc-16", bench_kmalloc_16, 1 },
+	{ "kmalloc-64", bench_kmalloc_64, 1 },
+	{ "kmalloc-256", bench_kmalloc_256, 1 },
+	{ "kmalloc-1024", bench_kmalloc_1024, 1 },
+	{ "kmalloc-4096", bench_kmalloc_4096, 1 },
+	{ "cache-64", bench_cache_pair, 1 },
+	{ "bulk-64", bench_bulk, 1 },
+	{ "page-0", bench_pages_0, 1 },
+	{ "page-3", bench_pages_3, 4 },
+	{ "vmalloc-64k", bench_vmalloc, 16 },
+	{ "percpu-64", bench_percpu, 4 },
 };
 
 /* One case on one CPU: its median over the rounds, in ns/op x 10. */
@@ -194,15 +262,16 @@ static int bench_cmp_u64(const void *a, const void *b)
 static long bench_on_cpu(void *arg)
 {
 	struct bench_run *run = arg;
+	unsigned int count = max(iters / run->bcase->divisor, 1U);
 	u64 times[BENCH_MAX_ROUNDS];
 	unsigned int r;
 	u64 start;
 
-	run->err = run->bcase->run(iters);
+	run->err = run->bcase->run(count);
 	for (r = 0; r < rounds && !run->err; r++) {
 		start = ktime_get_ns();
-		run->err = run->bcase->run(iters);
-		times[r] = div_u64((ktime_get_ns() - start) * 10, iters);
+		run->err = run->bcase->run(count);
+		times[r] = div_u64((ktime_get_ns() - start) * 10, count);
 		cond_resched();
 	}
 	if (run->err)

@@ -256,11 +256,14 @@ while [ $pass -lt "${passes:-1}" ]; do
 	# stack by the kernel's own kmem tracepoints, without kmprof.
 	if [ -e $T/events/kmem/kmalloc/enable ]; then
 		echo 1 >$T/options/stacktrace
-		for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
-			echo 1 >$T/events/kmem/$e/enable
+		for e in kmem/kmalloc kmem/kfree kmem/kmem_cache_alloc \
+			kmem/kmem_cache_free kmem/mm_page_alloc kmem/mm_page_free \
+			percpu/percpu_alloc_percpu percpu/percpu_free_percpu; do
+			echo 1 >$T/events/$e/enable
 		done
 		measure tracefs
 		echo 0 >$T/events/kmem/enable
+		echo 0 >$T/events/percpu/enable
 		echo 0 >$T/options/stacktrace
 		echo >$T/trace
 	fi
