@@ -53,7 +53,8 @@ CRITERIA = [
 # The workload module's sites, and the size class krealloc() grows from
 # (WORKLOAD_REALLOC_FROM): that object is freed inside.
 SITES = ["kmalloc", "kmalloc_const", "kmalloc_node", "cache_alloc",
-         "cache_alloc_lru", "bulk_alloc", "krealloc", "kvmalloc"]
+         "cache_alloc_lru", "bulk_alloc", "krealloc", "kvmalloc", "pages",
+         "vmalloc", "percpu"]
 REALLOC_FROM = 64
 # The buckets a flush folds per hold of the lock (KMPROF_FLUSH_BATCH).
 FLUSH_BATCH = 64

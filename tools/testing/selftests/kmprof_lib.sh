@@ -190,25 +190,34 @@ heap_records()
 	END { flush() }' "$1"
 }
 
-# heap_alloc_site FUNCTION ALLOCATOR FILE: sums over the records of
-# ALLOCATOR that FUNCTION made, FUNCTION among their first four frames, or
+# heap_alloc_buckets FILE FUNCTION ALLOCATOR: one line per record of
+# ALLOCATOR in FILE that FUNCTION made, as heap_buckets prints them:
+# "<function> <inuse_objs> <inuse_bytes> <alloc_objs> <alloc_bytes>
+# <alloc_req_bytes>". FUNCTION is among the record's first four frames, or
 # six for the page allocator, whose entry points call each other (deeper,
-# the allocation is one the allocator made for itself): "<allocs>
-# <req_bytes> <alloc_bytes> <frees> <inuse_objs> <inuse_bytes>".
-heap_alloc_site()
+# the allocation is one the allocator made for itself).
+heap_alloc_buckets()
 {
 	local frames=4
 
-	[ "$2" = page ] || [ "$2" = user ] && frames=6
-	heap_records "$3" | awk -v fn="$1" -v a="$2" -v frames=$frames '
+	[ "$3" = page ] || [ "$3" = user ] && frames=6
+	heap_records "$1" | awk -v fn="$2" -v a="$3" -v frames=$frames '
 	$1 == a {
 		for (i = 8; i < 8 + frames && i <= NF; i++)
 			if ($i == fn) {
-				inuse += $2; ibytes += $3; allocs += $4
-				abytes += $5; req += $6
+				print fn, $2, $3, $4, $5, $6
 				break
 			}
-	}
+	}'
+}
+
+# heap_alloc_site FUNCTION ALLOCATOR FILE: sums over the records of
+# heap_alloc_buckets: "<allocs> <req_bytes> <alloc_bytes> <frees>
+# <inuse_objs> <inuse_bytes>".
+heap_alloc_site()
+{
+	heap_alloc_buckets "$3" "$1" "$2" | awk '
+	{ inuse += $2; ibytes += $3; allocs += $4; abytes += $5; req += $6 }
 	END {
 		printf "%d %d %d %d %d %d\n", allocs, req, abytes,
 			allocs - inuse, inuse, ibytes

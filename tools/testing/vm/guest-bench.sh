@@ -162,12 +162,26 @@ heap_read_cost()
 	done
 }
 
+# The workload's sites of another allocator than the slab: function and
+# allocator.
+OTHER_SITES="workload_pages:page workload_vmalloc:vmalloc
+workload_percpu:percpu"
+
 # site_buckets FILE: the buckets of a heap file that the workload's
-# functions allocated (heap_buckets in kmprof_lib.sh), raw counts.
+# functions allocated (heap_buckets and heap_alloc_buckets in
+# kmprof_lib.sh), raw counts.
 site_buckets()
 {
-	heap_buckets "$1" $(awk '{ print $1 }' "$W") |
-		awk '{ print "sampled", $1, $2, $3, $4, $5 }'
+	local spec slab
+
+	slab=$(awk '{ print $1 }' "$W" | grep -v \
+		-e workload_pages -e workload_vmalloc -e workload_percpu)
+	{
+		heap_buckets "$1" $slab
+		for spec in $OTHER_SITES; do
+			heap_alloc_buckets "$1" "${spec%%:*}" "${spec##*:}"
+		done
+	} | awk '{ print "sampled", $1, $2, $3, $4, $5 }'
 }
 
 # allocinfo_diff BEFORE AFTER: the workload module's lines of
@@ -208,6 +222,9 @@ estimates()
 	bulk 8192
 	krealloc 8192 1024
 	kvmalloc 8192 2048
+	pages 8192 0
+	vmalloc 4096 16384
+	percpu 8192 64
 	PLAN
 	[ $allocinfo = 1 ] && cat /proc/allocinfo >/tmp/allocinfo.1
 	advance && wait_flush
