@@ -61,10 +61,13 @@ refused() { ! kmprof_load "$@"; }
 # no_allocator ALLOCATOR FILE: FILE has no record of ALLOCATOR.
 no_allocator() { ! heap_records "$2" | grep -q "^$1 "; }
 
+# allocs_of FUNCTION ALLOCATOR FILE: FUNCTION's allocations of ALLOCATOR.
+allocs_of() { set -- $(heap_alloc_site "$@"); echo "$1"; }
+
 # armed ALLOCATOR: an entry point of ALLOCATOR is armed (probes file).
 armed() { awk -v a="$1" '$3 == "armed" && $6 == a { ok = 1 } END { exit !ok }' "$D/probes"; }
 
-ktap_plan 23
+ktap_plan 25
 ktap_check bad_sources_refused refused sources=slab,bogus
 ktap_check twice_named_refused refused sources=page,page
 ktap_check load kmprof_load rate=1
@@ -110,8 +113,8 @@ sampling_on
 workload_unload
 kmprof_unload
 
-# Only movable pages and the kernel's: the slab is not probed at all.
-ktap_check load_user kmprof_load rate=1 sources=user,page
+# Movable pages, the kernel's and vmalloc: the slab is not probed at all.
+ktap_check load_user kmprof_load rate=1 sources=user,page,vmalloc
 workload_load
 ktap_check slab_not_probed sh -c "! awk '\$6 == \"slab\"' $D/probes | grep -q ."
 workload "user_pages $N 1"
@@ -122,6 +125,20 @@ cp "$D/heap" /tmp/heap.user
 ktap_check user_pages_counted site_ok /tmp/heap.user workload_user_pages \
 	user allocs
 ktap_check no_slab_records no_allocator slab /tmp/heap.user
+
+# Cycle boundaries: what the page allocator and vmalloc allocate after an
+# advance stays out of the published profile until the next one.
+workload "pages $N 1"
+workload "vmalloc $N 8192"
+cp "$D/heap" /tmp/heap.open
+advance
+cp "$D/heap" /tmp/heap.next
+ktap_check open_cycle_unpublished expect_eq "pages vmalloc before the advance" \
+	"$(allocs_of workload_pages page /tmp/heap.open) $(allocs_of workload_vmalloc vmalloc /tmp/heap.open)" \
+	"$(allocs_of workload_pages page /tmp/heap.user) 0"
+ktap_check next_cycle_published expect_eq "pages vmalloc after the advance" \
+	"$(allocs_of workload_pages page /tmp/heap.next) $(allocs_of workload_vmalloc vmalloc /tmp/heap.next)" \
+	"$(($(allocs_of workload_pages page /tmp/heap.user) + N)) $N"
 workload free
 workload_unload
 kmprof_unload
