@@ -25,8 +25,8 @@ ktap_check snapshot_has_site sh -c \
 # At rate 1 nothing is scaled: the site's in-use bytes are exact, and it
 # holds more than any other slab site (a page or vmalloc site of the
 # kernel's may hold more: the debug kernel's do).
-kmprof -f /tmp/snap.heap top --allocator slab --raw -n 1 >/tmp/top.txt
-row=$(awk 'f { print; exit } /^ *INUSE/ { f = 1 }' /tmp/top.txt)
+kmprof -f /tmp/snap.heap top --allocator slab --raw -n 1 >/tmp/top_slab.txt
+row=$(awk 'f { print; exit } /^ *INUSE/ { f = 1 }' /tmp/top_slab.txt)
 ktap_diag "top: $row"
 ktap_check top_site_first sh -c "echo '$row' | grep -q ' workload_kmalloc \[kmprof_workload\]$'"
 ktap_check top_exact_bytes expect_eq "top in use" "$(echo "$row" | awk '{ print $1 }')" "$BYTES"
@@ -35,7 +35,9 @@ folded=$(kmprof -f /tmp/snap.heap folded | grep 'workload_kmalloc \[kmprof_workl
 ktap_check folded_exact_bytes expect_eq "folded in use" "$folded" "$BYTES"
 ktap_check pprof_written sh -c "kmprof -f /tmp/snap.heap pprof -o /tmp/p.pb.gz &&
 	test -s /tmp/p.pb.gz"
-# The host reads both with go tool pprof (tools/testing/vm_pprof_test.sh).
+# The host reads both with go tool pprof (tools/testing/vm_pprof_test.sh),
+# the whole top beside the whole profile.
+kmprof -f /tmp/snap.heap top --raw -n 1 >/tmp/top.txt
 artifact tool.pb.gz /tmp/p.pb.gz
 artifact tool.top /tmp/top.txt
 ktap_check rate_command sh -c "kmprof rate 4096 && [ \$(cat $D/rate) = 4096 ]"
