@@ -179,9 +179,6 @@ int kmprof_backend_arm(const struct kmprof_backend *backend,
 	unsigned int i;
 	int ret;
 
-	if (how->sources & (BIT(KMPROF_PAGE) | BIT(KMPROF_USER)))
-		kmprof_backing_prepare();
-
 	for (i = 0; i < backend->nr_layers; i++) {
 		ret = backend->layers[i]->arm(backend->layers[i], how);
 		if (ret) {
@@ -303,15 +300,17 @@ static struct {
 	unsigned long end;
 } kmprof_backing[KMPROF_NR_BACKING];
 
-/* The kprobes that find them; kmprof_control_mutex. */
+/* The kprobes that find them, in kmprof_backing_prepare() only. */
 static struct kprobe kmprof_backing_kps[KMPROF_NR_BACKING];
 
 /**
  * kmprof_backing_prepare() - find the functions that allocate pages for
  * another allocator.
  *
- * Context: process context, under kmprof_control_mutex, before the page
- * source's handlers are armed.
+ * Called once, at module init: the extents do not change while the module
+ * is loaded.
+ *
+ * Context: process context, module init, before any handler is armed.
  */
 void kmprof_backing_prepare(void)
 {

@@ -11,6 +11,8 @@
 #ifndef KMPROF_BACKEND_H
 #define KMPROF_BACKEND_H
 
+#include <linux/align.h>
+#include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/jump_label.h>
 #include <linux/mmzone.h>
@@ -210,6 +212,22 @@ static inline bool kmprof_source_wanted(unsigned int sources,
 	if (allocator == KMPROF_PAGE)
 		return sources & (BIT(KMPROF_PAGE) | BIT(KMPROF_USER));
 	return sources & BIT(allocator);
+}
+
+/**
+ * kmprof_percpu_sizes() - what a percpu area weighs, in both backends.
+ * @size: the size asked for, on one CPU.
+ * @req_size: set to @size on every possible CPU.
+ * @alloc_size: set to @size in the allocator's units (PCPU_MIN_ALLOC_SIZE)
+ *	on every possible CPU, as the percpu allocator charges it.
+ *
+ * Context: any.
+ */
+static inline void kmprof_percpu_sizes(size_t size, size_t *req_size,
+				       size_t *alloc_size)
+{
+	*req_size = size * num_possible_cpus();
+	*alloc_size = ALIGN(size, PCPU_MIN_ALLOC_SIZE) * num_possible_cpus();
 }
 
 /**

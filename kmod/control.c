@@ -28,6 +28,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -208,6 +209,9 @@ int kmprof_control_init(const struct kmprof_params *params,
 	kmprof_arming.max_depth = params->max_depth;
 	kmprof_arming.floor = floor;
 	kmprof_arming.sources = sources;
+	/* Their extents do not change while the module is loaded. */
+	if (sources & (BIT(KMPROF_PAGE) | BIT(KMPROF_USER)))
+		kmprof_backing_prepare();
 	timer_setup(&kmprof_autocycle_timer, kmprof_autocycle_fn, 0);
 	return 0;
 }

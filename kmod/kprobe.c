@@ -382,9 +382,7 @@ static int __kprobes kmprof_alloc_entry(struct kretprobe_instance *ri,
 	case KMPROF_ALLOC_PERCPU:
 		size = kmprof_arg(regs, def->size_arg);
 		call->allocator = KMPROF_PERCPU;
-		call->req_size = size * num_possible_cpus();
-		call->alloc_size = ALIGN(size, PCPU_MIN_ALLOC_SIZE) *
-				   num_possible_cpus();
+		kmprof_percpu_sizes(size, &call->req_size, &call->alloc_size);
 		break;
 	case KMPROF_ALLOC_SIZE:
 		size = kmprof_arg(regs, def->size_arg);

@@ -285,20 +285,18 @@ static void kmprof_tp_page_alloc(void *data, struct page *page,
 			PAGE_SIZE << order, allocator);
 }
 
-/*
- * A percpu area weighs its size on every possible CPU; the allocator
- * hands out multiples of PCPU_MIN_ALLOC_SIZE.
- */
+/* A percpu area weighs its size on every possible CPU. */
 static void kmprof_tp_percpu_alloc(void *data, unsigned long call_site,
 				   bool reserved, bool is_atomic, size_t size,
 				   size_t align, void *base_addr, int off,
 				   void __percpu *ptr, size_t bytes_alloc,
 				   gfp_t gfp_flags)
 {
-	kmprof_tp_alloc(KMPROF_TP_PERCPU_ALLOC, (__force void *)ptr,
-			size * num_possible_cpus(),
-			ALIGN(size, PCPU_MIN_ALLOC_SIZE) * num_possible_cpus(),
-			KMPROF_PERCPU);
+	size_t req_size, alloc_size;
+
+	kmprof_percpu_sizes(size, &req_size, &alloc_size);
+	kmprof_tp_alloc(KMPROF_TP_PERCPU_ALLOC, (__force void *)ptr, req_size,
+			alloc_size, KMPROF_PERCPU);
 }
 
 static __always_inline void kmprof_tp_free(enum kmprof_tp_id id,
