@@ -195,4 +195,46 @@ enum kmprof_allocator {
 /* The sources= parameter when it is not given: every allocator but user. */
 #define KMPROF_SOURCES_DEFAULT	"slab,page,vmalloc,percpu"
 
+/**
+ * enum kmprof_label - what a sample may record of who allocated.
+ * @KMPROF_LABEL_CONTEXT: the context the allocation ran in (enum
+ *	kmprof_context).
+ * @KMPROF_LABEL_COMM: in task context, the task's name.
+ * @KMPROF_LABEL_PID: in task context, its process id (tgid).
+ * @KMPROF_LABEL_CGROUP: in task context, the id of its cgroup v2.
+ * @KMPROF_LABELS: how many there are.
+ *
+ * Their names, in this order, are KMPROF_HEAP_LABELS (kmprof_heap.h): the
+ * labels= parameter's words and the heap file's keys.
+ */
+enum kmprof_label {
+	KMPROF_LABEL_CONTEXT,
+	KMPROF_LABEL_COMM,
+	KMPROF_LABEL_PID,
+	KMPROF_LABEL_CGROUP,
+	KMPROF_LABELS
+};
+
+/**
+ * enum kmprof_context - where an allocation ran.
+ * @KMPROF_CONTEXT_TASK: a task, kernel threads included.
+ * @KMPROF_CONTEXT_SOFTIRQ: a softirq being served (not a task that only
+ *	disabled bottom halves).
+ * @KMPROF_CONTEXT_HARDIRQ: a hard interrupt handler.
+ * @KMPROF_CONTEXT_NMI: a non-maskable interrupt.
+ * @KMPROF_CONTEXTS: how many there are.
+ *
+ * Their names, in this order, are KMPROF_HEAP_CONTEXTS (kmprof_heap.h).
+ */
+enum kmprof_context {
+	KMPROF_CONTEXT_TASK,
+	KMPROF_CONTEXT_SOFTIRQ,
+	KMPROF_CONTEXT_HARDIRQ,
+	KMPROF_CONTEXT_NMI,
+	KMPROF_CONTEXTS
+};
+
+/* The labels= parameter when it is not given. */
+#define KMPROF_LABELS_DEFAULT	"context,cgroup"
+
 #endif /* KMPROF_H */

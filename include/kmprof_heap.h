@@ -6,14 +6,17 @@
  *
  * The records have the shape of Go's legacy heap profile so that a saved
  * file is also readable by pprof as it is; everything Go's format has no
- * room for lives in comment lines. Version 3:
+ * room for lives in comment lines. Version 4:
  *
  *   heap profile: <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ heap_v2/<rate>
- *   # kmprof-heap v3 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
- *     time_ns=<ns> sources=<name>[,<name>...]      (one line in the file)
+ *   # kmprof-heap v4 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
+ *     time_ns=<ns> sources=<name>[,<name>...] labels=<label>[,<label>...]
+ *                                                  (one line in the file)
  *   then, per bucket with published counts:
  *   <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ 0x<pc> 0x<pc> ...
- *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes> allocator=<name>
+ *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes> allocator=<name> \
+ *     [context=<context>] [comm=<comm>] [pid=<tgid>] [cgroup=<id>]
+ *                                                  (one line in the file)
  *   #	0x<pc>	<symbol>+0x<off>/0x<size>[ [module]]   (one per pc, "%pS")
  *
  * - Counts are raw sampled counts, not estimates: a reader unbiases them
@@ -57,15 +60,39 @@
  *   name, a sources= list that breaks these rules, and a record whose
  *   allocator is not among the sources.
  *
- * Versions: 2 is version 3 without sources= and allocator=: its sources
- * are slab, and so is every record's allocator (an allocator= key there is
- * an unknown key). 1 is version 2 without time_ns. Readers read every
- * version from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
+ * - labels= lists the labels the module kept for each sample, at least
+ *   one, each once, in the order of KMPROF_HEAP_LABELS: context, comm,
+ *   pid, cgroup. Two records may then share stack, size class and
+ *   allocator and differ in their labels. A record carries:
+ *     context  always, if a label: task, softirq, hardirq or nmi
+ *              (KMPROF_HEAP_CONTEXTS): where the allocation ran
+ *     comm     the allocating task's name, 0 to 15 bytes, every byte
+ *              that is not printable ASCII, and space and backslash,
+ *              written as a backslash and three octal digits ("\040")
+ *     pid      the task's process id (its tgid in the initial pid
+ *              namespace), a decimal number
+ *     cgroup   the id of the task's cgroup in the cgroup v2 hierarchy,
+ *              a decimal number: the inode number of its directory
+ *              under the cgroup2 mount
+ *   comm, pid and cgroup only when the label is kept and the allocation
+ *   ran in task context: an interrupt's allocation (softirq, hardirq,
+ *   nmi) is charged to no task, never to the one it interrupted. Readers
+ *   refuse a label key the header does not list, a context record
+ *   missing where context is listed, and a malformed value.
+ *
+ * Versions: 3 is version 4 without labels=, context=, comm=, pid= and
+ * cgroup=; a module that keeps no label writes version 3, byte for byte.
+ * 2 is version 3 without sources= and allocator=: its sources are slab,
+ * and so is every record's allocator (an allocator= key there is an
+ * unknown key). 1 is version 2 without time_ns. Readers read every version
+ * from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
  */
 #ifndef KMPROF_HEAP_H
 #define KMPROF_HEAP_H
 
-#define KMPROF_HEAP_VERSION	3
+#define KMPROF_HEAP_VERSION	4
+/* The version of a profile without labels. */
+#define KMPROF_HEAP_VERSION_UNLABELED	3
 #define KMPROF_HEAP_VERSION_FIRST	1
 #define KMPROF_HEAP_FILE	"heap"
 #define KMPROF_HEAP_HEADER	"heap profile:"
@@ -77,5 +104,9 @@
 /* The longest allocator name, and the most names sources= may list. */
 #define KMPROF_HEAP_ALLOCATOR_MAX	15
 #define KMPROF_HEAP_SOURCES_MAX	16
+
+/* The labels of labels=, in their order, and the values of context=. */
+#define KMPROF_HEAP_LABELS	"context", "comm", "pid", "cgroup"
+#define KMPROF_HEAP_CONTEXTS	"task", "softirq", "hardirq", "nmi"
 
 #endif /* KMPROF_HEAP_H */
