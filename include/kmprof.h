@@ -21,7 +21,7 @@
  *
  * ``heap``
  *     The published profile, in the format of ``include/kmprof_heap.h``
- *     (version 2): the shape of Go's legacy heap profile (``go tool
+ *     (version 4, or 3 when no label is kept): the shape of Go's legacy heap profile (``go tool
  *     pprof`` reads it as it is), with requested bytes, the size class and
  *     ``%pS`` symbols in comment lines. Counts are sampled counts;
  *     ``kmprof`` unbiases them. Opening the file takes a snapshot: one
@@ -109,8 +109,8 @@
  *                              1 GiB. Fixed for a profile's life: writing
  *                              the rate file starts a new profile at the
  *                              new rate
- * ``max_buckets``  8192        distinct (stack, size class) buckets
- *                              reserved, 1 to 2^20
+ * ``max_buckets``  8192        distinct (stack, size class, allocator,
+ *                              labels) buckets reserved, 1 to 2^20
  * ``max_objects``  65536       sampled objects tracked until their free,
  *                              1 to 2^22
  * ``max_depth``    32          deepest stack kept, in frames, 1 to 64
@@ -130,8 +130,8 @@
  *
  * The module's other parameters: how the profile is fed and advanced.
  * They too are checked at load (autocycle_ms against
- * KMPROF_AUTOCYCLE_MS_MIN and KMPROF_AUTOCYCLE_MS_MAX; sources against
- * the allocators' names, each named once), and none of them changes
+ * KMPROF_AUTOCYCLE_MS_MIN and KMPROF_AUTOCYCLE_MS_MAX; sources and labels
+ * against their names, each named once), and none of them changes
  * without a reload.
  *
  * ================  ==========  ==========================================
@@ -149,6 +149,13 @@
  *                               (movable pages: user memory and the page
  *                               cache), ``vmalloc``, ``percpu``. The entry
  *                               points of the others are not probed
+ * ``labels``        context,    what each sample keeps of who allocated,
+ *                   cgroup      by name, separated by commas:
+ *                               ``context`` (task, softirq, hardirq),
+ *                               ``comm``, ``pid`` and ``cgroup`` (of the
+ *                               task, in task context only); empty for
+ *                               none. Each splits a stack's bucket by its
+ *                               values
  * ``hits``          0           1 counts every call of each entry point:
  *                               the hits of the probes file and the
  *                               events line of stats. It costs a per-CPU

@@ -75,10 +75,11 @@
  *              a decimal number: the inode number of its directory
  *              under the cgroup2 mount
  *   comm, pid and cgroup only when the label is kept and the allocation
- *   ran in task context: an interrupt's allocation (softirq, hardirq,
- *   nmi) is charged to no task, never to the one it interrupted. Readers
- *   refuse a label key the header does not list, a context record
- *   missing where context is listed, and a malformed value.
+ *   ran in task context, cgroup also only in a kernel with cgroups: an
+ *   interrupt's allocation (softirq, hardirq, nmi) is charged to no task,
+ *   never to the one it interrupted. Readers refuse a label key the
+ *   header does not list, a context missing where context is listed, and
+ *   a malformed value.
  *
  * Versions: 3 is version 4 without labels=, context=, comm=, pid= and
  * cgroup=; a module that keeps no label writes version 3, byte for byte.

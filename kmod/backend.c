@@ -46,44 +46,6 @@ const char *const kmprof_allocator_names[KMPROF_ALLOCATORS] = {
 
 static_assert(ARRAY_SIZE(kmprof_allocator_names) == KMPROF_ALLOCATORS);
 
-/**
- * kmprof_sources_parse() - the allocators a sources= list names.
- * @list: allocator names separated by commas, each named once.
- * @sources: set to their mask, BIT(enum kmprof_allocator) each.
- *
- * Logs what is wrong with a bad list.
- *
- * Context: process context.
- * Return: 0, or -EINVAL for an empty list, an unknown or repeated name.
- */
-int kmprof_sources_parse(const char *list, unsigned int *sources)
-{
-	const char *word = list, *end;
-	unsigned int mask = 0;
-	int i;
-
-	for (;;) {
-		end = strchrnul(word, ',');
-		for (i = 0; i < KMPROF_ALLOCATORS; i++) {
-			if (strlen(kmprof_allocator_names[i]) == end - word &&
-			    !strncmp(word, kmprof_allocator_names[i], end - word))
-				break;
-		}
-		if (i == KMPROF_ALLOCATORS || (mask & BIT(i))) {
-			pr_err("sources=%s: '%.*s' is %s; the allocators are slab, page, user, vmalloc and percpu, each named once\n",
-			       list, (int)(end - word), word,
-			       i == KMPROF_ALLOCATORS ? "not one" : "named twice");
-			return -EINVAL;
-		}
-		mask |= BIT(i);
-		if (!*end)
-			break;
-		word = end + 1;
-	}
-	*sources = mask;
-	return 0;
-}
-
 /* === The backends: each a list of layers === */
 
 static const struct kmprof_layer kmprof_kprobes_all = {

@@ -176,7 +176,6 @@ struct kmprof_backend {
 const struct kmprof_backend *kmprof_backend_find(const char *name);
 int kmprof_backend_arm(const struct kmprof_backend *backend,
 		       const struct kmprof_arming *how);
-int kmprof_sources_parse(const char *list, unsigned int *sources);
 extern const char *const kmprof_allocator_names[KMPROF_ALLOCATORS];
 void kmprof_backend_disarm(const struct kmprof_backend *backend);
 void kmprof_backend_walk(const struct kmprof_backend *backend,

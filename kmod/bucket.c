@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - buckets: one record set per (allocation stack, size class,
- * allocator).
+ * allocator, labels).
  *
  * The key includes the allocated size so that every object of a bucket has
- * the same size and unbiasing a sampled count stays exact, and the
- * allocator, so that a stack that allocates from two (kvmalloc()'s, say)
- * keeps them apart.
+ * the same size and unbiasing a sampled count stays exact, the allocator,
+ * so that a stack that allocates from two (kvmalloc()'s, say) keeps them
+ * apart, and the labels the profile keeps (labels.c), so that the same
+ * stack run by two cgroups is two buckets.
  *
  * Why not lib/stackdepot. Stack depot (used by KASAN, KFENCE, page_owner)
  * already deduplicates stacks without slab and is exported on both target
@@ -45,19 +46,21 @@ struct kmprof_bucket_key {
 	unsigned int depth;
 	size_t size_class;
 	enum kmprof_allocator allocator;
+	const struct kmprof_labels *labels;
 	u32 hash;
 	struct kmprof_bucket __rcu **head;
 };
 
 /*
- * Keep the first max_depth frames of @stack, hash them with @size_class
- * and @allocator.
+ * Keep the first max_depth frames of @stack, hash them with @size_class,
+ * @allocator and @labels.
  */
 static void kmprof_bucket_key_init(struct kmprof_bucket_key *key,
 				   struct kmprof_buckets *buckets,
 				   const unsigned long *stack,
 				   unsigned int depth, size_t size_class,
-				   enum kmprof_allocator allocator)
+				   enum kmprof_allocator allocator,
+				   const struct kmprof_labels *labels)
 {
 	u32 hash;
 
@@ -65,9 +68,12 @@ static void kmprof_bucket_key_init(struct kmprof_bucket_key *key,
 	key->depth = min(depth, buckets->max_depth);
 	key->size_class = size_class;
 	key->allocator = allocator;
+	key->labels = labels;
 	hash = jhash2((const u32 *)stack,
 		      key->depth * (sizeof(*stack) / sizeof(u32)),
 		      buckets->seed);
+	hash = jhash2((const u32 *)labels, sizeof(*labels) / sizeof(u32),
+		      hash);
 	key->hash = jhash_3words(hash, (u32)size_class,
 				 upper_32_bits(size_class) ^ allocator,
 				 buckets->seed);
@@ -87,6 +93,8 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 		    bucket->size_class == key->size_class &&
 		    bucket->allocator == key->allocator &&
 		    bucket->depth == key->depth &&
+		    !memcmp(&bucket->labels, key->labels,
+			    sizeof(*key->labels)) &&
 		    !memcmp(bucket->stack, key->stack,
 			    key->depth * sizeof(*key->stack)))
 			return bucket;
@@ -95,13 +103,14 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 }
 
 /**
- * kmprof_bucket_get() - find or create the bucket of a stack, size and
- * allocator.
+ * kmprof_bucket_get() - find or create the bucket of a stack, size,
+ * allocator and labels.
  * @buckets: the bucket table.
  * @stack: return addresses; only the first @max_depth are kept.
  * @depth: entries in @stack.
  * @size_class: allocated size of the object.
  * @allocator: the allocator it comes from.
+ * @labels: who allocated it.
  *
  * Context: any context but NMI; takes buckets->insert_lock (raw, irqsave)
  * on a miss.
@@ -110,14 +119,15 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 					const unsigned long *stack,
 					unsigned int depth, size_t size_class,
-					enum kmprof_allocator allocator)
+					enum kmprof_allocator allocator,
+					const struct kmprof_labels *labels)
 {
 	struct kmprof_bucket_key key;
 	struct kmprof_bucket *bucket;
 	unsigned long flags;
 
 	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class,
-			       allocator);
+			       allocator, labels);
 	rcu_read_lock();
 	bucket = kmprof_bucket_lookup(&key);
 	if (bucket)
@@ -134,6 +144,7 @@ struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 	bucket->depth = key.depth;
 	bucket->size_class = size_class;
 	bucket->allocator = allocator;
+	bucket->labels = *labels;
 	memcpy(bucket->stack, stack, key.depth * sizeof(*stack));
 	RCU_INIT_POINTER(bucket->next, rcu_dereference(*key.head));
 	rcu_assign_pointer(*key.head, bucket);
@@ -275,6 +286,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_bucket_test_set_hash_bits);
  * @depth: entries in @stack.
  * @size_class: allocated size.
  * @allocator: the allocator.
+ * @labels: the labels.
  * @index: if not NULL, set to the bucket's creation index when found.
  *
  * Context: any.
@@ -284,6 +296,7 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 			       const unsigned long *stack, unsigned int depth,
 			       size_t size_class,
 			       enum kmprof_allocator allocator,
+			       const struct kmprof_labels *labels,
 			       unsigned int *index)
 {
 	struct kmprof_buckets *buckets = &prof->buckets;
@@ -291,7 +304,7 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 	struct kmprof_bucket *bucket;
 
 	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class,
-			       allocator);
+			       allocator, labels);
 	rcu_read_lock();
 	bucket = kmprof_bucket_lookup(&key);
 	rcu_read_unlock();

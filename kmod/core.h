@@ -64,9 +64,9 @@ bool kmprof_sample_draw(struct kmprof_profile *prof, size_t size);
 /* === Buckets (bucket.c) === */
 
 /*
- * One (stack, size class, allocator). Everything before @active is written
- * once, before the bucket is published in its hash chain, and never changes
- * after: lockless readers may use it. The records are the ring's.
+ * One (stack, size class, allocator, labels). Everything before @active is
+ * written once, before the bucket is published in its hash chain, and never
+ * changes after: lockless readers may use it. The records are the ring's.
  */
 struct kmprof_bucket {
 	struct kmprof_bucket __rcu *next;	/* hash chain */
@@ -74,6 +74,7 @@ struct kmprof_bucket {
 	u16 depth;
 	u16 allocator;				/* enum kmprof_allocator */
 	size_t size_class;
+	struct kmprof_labels labels;
 	/* protected by cycles.lock; @active also by cycles.flush_mutex */
 	struct kmprof_counts active;
 	struct kmprof_counts future[KMPROF_CYCLE_SLOTS];
@@ -98,7 +99,8 @@ void kmprof_buckets_free(struct kmprof_buckets *buckets);
 struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 					const unsigned long *stack,
 					unsigned int depth, size_t size_class,
-					enum kmprof_allocator allocator);
+					enum kmprof_allocator allocator,
+					const struct kmprof_labels *labels);
 unsigned int kmprof_buckets_count(struct kmprof_buckets *buckets);
 struct kmprof_bucket *kmprof_bucket_at(struct kmprof_buckets *buckets,
 				       unsigned int index);
@@ -199,6 +201,7 @@ struct kmprof_stats_cpu {
 
 struct kmprof_profile {
 	struct kmprof_sampler sampler;
+	unsigned int labels;	/* kept by each sample; fixed at creation */
 	struct kmprof_buckets buckets;
 	struct kmprof_objmap objects;
 	struct kmprof_cycles cycles;

@@ -447,6 +447,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 		view.depth = bucket->depth;
 		view.size_class = bucket->size_class;
 		view.allocator = bucket->allocator;
+		view.labels = &bucket->labels;
 		ret = fn(arg, &view);
 		cond_resched();
 	}

@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "control.h"
 #include "debugfs.h"
+#include "profile.h"
 
 static unsigned long rate = KMPROF_RATE_DEFAULT;
 module_param(rate, ulong, 0444);
@@ -23,7 +24,7 @@ MODULE_PARM_DESC(rate, "Mean bytes allocated between two samples (1 = every allo
 
 static unsigned int max_buckets = KMPROF_MAX_BUCKETS_DEFAULT;
 module_param(max_buckets, uint, 0444);
-MODULE_PARM_DESC(max_buckets, "Distinct (stack, size class, allocator) buckets reserved");
+MODULE_PARM_DESC(max_buckets, "Distinct (stack, size class, allocator, labels) buckets reserved");
 
 static unsigned int max_objects = KMPROF_MAX_OBJECTS_DEFAULT;
 module_param(max_objects, uint, 0444);
@@ -49,15 +50,61 @@ static char *sources = KMPROF_SOURCES_DEFAULT;
 module_param(sources, charp, 0444);
 MODULE_PARM_DESC(sources, "Allocators to record: slab, page, user (movable pages), vmalloc, percpu, separated by commas");
 
+static char *labels = KMPROF_LABELS_DEFAULT;
+module_param(labels, charp, 0444);
+MODULE_PARM_DESC(labels, "What a sample keeps of who allocated: context, comm, pid, cgroup, separated by commas (empty: none)");
+
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;
 module_param(floor, bool, 0444);
 MODULE_PARM_DESC(floor, "Arm the probes with handlers that return at once (benchmarks only)");
 
+/**
+ * kmprof_param_names() - the set of names a list parameter gives.
+ * @param: the parameter's name, for the log.
+ * @list: names separated by commas, each named once; "" is none.
+ * @names: the names known, in their order.
+ * @nr: how many there are.
+ * @set: set to BIT(index in @names) for each name of @list.
+ *
+ * Logs what is wrong with a bad list, and what the names are.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL for an unknown or repeated name.
+ */
+static int __init kmprof_param_names(const char *param, const char *list,
+				     const char *const *names, unsigned int nr,
+				     unsigned int *set)
+{
+	const char *word = list, *end;
+	unsigned int mask = 0, i;
+
+	while (*word) {
+		end = strchrnul(word, ',');
+		for (i = 0; i < nr; i++) {
+			if (strlen(names[i]) == end - word &&
+			    !strncmp(word, names[i], end - word))
+				break;
+		}
+		if (i == nr || (mask & BIT(i))) {
+			pr_err("%s=%s: '%.*s' is %s; the names are:\n", param,
+			       list, (int)(end - word), word,
+			       i == nr ? "not one" : "named twice");
+			for (i = 0; i < nr; i++)
+				pr_err("%s=...: %s\n", param, names[i]);
+			return -EINVAL;
+		}
+		mask |= BIT(i);
+		word = *end ? end + 1 : end;
+	}
+	*set = mask;
+	return 0;
+}
+
 static int __init kmprof_init(void)
 {
 	const struct kmprof_backend *feed = kmprof_backend_find(backend);
-	const struct kmprof_params params = {
+	struct kmprof_params params = {
 		.rate = rate,
 		.max_buckets = max_buckets,
 		.max_objects = max_objects,
@@ -66,7 +113,11 @@ static int __init kmprof_init(void)
 	unsigned int source_mask;
 	int ret;
 
-	/* Logs the offending parameter: a bad value refuses the load. */
+	/* Each logs the offending parameter: a bad value refuses the load. */
+	ret = kmprof_param_names("labels", labels, kmprof_label_names,
+				 KMPROF_LABELS, &params.labels);
+	if (ret)
+		return ret;
 	ret = kmprof_params_validate(&params);
 	if (ret)
 		return ret;
@@ -81,9 +132,14 @@ static int __init kmprof_init(void)
 		pr_err("backend=%s: must be kprobe or tracepoint\n", backend);
 		return -EINVAL;
 	}
-	ret = kmprof_sources_parse(sources, &source_mask);
+	ret = kmprof_param_names("sources", sources, kmprof_allocator_names,
+				 KMPROF_ALLOCATORS, &source_mask);
 	if (ret)
 		return ret;
+	if (!source_mask) {
+		pr_err("sources=: name at least one allocator\n");
+		return -EINVAL;
+	}
 
 	ret = kmprof_control_init(&params, autocycle_ms, feed, floor,
 				  source_mask);
@@ -102,8 +158,8 @@ static int __init kmprof_init(void)
 		pr_info("loaded with floor=1: the %s backend records nothing\n",
 			feed->name);
 	else
-		pr_info("loaded, backend %s, rate %lu, sources %s\n", feed->name,
-			rate, sources);
+		pr_info("loaded, backend %s, rate %lu, sources %s, labels %s\n",
+			feed->name, rate, sources, *labels ? labels : "none");
 	return 0;
 
 err_stop:

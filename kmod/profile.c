@@ -97,6 +97,10 @@ int kmprof_params_validate(const struct kmprof_params *params)
 		       params->max_depth, KMPROF_MAX_DEPTH_LIMIT);
 		return -EINVAL;
 	}
+	if (params->labels & ~(BIT(KMPROF_LABELS) - 1)) {
+		pr_err("labels=%#x: not a set of labels\n", params->labels);
+		return -EINVAL;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kmprof_params_validate);
@@ -127,6 +131,7 @@ struct kmprof_profile *kmprof_profile_create(const struct kmprof_params *params,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&prof->ref);
 	prof->on_broken = on_broken;
+	prof->labels = params->labels;
 	kmprof_cycles_init(&prof->cycles);
 	prof->stats = alloc_percpu(struct kmprof_stats_cpu);
 	if (!prof->stats)
@@ -218,6 +223,20 @@ unsigned int kmprof_profile_buckets(struct kmprof_profile *prof)
 }
 
 /**
+ * kmprof_profile_labels() - what each sample of a profile keeps of who
+ * allocated.
+ * @prof: the profile.
+ *
+ * Context: any.
+ * Return: BIT(enum kmprof_label) for each label kept.
+ */
+unsigned int kmprof_profile_labels(const struct kmprof_profile *prof)
+{
+	return prof->labels;
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_labels);
+
+/**
  * kmprof_profile_broken() - an invariant of @prof does not hold: fail safe.
  * @prof: the profile.
  * @what: which one, for the log.
@@ -286,6 +305,8 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  * @stack: the allocation's stack, from kmprof_stack_capture().
  * @depth: entries in @stack; deeper stacks are cut to max_depth.
  *
+ * Called in the allocation's own context: the labels the profile keeps
+ * (part of the bucket key) are read from it (kmprof_labels_capture()).
  * The event goes to the cycle open now. If @addr is still mapped, the free
  * of the previous object there went unseen: that free is accounted now
  * and counted as a lost free. Then, if no stack was saved, the object map
@@ -304,10 +325,12 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 {
 	enum kmprof_stat result = KMPROF_STAT_SAMPLES;
 	struct kmprof_bucket *bucket = NULL;
+	struct kmprof_labels labels;
 	struct kmprof_object old;
 	unsigned long flags;
 	bool stale;
 
+	kmprof_labels_capture(&labels, prof->labels);
 	raw_spin_lock_irqsave(&prof->objects.lock, flags);
 	stale = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
 	if (!depth)	/* the heap file's records all have a frame */
@@ -316,7 +339,7 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 		result = KMPROF_STAT_DROPS_OBJECT;
 	else
 		bucket = kmprof_bucket_get(&prof->buckets, stack, depth,
-					   alloc_size, allocator);
+					   alloc_size, allocator, &labels);
 	if (bucket)
 		kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
 					    req_size);

@@ -30,16 +30,41 @@ struct rnd_state;
  * @rate: mean number of bytes allocated between two samples; 1 samples
  *	every allocation, 0 samples none. Fixed for the profile's life, so
  *	that every count of a profile was sampled at its one rate.
- * @max_buckets: capacity of the bucket pool (distinct stack, size class and
- *	allocator).
+ * @max_buckets: capacity of the bucket pool (distinct stack, size class,
+ *	allocator and labels).
  * @max_objects: capacity of the object map (sampled objects not yet freed).
  * @max_depth: deepest stack kept, in frames.
+ * @labels: what each sample keeps of who allocated, BIT(enum kmprof_label)
+ *	each; part of the bucket key.
  */
 struct kmprof_params {
 	unsigned long rate;
 	unsigned int max_buckets;
 	unsigned int max_objects;
 	unsigned int max_depth;
+	unsigned int labels;
+};
+
+/**
+ * struct kmprof_labels - who made a sampled allocation: part of its key.
+ * @cgroup: the id of the task's cgroup v2, 0 if not kept or if the kernel
+ *	has no cgroups (an id is never 0).
+ * @tgid: the task's process id, 0 if not kept.
+ * @context: where it ran (enum kmprof_context), 0 if not kept.
+ * @task: 1 if it ran in task context and a task's label is kept: then
+ *	the kept ones of @comm, @tgid and @cgroup are the task's.
+ * @pad: zero.
+ * @comm: the task's name, NUL padded; empty if not kept.
+ *
+ * Compared and hashed as memory: every byte is written, none is padding.
+ */
+struct kmprof_labels {
+	u64 cgroup;
+	u32 tgid;
+	u8 context;
+	u8 task;
+	u8 pad[2];
+	char comm[16];
 };
 
 /**
@@ -69,6 +94,8 @@ struct kmprof_counts {
  * @depth: number of entries in @stack.
  * @size_class: allocated size of every object of the bucket.
  * @allocator: the allocator its objects come from.
+ * @labels: who allocated them, as far as the profile keeps it; immutable
+ *	while the profile lives.
  * @counts: published counts.
  */
 struct kmprof_bucket_view {
@@ -76,6 +103,7 @@ struct kmprof_bucket_view {
 	unsigned int depth;
 	size_t size_class;
 	enum kmprof_allocator allocator;
+	const struct kmprof_labels *labels;
 	struct kmprof_counts counts;
 };
 
@@ -188,6 +216,7 @@ void kmprof_profile_destroy(struct kmprof_profile *prof);
 void kmprof_profile_get(struct kmprof_profile *prof);
 void kmprof_profile_put(struct kmprof_profile *prof);
 unsigned int kmprof_profile_buckets(struct kmprof_profile *prof);
+unsigned int kmprof_profile_labels(const struct kmprof_profile *prof);
 unsigned int kmprof_profile_objects(struct kmprof_profile *prof);
 bool kmprof_profile_is_broken(const struct kmprof_profile *prof);
 void kmprof_profile_clear_broken(struct kmprof_profile *prof);
@@ -202,6 +231,11 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 unsigned long kmprof_sampler_rate(const struct kmprof_profile *prof);
 void kmprof_sampler_seed(struct kmprof_profile *prof, u64 seed);
 unsigned long kmprof_sample_interval(struct rnd_state *rnd, unsigned long rate);
+
+/* labels.c: who allocated */
+extern const char *const kmprof_label_names[KMPROF_LABELS];
+extern const char *const kmprof_context_names[KMPROF_CONTEXTS];
+void kmprof_labels_capture(struct kmprof_labels *labels, unsigned int which);
 
 /* stack.c: the stack of a sampled allocation */
 unsigned int kmprof_stack_capture(unsigned long *entries,

@@ -265,26 +265,43 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 	return 0;
 }
 
+/* The names of the bits of @set, from @names, separated by commas. */
+static void kmprof_heap_show_names(struct seq_file *m, unsigned int set,
+				   const char *const *names, unsigned int nr)
+{
+	const char *sep = "";
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (set & BIT(i)) {
+			seq_printf(m, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+	}
+}
+
+/* A profile without labels is written as version 3 was, byte for byte. */
 static void kmprof_heap_show_header(struct seq_file *m,
 				    const struct kmprof_heap_snapshot *snap)
 {
 	const struct kmprof_counts *t = &snap->total;
 	unsigned long rate = kmprof_sampler_rate(snap->prof);
-	const char *sep = "";
-	int i;
+	unsigned int labels = kmprof_profile_labels(snap->prof);
 
 	seq_printf(m, KMPROF_HEAP_HEADER " %llu: %llu [%llu: %llu] @ "
 		   KMPROF_HEAP_RATE_TAG "%lu\n",
 		   t->allocs - t->frees, t->alloc_bytes - t->free_bytes,
 		   t->allocs, t->alloc_bytes, rate);
 	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u time_ns=%llu sources=",
-		   KMPROF_HEAP_VERSION, rate, snap->cycle.cycle,
-		   snap->cycle.pending, snap->nr, snap->cycle.time_ns);
-	for (i = 0; i < KMPROF_ALLOCATORS; i++) {
-		if (snap->sources & BIT(i)) {
-			seq_printf(m, "%s%s", sep, kmprof_allocator_names[i]);
-			sep = ",";
-		}
+		   labels ? KMPROF_HEAP_VERSION : KMPROF_HEAP_VERSION_UNLABELED,
+		   rate, snap->cycle.cycle, snap->cycle.pending, snap->nr,
+		   snap->cycle.time_ns);
+	kmprof_heap_show_names(m, snap->sources, kmprof_allocator_names,
+			       KMPROF_ALLOCATORS);
+	if (labels) {
+		seq_puts(m, " labels=");
+		kmprof_heap_show_names(m, labels, kmprof_label_names,
+				       KMPROF_LABELS);
 	}
 	seq_putc(m, '\n');
 }
@@ -303,6 +320,44 @@ static const char *kmprof_heap_symbol(struct kmprof_heap_snapshot *snap,
 	return sym->name;
 }
 
+/*
+ * A task's name as kmprof_heap.h writes it: printable ASCII but space and
+ * backslash as it is, any other byte as a backslash and three octal digits.
+ */
+static void kmprof_heap_show_comm(struct seq_file *m, const char *comm,
+				  size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (c > ' ' && c <= '~' && c != '\\')
+			seq_putc(m, c);
+		else
+			seq_printf(m, "\\%03o", c);
+	}
+}
+
+/* The labels @kept of a record, after its allocator. */
+static void kmprof_heap_show_labels(struct seq_file *m, unsigned int kept,
+				    const struct kmprof_labels *labels)
+{
+	if (kept & BIT(KMPROF_LABEL_CONTEXT))
+		seq_printf(m, " context=%s",
+			   kmprof_context_names[labels->context]);
+	if (!labels->task)
+		return;
+	if (kept & BIT(KMPROF_LABEL_COMM)) {
+		seq_puts(m, " comm=");
+		kmprof_heap_show_comm(m, labels->comm, sizeof(labels->comm));
+	}
+	if (kept & BIT(KMPROF_LABEL_PID))
+		seq_printf(m, " pid=%u", labels->tgid);
+	if ((kept & BIT(KMPROF_LABEL_CGROUP)) && labels->cgroup)
+		seq_printf(m, " cgroup=%llu", labels->cgroup);
+}
+
 static void kmprof_heap_show_bucket(struct seq_file *m,
 				    struct kmprof_heap_snapshot *snap,
 				    const struct kmprof_bucket_view *view)
@@ -314,9 +369,12 @@ static void kmprof_heap_show_bucket(struct seq_file *m,
 		   c->alloc_bytes - c->free_bytes, c->allocs, c->alloc_bytes);
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, " 0x%lx", view->stack[i]);
-	seq_printf(m, "\n# size=%zu inuse_req=%llu alloc_req=%llu allocator=%s\n",
+	seq_printf(m, "\n# size=%zu inuse_req=%llu alloc_req=%llu allocator=%s",
 		   view->size_class, c->alloc_req_bytes - c->free_req_bytes,
 		   c->alloc_req_bytes, kmprof_allocator_names[view->allocator]);
+	kmprof_heap_show_labels(m, kmprof_profile_labels(snap->prof),
+				view->labels);
+	seq_putc(m, '\n');
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, "#\t0x%lx\t%s\n", view->stack[i],
 			   kmprof_heap_symbol(snap, view->stack[i]));

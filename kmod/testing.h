@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 struct dentry;
+struct kmprof_labels;
 struct kmprof_profile;
 
 /**
@@ -52,6 +53,7 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 			       const unsigned long *stack, unsigned int depth,
 			       size_t size_class,
 			       enum kmprof_allocator allocator,
+			       const struct kmprof_labels *labels,
 			       unsigned int *index);
 bool kmprof_objmap_test_prefilter(struct kmprof_profile *prof,
 				  unsigned long addr);

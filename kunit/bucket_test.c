@@ -12,12 +12,15 @@
 
 #include "helpers.h"
 
+/* What a profile without labels keys every bucket by. */
+static const struct kmprof_labels no_labels;
+
 /* The slab bucket of a stack and size, looked up without creating it. */
 static bool slab_bucket(struct kmprof_profile *prof, const unsigned long *stack,
 			unsigned int depth, size_t size, unsigned int *index)
 {
 	return kmprof_bucket_test_exists(prof, stack, depth, size, KMPROF_SLAB,
-					 index);
+					 &no_labels, index);
 }
 
 static void kmprof_buckets_test_same_key_same_bucket(struct kunit *test)
@@ -102,10 +105,11 @@ static void kmprof_buckets_test_allocator_in_key(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
 							  KMPROF_TEST_DEPTH,
 							  4096, KMPROF_SLAB,
-							  &slab));
+							  &no_labels, &slab));
 	KUNIT_ASSERT_TRUE(test, kmprof_bucket_test_exists(prof, stack,
 							  KMPROF_TEST_DEPTH,
 							  4096, KMPROF_VMALLOC,
+							  &no_labels,
 							  &vmalloc));
 	KUNIT_EXPECT_NE(test, slab, vmalloc);
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 3);

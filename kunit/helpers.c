@@ -14,26 +14,30 @@ static void kmprof_test_destroy(void *prof)
 }
 
 /**
- * kmprof_test_create() - a private profile, destroyed when the case ends.
+ * kmprof_test_create_labeled() - a private profile that keeps labels,
+ * destroyed when the case ends.
  * @test: the case.
  * @rate: sampling rate.
  * @max_buckets: bucket pool size.
  * @max_objects: object map size.
+ * @labels: the labels kept, BIT(enum kmprof_label) each.
  *
  * Asserts that creation succeeds.
  *
  * Return: the profile.
  */
-struct kmprof_profile *kmprof_test_create(struct kunit *test,
-					  unsigned long rate,
-					  unsigned int max_buckets,
-					  unsigned int max_objects)
+struct kmprof_profile *kmprof_test_create_labeled(struct kunit *test,
+						  unsigned long rate,
+						  unsigned int max_buckets,
+						  unsigned int max_objects,
+						  unsigned int labels)
 {
 	const struct kmprof_params params = {
 		.rate = rate,
 		.max_buckets = max_buckets,
 		.max_objects = max_objects,
 		.max_depth = KMPROF_MAX_DEPTH_DEFAULT,
+		.labels = labels,
 	};
 	struct kmprof_profile *prof = kmprof_profile_create(&params, NULL);
 	int ret;
@@ -42,6 +46,25 @@ struct kmprof_profile *kmprof_test_create(struct kunit *test,
 	ret = kunit_add_action_or_reset(test, kmprof_test_destroy, prof);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	return prof;
+}
+
+/**
+ * kmprof_test_create() - a private profile without labels, destroyed when
+ * the case ends.
+ * @test: the case.
+ * @rate: sampling rate.
+ * @max_buckets: bucket pool size.
+ * @max_objects: object map size.
+ *
+ * Return: the profile.
+ */
+struct kmprof_profile *kmprof_test_create(struct kunit *test,
+					  unsigned long rate,
+					  unsigned int max_buckets,
+					  unsigned int max_objects)
+{
+	return kmprof_test_create_labeled(test, rate, max_buckets, max_objects,
+					  0);
 }
 
 /**

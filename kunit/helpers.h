@@ -38,6 +38,11 @@ struct kmprof_profile *kmprof_test_create(struct kunit *test,
 					  unsigned long rate,
 					  unsigned int max_buckets,
 					  unsigned int max_objects);
+struct kmprof_profile *kmprof_test_create_labeled(struct kunit *test,
+						  unsigned long rate,
+						  unsigned int max_buckets,
+						  unsigned int max_objects,
+						  unsigned int labels);
 void kmprof_test_stack(unsigned int site, unsigned long *stack);
 void kmprof_test_alloc(struct kmprof_profile *prof, unsigned long addr,
 		       size_t size, unsigned int site);

@@ -21,8 +21,12 @@ import statistics
 import sys
 import time
 
+# The labels each sample keeps (labels=), on the kprobe backend: the
+# default set is "default" and "rate1"; none and every label beside them.
+LABEL_CONFIGS = ["nolabels", "labels-all", "rate1-nolabels",
+                 "rate1-labels-all"]
 CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1",
-           "tp-floor", "tp-default", "tp-rate1"]
+           "tp-floor", "tp-default", "tp-rate1"] + LABEL_CONFIGS
 # Every slab event traced with its stack (tracefs), for comparison.
 EXTRA = ["tracefs"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
@@ -35,6 +39,7 @@ WORKLOAD = "workload"
 # The configurations whose ratio to their backend's floor is shown.
 FLOORED = {"default": "floor", "rate1": "floor",
            "tp-default": "tp-floor", "tp-rate1": "tp-floor"}
+FLOORED.update({c: "floor" for c in LABEL_CONFIGS})
 # (name, case, configuration, against, at most): on the kmalloc(64) pair,
 # and each other source's pair against its backend's floor.
 CRITERIA = [
@@ -44,6 +49,8 @@ CRITERIA = [
      "floor", 1.15),
     ("tracepoint default <= 1.5x not loaded", "kmalloc-64", "tp-default",
      "notloaded", 1.5),
+    ("kprobe default, every label, <= 1.15x its floor", "kmalloc-64",
+     "labels-all", "floor", 1.15),
 ] + [("%s %s default <= 1.15x its floor" % (case, backend), case,
       config, floor, 1.15)
      for case in SOURCE_CASES
@@ -99,7 +106,7 @@ def parse(path):
     """One bench.txt: its lines by kind, and the lines it could not read."""
     r = {"passes": {}, "reserved": {}, "flush": {}, "heapread": {},
          "rate": None, "truth": {}, "sampled": {}, "allocinfo": {},
-         "problems": []}
+         "buckets": {}, "problems": []}
     for line in open(path):
         f = line.split()
         try:
@@ -126,6 +133,9 @@ def parse(path):
             elif len(f) == 4 and f[0] == "allocinfo":
                 r["allocinfo"][f[1]] = {"bytes": int(f[2]),
                                         "calls": int(f[3])}
+            elif len(f) == 3 and f[0] in CONFIGS and f[1] == "buckets":
+                # Buckets in use after the workload, one line per pass.
+                r["buckets"].setdefault(f[0], []).append(int(f[2]))
             elif len(f) >= 3 and f[0] in CONFIGS + EXTRA:
                 # The CPUs' medians, averaged (the workload: one figure in
                 # ms); one line per pass, in pass order.
@@ -173,8 +183,9 @@ def fmt_ratio(r, unit):
     return "%.2f%s[%s-%s]" % (r["median"], unit, lo, hi)
 
 
-def print_table(title, table, cases):
-    shown = [c for c in CONFIGS + EXTRA if c in table]
+def print_table(title, table, cases, shown_configs=None):
+    shown = [c for c in shown_configs or CONFIGS + EXTRA
+             if c in table and (shown_configs or c not in LABEL_CONFIGS)]
     print(title)
     print("%-13s" % "case" + "".join(" %35s" % c for c in shown))
     for k in cases:
@@ -192,6 +203,21 @@ def print_table(title, table, cases):
             row += " %35s" % text
         print(row)
     print()
+
+
+def print_labels(name, kver, table, buckets):
+    """The label sets side by side: the kmalloc(64) pair, and the buckets
+    the workload left (wall-time boots only)."""
+    configs = ["default", "nolabels", "labels-all", "rate1",
+               "rate1-nolabels", "rate1-labels-all"]
+    print_table("%s (%s): labels= on the kprobe backend: the default set "
+                "(context,cgroup), none, every label" % (name, kver),
+                table, ["kmalloc-64"], configs)
+    if buckets:
+        print("buckets after the workload: " + ", ".join(
+            "%s %d" % (c, statistics.median(buckets[c]))
+            for c in configs if c in buckets))
+        print()
 
 
 def judge(table):
@@ -336,6 +362,7 @@ def report_kernel(name, kind, runs, smoke, verdicts):
                             "figure" % (name, kver, len(
                                 r["passes"]["notloaded"]["kmalloc-64"])),
                             table, cases)
+                print_labels(name, kver, table, {})
                 kern["criteria"] = judge(table)
                 for c in kern["criteria"]:
                     if c["met"] is None:
@@ -348,6 +375,7 @@ def report_kernel(name, kind, runs, smoke, verdicts):
         else:
             if kind == "stock":
                 kern["ns_per_op"] = table
+                kern["buckets_after_workload"] = r["buckets"]
                 kern["reserved_bytes"] = r["reserved"]
                 kern["flush"] = [r["flush"][n] for n in sorted(r["flush"])]
                 kern["heap_read"] = [r["heapread"][n]
@@ -356,6 +384,7 @@ def report_kernel(name, kind, runs, smoke, verdicts):
                     print_table("%s (%s): ns/op, wall time (workload: ms); "
                                 "median of the passes, ratios as above"
                                 % (name, kver), table, cases)
+                    print_labels(name, kver, table, r["buckets"])
                     print("reserved bytes: default params %s, maximum "
                           "params %s" % (r["reserved"].get("default"),
                                          r["reserved"].get("max")))

@@ -73,7 +73,7 @@ ktap_check twice_named_refused refused sources=page,page
 ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load
 ktap_check header_states_sources sh -c \
-	"sed -n 2p $D/heap | grep -q ' sources=slab,page,vmalloc,percpu\$'"
+	"sed -n 2p $D/heap | grep -q ' sources=slab,page,vmalloc,percpu\( \|\$\)'"
 for a in page vmalloc percpu; do
 	ktap_check "probes_$a" armed $a
 done

@@ -17,6 +17,7 @@
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
 #   <config> workload <ms>                             tmpfs and pipes
+#   <config> buckets <n>                               after the workload
 #   reserved <params> <bytes>                          from stats
 #   flush <n> <buckets> <advance ns> <flush ns> <batch ns> <drops>
 #   heapread <n> <records> <bytes> <ms> <KiB>          one read of heap
@@ -81,13 +82,15 @@ storm()
 	echo $(($(ms) - t0))
 }
 
-# measure CONFIG: one run of every case, then the workload (not when
-# counting instructions).
+# measure CONFIG: one run of every case, then the workload and the
+# buckets it left, if kmprof is loaded (not when counting instructions).
 measure()
 {
 	echo "kmprof-bench: $1" >/dev/kmsg
 	sed "s/^/$1 /" $BENCH_D/results >>$out
-	[ "$KMPROF_MODE" = count ] || echo "$1 workload $(storm)" >>$out
+	[ "$KMPROF_MODE" = count ] && return
+	echo "$1 workload $(storm)" >>$out
+	! loaded kmprof || echo "$1 buckets $(stat_value buckets_in_use)" >>$out
 }
 
 reserved() { awk -v p="$1" '$1 == "reserved_bytes" { print "reserved", p, $2 }' "$D/stats" >>$out; }
@@ -261,6 +264,16 @@ while [ $pass -lt "${passes:-1}" ]; do
 	kmprof_load && measure default
 	kmprof_unload
 	kmprof_load rate=1 && measure rate1
+	kmprof_unload
+	# The labels a sample keeps: none, and every one (labels.c).
+	kmprof_load labels= && measure nolabels
+	kmprof_unload
+	kmprof_load labels=context,comm,pid,cgroup && measure labels-all
+	kmprof_unload
+	kmprof_load rate=1 labels= && measure rate1-nolabels
+	kmprof_unload
+	kmprof_load rate=1 labels=context,comm,pid,cgroup &&
+		measure rate1-labels-all
 	kmprof_unload
 	# The same with the kernel's kmem tracepoints feeding kmprof.
 	KMPROF_BACKEND=tracepoint kmprof_load floor=1 && measure tp-floor

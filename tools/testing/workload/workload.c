@@ -13,6 +13,11 @@
  *                             site allocated it
  *   free_rcu                  the same through kfree_rcu() where a site
  *                             allows it (kmalloc sites)
+ *   softirq <count> <size>    kmalloc(<size>, GFP_ATOMIC) <count> times
+ *                             (at most WORKLOAD_IRQ_MAX) from a timer's
+ *                             callback: softirq context
+ *   hardirq <count> <size>    the same from a hard hrtimer's callback:
+ *                             hardirq context
  *   reuse <count>             allocate from the cache site's cache, at the
  *                             site "reuse", until the addresses of the
  *                             last <count> cache objects freed are all
@@ -34,7 +39,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/completion.h>
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -42,6 +49,7 @@
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -51,6 +59,7 @@
 #define WORKLOAD_REALLOC_FROM	64
 #define WORKLOAD_BULK_CHUNK	32
 #define WORKLOAD_REUSE_MAX	256
+#define WORKLOAD_IRQ_MAX	256
 
 enum workload_site {
 	SITE_KMALLOC,		/* kmalloc(size): size not known at build time */
@@ -69,6 +78,8 @@ enum workload_site {
 	SITE_USER_PAGES,	/* alloc_pages(GFP_HIGHUSER_MOVABLE, order) */
 	SITE_VMALLOC,		/* vmalloc(size) */
 	SITE_PERCPU,		/* __alloc_percpu(size, 8) */
+	SITE_SOFTIRQ,		/* kmalloc(size, GFP_ATOMIC) in a timer */
+	SITE_HARDIRQ,		/* kmalloc(size, GFP_ATOMIC) in a hard hrtimer */
 	SITE_COUNT
 };
 
@@ -89,6 +100,8 @@ static const char *const workload_site_names[SITE_COUNT] = {
 	[SITE_USER_PAGES]	= "user_pages",
 	[SITE_VMALLOC]		= "vmalloc",
 	[SITE_PERCPU]		= "percpu",
+	[SITE_SOFTIRQ]		= "softirq",
+	[SITE_HARDIRQ]		= "hardirq",
 };
 
 /* The function whose frame the site's allocations carry. */
@@ -109,6 +122,8 @@ static const char *const workload_site_functions[SITE_COUNT] = {
 	[SITE_USER_PAGES]	= "workload_user_pages",
 	[SITE_VMALLOC]		= "workload_vmalloc",
 	[SITE_PERCPU]		= "workload_percpu",
+	[SITE_SOFTIRQ]		= "workload_softirq_kmalloc",
+	[SITE_HARDIRQ]		= "workload_hardirq_kmalloc",
 };
 
 struct workload_object {
@@ -129,7 +144,18 @@ struct workload_rcu_object {
 	struct rcu_head rcu;
 };
 
+/* Allocations an interrupt makes for the softirq and hardirq sites. */
+struct workload_irq {
+	void *objs[WORKLOAD_IRQ_MAX];
+	unsigned int count;
+	size_t size;
+	struct completion done;
+	struct timer_list timer;
+	struct hrtimer hrtimer;
+};
+
 static DEFINE_MUTEX(workload_mutex);	/* everything below */
+static struct workload_irq workload_irq;
 static struct workload_object *workload_objects;
 static unsigned int workload_nr;
 static struct workload_truth workload_truth[SITE_COUNT];
@@ -244,6 +270,40 @@ static noinline void *workload_percpu(size_t size)
 	return workload_keep_frame((__force void *)__alloc_percpu(size, 8));
 }
 
+static noinline void *workload_softirq_kmalloc(size_t size)
+{
+	return workload_keep_frame(kmalloc(size, GFP_ATOMIC));
+}
+
+/* Unlike the softirq's in its flags: identical functions would be folded. */
+static noinline void *workload_hardirq_kmalloc(size_t size)
+{
+	return workload_keep_frame(kmalloc(size, GFP_ATOMIC | __GFP_NOWARN));
+}
+
+static void workload_softirq_fn(struct timer_list *timer)
+{
+	struct workload_irq *irq = container_of(timer, struct workload_irq,
+						timer);
+	unsigned int i;
+
+	for (i = 0; i < irq->count; i++)
+		irq->objs[i] = workload_softirq_kmalloc(irq->size);
+	complete(&irq->done);
+}
+
+static enum hrtimer_restart workload_hardirq_fn(struct hrtimer *timer)
+{
+	struct workload_irq *irq = container_of(timer, struct workload_irq,
+						hrtimer);
+	unsigned int i;
+
+	for (i = 0; i < irq->count; i++)
+		irq->objs[i] = workload_hardirq_kmalloc(irq->size);
+	complete(&irq->done);
+	return HRTIMER_NORESTART;
+}
+
 /* What kmprof counts of an object of @site: requested and allocated. */
 static void workload_sizes(enum workload_site site, void *p, size_t size,
 			   size_t *req, size_t *alloc)
@@ -322,6 +382,33 @@ static int workload_bulk(unsigned int count)
 	return 0;
 }
 
+/* @count allocations of @size in the interrupt of @site; wait for them. */
+static int workload_irq_alloc(enum workload_site site, unsigned int count,
+			      size_t size)
+{
+	struct workload_irq *irq = &workload_irq;
+	unsigned int i;
+	int ret = 0;
+
+	irq->count = count;
+	irq->size = size;
+	reinit_completion(&irq->done);
+	if (site == SITE_SOFTIRQ)
+		mod_timer(&irq->timer, jiffies + 1);
+	else
+		hrtimer_start(&irq->hrtimer, ns_to_ktime(NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&irq->done);
+	for (i = 0; i < count; i++) {
+		if (irq->objs[i])
+			workload_account(site, irq->objs[i], size,
+					 kmalloc_size_roundup(size));
+		else
+			ret = -ENOMEM;
+	}
+	return ret;
+}
+
 static int workload_alloc(enum workload_site site, unsigned int count,
 			  size_t size)
 {
@@ -331,6 +418,8 @@ static int workload_alloc(enum workload_site site, unsigned int count,
 
 	if (site == SITE_BULK)
 		return workload_bulk(count);
+	if (site == SITE_SOFTIRQ || site == SITE_HARDIRQ)
+		return workload_irq_alloc(site, count, size);
 	for (i = 0; i < count; i++) {
 		switch (site) {
 		case SITE_KMALLOC:
@@ -493,6 +582,8 @@ static bool workload_size_ok(enum workload_site site, unsigned long size)
 	case SITE_KMALLOC:
 	case SITE_KMALLOC_NODE:
 	case SITE_KREALLOC:
+	case SITE_SOFTIRQ:
+	case SITE_HARDIRQ:
 		/* kfree_rcu() needs room for its head. */
 		return size >= sizeof(struct rcu_head) && size <= PAGE_SIZE * 8;
 	case SITE_KVMALLOC:
@@ -536,6 +627,9 @@ static int workload_run(char *cmd)
 			break;
 	if (site == SITE_COUNT || !count ||
 	    count > WORKLOAD_MAX_OBJECTS - workload_nr)
+		return -EINVAL;
+	if ((site == SITE_SOFTIRQ || site == SITE_HARDIRQ) &&
+	    count > WORKLOAD_IRQ_MAX)
 		return -EINVAL;
 	if (!workload_size_ok(site, size))
 		return -EINVAL;
@@ -606,6 +700,11 @@ static int __init workload_init(void)
 		vfree(workload_objects);
 		return -ENOMEM;
 	}
+	init_completion(&workload_irq.done);
+	timer_setup(&workload_irq.timer, workload_softirq_fn, 0);
+	hrtimer_init(&workload_irq.hrtimer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_HARD);
+	workload_irq.hrtimer.function = workload_hardirq_fn;
 	workload_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("ctl", 0600, workload_dir, NULL,
 			    &workload_ctl_fops);
@@ -615,6 +714,9 @@ static int __init workload_init(void)
 static void __exit workload_exit(void)
 {
 	debugfs_remove_recursive(workload_dir);
+	/* No command runs now: neither timer is pending. */
+	del_timer_sync(&workload_irq.timer);
+	hrtimer_cancel(&workload_irq.hrtimer);
 	workload_free_all(false);
 	/* kfree_rcu() of objects of ours may still be in flight. */
 	rcu_barrier();
