@@ -40,6 +40,9 @@ WORKLOAD = "workload"
 FLOORED = {"default": "floor", "rate1": "floor",
            "tp-default": "tp-floor", "tp-rate1": "tp-floor"}
 FLOORED.update({c: "floor" for c in LABEL_CONFIGS})
+# The label sets whose buckets the demo's work is counted with ("-": none).
+LABEL_SETS = ["-", "context", "context,cgroup", "comm", "pid",
+              "context,comm,pid,cgroup"]
 # (name, case, configuration, against, at most): on the kmalloc(64) pair,
 # and each other source's pair against its backend's floor.
 CRITERIA = [
@@ -106,7 +109,7 @@ def parse(path):
     """One bench.txt: its lines by kind, and the lines it could not read."""
     r = {"passes": {}, "reserved": {}, "flush": {}, "heapread": {},
          "rate": None, "truth": {}, "sampled": {}, "allocinfo": {},
-         "buckets": {}, "problems": []}
+         "labelbuckets": {}, "problems": []}
     for line in open(path):
         f = line.split()
         try:
@@ -133,9 +136,9 @@ def parse(path):
             elif len(f) == 4 and f[0] == "allocinfo":
                 r["allocinfo"][f[1]] = {"bytes": int(f[2]),
                                         "calls": int(f[3])}
-            elif len(f) == 3 and f[0] in CONFIGS and f[1] == "buckets":
-                # Buckets in use after the workload, one line per pass.
-                r["buckets"].setdefault(f[0], []).append(int(f[2]))
+            elif len(f) == 4 and f[0] == "labelbuckets":
+                r["labelbuckets"][f[1]] = {"buckets": int(f[2]),
+                                           "drops": int(f[3])}
             elif len(f) >= 3 and f[0] in CONFIGS + EXTRA:
                 # The CPUs' medians, averaged (the workload: one figure in
                 # ms); one line per pass, in pass order.
@@ -207,16 +210,18 @@ def print_table(title, table, cases, shown_configs=None):
 
 def print_labels(name, kver, table, buckets):
     """The label sets side by side: the kmalloc(64) pair, and the buckets
-    the workload left (wall-time boots only)."""
+    the demo's work left with each set (wall-time boots only)."""
     configs = ["default", "nolabels", "labels-all", "rate1",
                "rate1-nolabels", "rate1-labels-all"]
     print_table("%s (%s): labels= on the kprobe backend: the default set "
                 "(context,cgroup), none, every label" % (name, kver),
                 table, ["kmalloc-64"], configs)
     if buckets:
-        print("buckets after the workload: " + ", ".join(
-            "%s %d" % (c, statistics.median(buckets[c]))
-            for c in configs if c in buckets))
+        print("buckets after the demo's work at rate 4096, by labels=: " +
+              ", ".join("%s %d%s" % (
+                  "none" if s == "-" else s, b["buckets"],
+                  " (%d dropped)" % b["drops"] if b["drops"] else "")
+                  for s, b in buckets.items()))
         print()
 
 
@@ -252,6 +257,9 @@ def check_stock(name, kver, mode, r, smoke, problems):
         elif r["flush"][n]["in_use"] < n:
             problems.append("%d buckets asked, %d in use: stacks merged"
                             % (n, r["flush"][n]["in_use"]))
+    for s in (["-", "context,comm,pid,cgroup"] if smoke else LABEL_SETS):
+        if s not in r["labelbuckets"]:
+            problems.append("no bucket count with labels %s" % s)
     # The largest pool is read on 6.12 only: minutes under emulation.
     for n in ([4096] if smoke else [1048576]):
         if n not in r["heapread"]:
@@ -375,7 +383,7 @@ def report_kernel(name, kind, runs, smoke, verdicts):
         else:
             if kind == "stock":
                 kern["ns_per_op"] = table
-                kern["buckets_after_workload"] = r["buckets"]
+                kern["label_buckets"] = r["labelbuckets"]
                 kern["reserved_bytes"] = r["reserved"]
                 kern["flush"] = [r["flush"][n] for n in sorted(r["flush"])]
                 kern["heap_read"] = [r["heapread"][n]
@@ -384,7 +392,7 @@ def report_kernel(name, kind, runs, smoke, verdicts):
                     print_table("%s (%s): ns/op, wall time (workload: ms); "
                                 "median of the passes, ratios as above"
                                 % (name, kver), table, cases)
-                    print_labels(name, kver, table, r["buckets"])
+                    print_labels(name, kver, table, r["labelbuckets"])
                     print("reserved bytes: default params %s, maximum "
                           "params %s" % (r["reserved"].get("default"),
                                          r["reserved"].get("max")))

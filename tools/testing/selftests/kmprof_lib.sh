@@ -33,6 +33,34 @@ workload_on_cpu()
 	taskset $((1 << cpu)) sh -c "echo '$*' >$W"
 }
 
+# demo_work FILES: what make demo profiles: walk /sys and /proc; create,
+# stat and delete FILES files in tmpfs, keeping 3 in 20 of them (in
+# /tmp/demo/keep); push data through FILES / 40 pipelines of 3 processes.
+demo_work()
+{
+	local i
+
+	ls -R /sys /proc >/dev/null 2>&1
+	mkdir -p /tmp/demo/keep
+	i=0
+	while [ $i -lt "$1" ]; do
+		echo $i >/tmp/demo/f$i
+		i=$((i + 1))
+	done
+	ls -l /tmp/demo >/dev/null
+	rm -f /tmp/demo/f*
+	i=0
+	while [ $i -lt $(($1 * 3 / 20)) ]; do
+		echo $i >/tmp/demo/keep/f$i
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt $(($1 / 40)) ]; do
+		head -c 65536 /dev/zero | cat | wc -c >/dev/null
+		i=$((i + 1))
+	done
+}
+
 # advance: close the cycle; the next read of heap publishes it.
 advance() { echo 1 >"$D/cycle"; }
 

@@ -17,7 +17,7 @@
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
 #   <config> workload <ms>                             tmpfs and pipes
-#   <config> buckets <n>                               after the workload
+#   labelbuckets <labels> <buckets> <drops>          after the demo's work
 #   reserved <params> <bytes>                          from stats
 #   flush <n> <buckets> <advance ns> <flush ns> <batch ns> <drops>
 #   heapread <n> <records> <bytes> <ms> <KiB>          one read of heap
@@ -42,9 +42,11 @@ files=$((iters / 20))
 # Buckets to flush, buckets of the heap read (the largest pool, on 6.12
 # only: a read of it takes minutes under emulation), and the divisor of
 # the estimate workload's counts.
+label_sets="- context context,cgroup comm pid context,comm,pid,cgroup"
 if [ "$size" = smoke ]; then
 	flush_sizes="256 1024"
 	read_sizes=4096
+	label_sets="- context,comm,pid,cgroup"
 	divisor=64
 elif [ "$SCALE" = 1 ]; then
 	flush_sizes=""
@@ -82,15 +84,33 @@ storm()
 	echo $(($(ms) - t0))
 }
 
-# measure CONFIG: one run of every case, then the workload and the
-# buckets it left, if kmprof is loaded (not when counting instructions).
+# measure CONFIG: one run of every case, then the workload (not when
+# counting instructions).
 measure()
 {
 	echo "kmprof-bench: $1" >/dev/kmsg
 	sed "s/^/$1 /" $BENCH_D/results >>$out
-	[ "$KMPROF_MODE" = count ] && return
-	echo "$1 workload $(storm)" >>$out
-	! loaded kmprof || echo "$1 buckets $(stat_value buckets_in_use)" >>$out
+	[ "$KMPROF_MODE" = count ] || echo "$1 workload $(storm)" >>$out
+}
+
+# label_buckets SET...: for each label set (labels=, "-" for none), the
+# buckets the demo's work leaves at the demo's rate, on the kprobe backend.
+label_buckets()
+{
+	local set
+
+	for set in "$@"; do
+		echo "kmprof-bench: buckets with labels $set" >/dev/kmsg
+		if ! kmprof_load rate=4096 labels="${set#-}"; then
+			echo "labelbuckets $set failed to load" >>$out
+			continue
+		fi
+		demo_work "$files"
+		rm -rf /tmp/demo
+		echo "labelbuckets $set $(stat_value buckets_in_use)" \
+			"$(stat_value drops_bucket_pool)" >>$out
+		kmprof_unload
+	done
 }
 
 reserved() { awk -v p="$1" '$1 == "reserved_bytes" { print "reserved", p, $2 }' "$D/stats" >>$out; }
@@ -306,6 +326,7 @@ if [ "$KMPROF_MODE" = count ]; then
 fi
 flush_cost $flush_sizes
 heap_read_cost $read_sizes
+label_buckets $label_sets
 rmmod kmprof_bench
 estimates
 # The largest pools the parameters allow; the VM may not have the memory.

@@ -10,25 +10,7 @@ run() { echo "# $*"; "$@"; }
 run insmod "$KMPROF_KO" rate=4096 hits=1 backend="${KMPROF_BACKENDS%%,*}"
 echo "# work: walk /sys and /proc; create, stat and delete files in tmpfs,"
 echo "#       keeping 300 of them; push data through pipes"
-ls -R /sys /proc >/dev/null 2>&1
-mkdir -p /tmp/demo/keep
-i=0
-while [ $i -lt 2000 ]; do
-	echo $i >/tmp/demo/f$i
-	i=$((i + 1))
-done
-ls -l /tmp/demo >/dev/null
-rm -f /tmp/demo/f*
-i=0
-while [ $i -lt 300 ]; do
-	echo $i >/tmp/demo/keep/f$i
-	i=$((i + 1))
-done
-i=0
-while [ $i -lt 50 ]; do
-	head -c 65536 /dev/zero | cat | wc -c >/dev/null
-	i=$((i + 1))
-done
+demo_work 2000
 
 run kmprof snapshot -o /tmp/heap
 run kmprof -f /tmp/heap top -n 12
