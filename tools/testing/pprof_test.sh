@@ -144,7 +144,7 @@ generate()
 
 # 15 cases per input, 22 after them.
 inputs="basic basic_v2 basic_v3 random"
-ktap_plan $((15 * $(echo $inputs | wc -w) + 22))
+ktap_plan $((15 * $(echo $inputs | wc -w) + 28))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	ktap_fail "go_tool_pprof_present (install golang-go)"
 	ktap_finish
@@ -291,6 +291,15 @@ expect folded_v3_alloc_roots "$("$tool" -f "$data/basic_v3.heap" folded --alloc 
 [vmalloc];do_init_module;do_one_initcall;foo_init [foo];foo_alloc_table [foo];vmalloc_noprof;__vmalloc_node_noprof;__vmalloc_node_range_noprof 1585183"
 for v in basic basic_v2; do
 	expect "folded_${v}_roots_slab" "$("$tool" -f "$data/$v.heap" folded | cut -d';' -f1 | sort -u)" "[slab]"
+done
+
+# Heap files without labels: go tool pprof -raw of the profile, from the
+# site and with all frames, as golden/ keeps it for every version before 4.
+for v in basic basic_v2 basic_v3; do
+	go tool pprof -raw "$tmp/$v.pb.gz" >"$tmp/got" 2>/dev/null
+	expect_same "${v}_pprof_raw_unchanged" "$tmp/got" "$data/golden/$v.pprof-raw"
+	go tool pprof -raw "$tmp/$v.all.pb.gz" >"$tmp/got" 2>/dev/null
+	expect_same "${v}_pprof_all_frames_raw_unchanged" "$tmp/got" "$data/golden/$v.pprof-all-raw"
 done
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1

@@ -29,6 +29,18 @@ status()
 	[ $? -eq "$want" ]
 }
 
+# expect_file NAME FILE CMD...: CMD prints exactly FILE.
+expect_file()
+{
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$fake/got" 2>&1
+	cmp -s "$fake/got" "$want"
+	local status=$?
+	[ $status = 0 ] || diff "$want" "$fake/got" | head -n 20 | sed 's/^/# /' >&2
+	ktap_result "$name" $status
+}
+
 # A fresh fake directory with the module's files.
 populate()
 {
@@ -45,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 104
+ktap_plan 119
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -153,6 +165,18 @@ check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f"
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
 check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 3" "$D/err"'
 populate
+
+# --- heap files without labels read as they always have: top and folded
+# of every format version before 4, byte for byte as golden/ keeps them ---
+golden=$data/golden
+for v in basic basic_v2 basic_v3; do
+	h=$data/$v.heap
+	expect_file "${v}_top_unchanged" "$golden/$v.top" "$tool" -f "$h" top
+	expect_file "${v}_top_raw_unchanged" "$golden/$v.top-raw" "$tool" -f "$h" top -n 0 --raw
+	expect_file "${v}_top_cumulative_unchanged" "$golden/$v.top-cumulative" "$tool" -f "$h" top --cumulative -n 0
+	expect_file "${v}_folded_unchanged" "$golden/$v.folded" "$tool" -f "$h" folded
+	expect_file "${v}_folded_alloc_all_unchanged" "$golden/$v.folded-alloc-all" "$tool" -f "$h" folded --alloc --all-frames
+done
 
 # --- watch: bounded by --iterations; a pipe gets no escape codes ---
 check watch_iterations bash -c '[ "$("$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 3 | grep -c "^kmprof watch: every 0.1 s")" = 3 ]'
