@@ -12,7 +12,8 @@
  * Besides crashes and sanitizer reports, it stops on a rejected input
  * whose error names no line or field, or whose message is not text; on an
  * accepted one whose totals are not the sums of its records, or with a
- * record whose allocator is none of its sources; and on a pprof output
+ * record whose allocator is none of its sources or with labels line 2 does
+ * not list; and on a pprof output
  * that does not decode, or whose samples, locations, functions, allocator
  * labels or strings do not match the profile or point nowhere.
  */
@@ -41,6 +42,22 @@ static void check_error(const struct heap_error *err)
 			abort();
 }
 
+/* A record has only the labels line 2 lists, a task's only in a task. */
+static void check_labels(const struct heap_profile *p,
+			 const struct heap_bucket *b)
+{
+	bool task = !b->has_context || b->context == KMPROF_CONTEXT_TASK;
+
+	if ((b->has_context && !(p->labels & (1U << KMPROF_LABEL_CONTEXT))) ||
+	    (b->has_comm && !(p->labels & (1U << KMPROF_LABEL_COMM))) ||
+	    (b->has_pid && !(p->labels & (1U << KMPROF_LABEL_PID))) ||
+	    (b->has_cgroup && !(p->labels & (1U << KMPROF_LABEL_CGROUP))) ||
+	    ((b->has_comm || b->has_pid || b->has_cgroup) && !task) ||
+	    b->context >= KMPROF_CONTEXTS || strlen(b->comm) > HEAP_COMM_MAX ||
+	    (p->version < 4 && p->labels))
+		abort();
+}
+
 static void check_totals(const struct heap_profile *p)
 {
 	uint64_t io = 0, ab = 0;
@@ -55,6 +72,7 @@ static void check_totals(const struct heap_profile *p)
 		    b->inuse_bytes != b->inuse_objs * b->size ||
 		    b->alloc_req > b->alloc_bytes)
 			abort();
+		check_labels(p, b);
 	}
 	if (io != p->inuse_objs || ab != p->alloc_bytes ||
 	    p->nr != p->declared_buckets || !p->sources.nr ||
