@@ -138,6 +138,18 @@ int label_list_parse(unsigned int *mask, const char *s, size_t len,
 const char *context_name(enum kmprof_context context);
 /* The context named [@s, @s + @len), -1 if none is. */
 int context_find(const char *s, size_t len);
+/* Room for any label's value as label_value() shows it. */
+#define HEAP_LABEL_VALUE_MAX	64
+struct heap_bucket;
+struct cgroup_names;
+/*
+ * The value of @label of record @b as the outputs show it: the context,
+ * the comm escaped (comm_escape()), the pid, the cgroup's path
+ * (cgroup_name() of @cgroups); NULL if the record has none. Made in @buf
+ * (HEAP_LABEL_VALUE_MAX bytes) when it has to be.
+ */
+const char *label_value(const struct heap_bucket *b, enum kmprof_label label,
+			struct cgroup_names *cgroups, char *buf, size_t len);
 /* "task, softirq, ...": KMPROF_HEAP_CONTEXTS, for messages. */
 const char *context_known_names(void);
 /*
@@ -149,6 +161,37 @@ int comm_unescape(char *comm, const char *s, size_t len, char *why,
 		  size_t whylen);
 /* @comm as the heap file writes it, into @buf (HEAP_COMM_ESCAPED_MAX). */
 const char *comm_escape(char *buf, size_t len, const char *comm);
+
+/* === cgroup.c: cgroup v2 ids to paths === */
+
+struct cgroup_entry {
+	uint64_t id;		/* the inode number of its directory */
+	const char *path;	/* under the mount: "/", "/a/b" */
+};
+
+/* The cgroups under a cgroup2 mount, found at the first lookup. */
+struct cgroup_names {
+	const char *root;	/* the mount, e.g. /sys/fs/cgroup */
+	bool walked;
+	struct cgroup_entry *entry;	/* by id */
+	size_t nr, cap;
+	struct arena arena;
+};
+
+/* The default cgroup2 mount. */
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+void cgroup_names_init(struct cgroup_names *n, const char *root);
+/*
+ * The path of cgroup @id, or "(deleted) ID" in @buf if no directory under
+ * the mount has it. Walks the mount at the first call (a warning if it
+ * cannot be read).
+ */
+const char *cgroup_name(struct cgroup_names *n, uint64_t id, char *buf,
+			size_t len);
+/* True if the cgroup at @path is @top (a path as cgroup_name() has it) or below. */
+bool cgroup_within(const char *path, const char *top);
+void cgroup_names_free(struct cgroup_names *n);
 
 /* === heap_parse.c: the "heap" text of kmprof_heap.h === */
 
@@ -301,6 +344,13 @@ struct top_options {
 	bool raw;		/* exact bytes instead of human units */
 	/* the allocators shown, NULL: all (names not in the profile: none) */
 	const struct allocator_list *only;
+	int by;			/* the enum kmprof_label of the rows, -1: sites */
+	/* only the records with these labels, when given */
+	const char *cgroup;	/* a path: this cgroup and those below it */
+	const char *comm;	/* unescaped */
+	bool has_pid;
+	uint64_t pid;
+	struct cgroup_names *cgroups;	/* names the cgroup label */
 };
 
 void top_print(FILE *out, const struct heap_profile *p,
@@ -318,10 +368,11 @@ void folded_print(FILE *out, const struct heap_profile *p,
  * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
  * bytes). time_nanos is when the snapshot was taken, unset if the file
  * does not say. Stacks start at the allocation site unless @all_frames.
- * 0, or -1 on failure.
+ * @cgroups names the cgroup labels. 0, or -1 on failure.
  */
 int pprof_encode(const struct heap_profile *p, bool all_frames,
-		 unsigned char **out, size_t *len);
+		 struct cgroup_names *cgroups, unsigned char **out,
+		 size_t *len);
 
 /* === debugfs.c: the debugfs directory, and files read whole === */
 

@@ -8,6 +8,7 @@
  * show a comm as the file writes it.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,4 +192,25 @@ const char *comm_escape(char *buf, size_t len, const char *comm)
 	}
 	buf[pos] = '\0';
 	return buf;
+}
+
+const char *label_value(const struct heap_bucket *b, enum kmprof_label label,
+			struct cgroup_names *cgroups, char *buf, size_t len)
+{
+	switch (label) {
+	case KMPROF_LABEL_CONTEXT:
+		return b->has_context ? context_name(b->context) : NULL;
+	case KMPROF_LABEL_COMM:
+		return b->has_comm ? comm_escape(buf, len, b->comm) : NULL;
+	case KMPROF_LABEL_PID:
+		if (!b->has_pid)
+			return NULL;
+		snprintf(buf, len, "%" PRIu64, b->pid);
+		return buf;
+	case KMPROF_LABEL_CGROUP:
+		return b->has_cgroup ? cgroup_name(cgroups, b->cgroup, buf, len) :
+			NULL;
+	default:
+		return NULL;
+	}
 }

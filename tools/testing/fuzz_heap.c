@@ -22,14 +22,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "kmprof_tool.h"
 #include "profile.pb-c.h"
 
+/* top by every label, then of the records of a task, pid and cgroup. */
+static void print_by_labels(const struct heap_profile *p,
+			    struct top_options *topt)
+{
+	topt->cumulative = false;
+	for (int l = 0; l < KMPROF_LABELS; l++) {
+		topt->by = l;
+		top_print(sink, p, topt);
+	}
+	topt->comm = "bash";
+	topt->has_pid = true;
+	topt->pid = 100;
+	topt->cgroup = "/";
+	top_print(sink, p, topt);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *sink;
+/* cgroup names from an empty directory: every id is "(deleted) ID" */
+static struct cgroup_names cgroups;
 /* what top --allocator keeps: a known allocator and a later one */
 static struct allocator_list some_allocators;
 
@@ -134,7 +153,7 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	size_t len, plen;
 	uint8_t *packed;
 
-	if (pprof_encode(p, all_frames, &gz, &len))
+	if (pprof_encode(p, all_frames, &cgroups, &gz, &len))
 		return;
 	packed = gunzip(gz, len, &plen);
 	free(gz);
@@ -175,11 +194,27 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	perftools__profiles__profile__free_unpacked(pb, NULL);
 }
 
+/* top by every label, then of the records of a task, pid and cgroup. */
+static void print_by_labels(const struct heap_profile *p,
+			    struct top_options *topt)
+{
+	topt->cumulative = false;
+	for (int l = 0; l < KMPROF_LABELS; l++) {
+		topt->by = l;
+		top_print(sink, p, topt);
+	}
+	topt->comm = "bash";
+	topt->has_pid = true;
+	topt->pid = 100;
+	topt->cgroup = "/";
+	top_print(sink, p, topt);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t heap_len = nul ? (size_t)(nul - data) : size;
-	struct top_options topt = { .limit = 5 };
+	struct top_options topt = { .limit = 5, .by = -1, .cgroups = &cgroups };
 	struct folded_options fopt = { 0 };
 	struct kallsyms ks;
 	bool have_ks = false;
@@ -189,9 +224,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sink) {
 		char why[160];
 
+		static char dir[] = "/tmp/kmprof_fuzz_XXXXXX";
+
 		sink = fopen("/dev/null", "w");
 		allocator_list_parse(&some_allocators, "page,zram", 9, why,
 				     sizeof(why));
+		cgroup_names_init(&cgroups, mkdtemp(dir) ? dir : "/nonexistent");
+		cgroup_name(&cgroups, 1, why, sizeof(why));
+		rmdir(dir);
 	}
 	if (nul) {
 		if (kallsyms_parse(&ks, (const char *)nul + 1,
@@ -217,6 +257,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	top_print(sink, &p, &topt);
 	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
+	print_by_labels(&p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;
 	folded_print(sink, &p, &fopt);
