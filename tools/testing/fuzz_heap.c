@@ -28,22 +28,6 @@
 #include "kmprof_tool.h"
 #include "profile.pb-c.h"
 
-/* top by every label, then of the records of a task, pid and cgroup. */
-static void print_by_labels(const struct heap_profile *p,
-			    struct top_options *topt)
-{
-	topt->cumulative = false;
-	for (int l = 0; l < KMPROF_LABELS; l++) {
-		topt->by = l;
-		top_print(sink, p, topt);
-	}
-	topt->comm = "bash";
-	topt->has_pid = true;
-	topt->pid = 100;
-	topt->cgroup = "/";
-	top_print(sink, p, topt);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *sink;
@@ -128,15 +112,25 @@ static uint8_t *gunzip(const unsigned char *in, size_t len, size_t *outlen)
 	return out;
 }
 
-/* The sample's second label is "allocator", its record's. */
+/*
+ * The sample's second label is "allocator", its record's; one more for
+ * each label the record has, each a key of the string table.
+ */
 static void check_allocator_label(const Perftools__Profiles__Profile *pb,
 				  const Perftools__Profiles__Sample *s,
+				  const struct heap_bucket *b,
 				  const char *allocator)
 {
 	const Perftools__Profiles__Label *l;
 
-	if (s->n_label != 2)
+	if (s->n_label != 2U + b->has_context + b->has_comm + b->has_pid +
+	    b->has_cgroup)
 		abort();
+	for (size_t i = 0; i < s->n_label; i++)
+		if (s->label[i]->key <= 0 ||
+		    (size_t)s->label[i]->key >= pb->n_string_table ||
+		    (size_t)s->label[i]->str >= pb->n_string_table)
+			abort();
 	l = s->label[1];
 	if (l->key <= 0 || (size_t)l->key >= pb->n_string_table ||
 	    l->str <= 0 || (size_t)l->str >= pb->n_string_table ||
@@ -171,7 +165,8 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 		if (s->n_value != 4 || !s->n_location_id ||
 		    s->n_location_id > p->buckets[i].depth)
 			abort();
-		check_allocator_label(pb, s, p->sources.name[p->buckets[i].allocator]);
+		check_allocator_label(pb, s, &p->buckets[i],
+				      p->sources.name[p->buckets[i].allocator]);
 		for (size_t k = 0; k < s->n_location_id; k++)
 			if (!s->location_id[k] || s->location_id[k] > pb->n_location)
 				abort();
