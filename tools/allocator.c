@@ -52,15 +52,10 @@ bool allocator_name_ok(const char *s, size_t len)
 
 void allocator_name_error(char *why, size_t len, const char *s, size_t n)
 {
-	char shown[33];
-	size_t i;
+	char shown[QUOTED_MAX + 6];
 
-	/* A message is one line of text: a tab in the name is shown as '?'. */
-	for (i = 0; i < n && i < sizeof(shown) - 1; i++)
-		shown[i] = s[i] > ' ' && s[i] <= '~' ? s[i] : '?';
-	shown[i] = '\0';
-	snprintf(why, len, "\"%s\"%s is not an allocator name (1 to %d of a-z, 0-9 and _)",
-		 shown, n > i ? "..." : "", KMPROF_HEAP_ALLOCATOR_MAX);
+	snprintf(why, len, "%s is not an allocator name (1 to %d of a-z, 0-9 and _)",
+		 quoted(shown, sizeof(shown), s, n), KMPROF_HEAP_ALLOCATOR_MAX);
 }
 
 int allocator_list_find(const struct allocator_list *l, const char *name)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, versions 1 to 3
+ * kmprof - the parser of the "heap" file, versions 1 to 4
  * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
@@ -195,6 +195,7 @@ struct key_field {
 	void *dst;
 	unsigned int since;	/* the first version that has it */
 	bool seen;
+	bool optional;		/* a line may go without it */
 };
 
 /* A field whose value is a decimal number, into the uint64_t at @dst. */
@@ -204,7 +205,7 @@ static int read_number(struct parser *ps, struct cursor *c, const char *key,
 	return number(ps, c, key, dst, NULL);
 }
 
-#define NUMBER_KEY(key, dst, since) { key, read_number, dst, since, false }
+#define NUMBER_KEY(key, dst, since) { key, read_number, dst, since, false, false }
 
 /* The field of @fields named @key that this version has, or NULL. */
 static struct key_field *find_field(struct key_field *fields, size_t nfields,
@@ -248,7 +249,8 @@ static int key_values(struct parser *ps, struct cursor *c, const char *what,
 			return -1;
 	}
 	for (size_t i = 0; i < nfields; i++)
-		if (!fields[i].seen && fields[i].since <= version)
+		if (!fields[i].seen && !fields[i].optional &&
+		    fields[i].since <= version)
 			return fail(ps, HEAP_ERR_SYNTAX, fields[i].key,
 				    "missing");
 	return 0;
@@ -305,9 +307,126 @@ static int read_allocator(struct parser *ps, struct cursor *c,
 	return 0;
 }
 
+/* labels=: the labels every record may carry. */
+static int read_labels(struct parser *ps, struct cursor *c, const char *key,
+		       void *dst)
+{
+	char why[sizeof(ps->err->msg)];
+	const char *s;
+	size_t len = word(c, &s);
+
+	if (label_list_parse(dst, s, len, why, sizeof(why)))
+		return fail(ps, HEAP_ERR_SYNTAX, key, "%s", why);
+	return 0;
+}
+
+/* A label key of a size line: one of the labels line 2 lists. */
+static int label_listed(struct parser *ps, const char *key,
+			enum kmprof_label label)
+{
+	char names[64];
+
+	if (ps->prof->labels & (1U << label))
+		return 0;
+	return fail(ps, HEAP_ERR_SYNTAX, key,
+		    "not among the labels of line 2 (labels=%s)",
+		    label_names(names, sizeof(names), ps->prof->labels));
+}
+
+/* context=: where the allocation ran. */
+static int read_context(struct parser *ps, struct cursor *c, const char *key,
+			void *dst)
+{
+	struct heap_bucket *b = dst;
+	char shown[QUOTED_MAX + 6];
+	const char *s;
+	size_t len;
+	int i;
+
+	if (label_listed(ps, key, KMPROF_LABEL_CONTEXT))
+		return -1;
+	len = word(c, &s);
+	i = context_find(s, len);
+	if (i < 0)
+		return fail(ps, HEAP_ERR_SYNTAX, key,
+			    "%s is not a context: expected %s",
+			    quoted(shown, sizeof(shown), s, len),
+			    context_known_names());
+	b->context = (enum kmprof_context)i;
+	b->has_context = true;
+	return 0;
+}
+
+/* comm=: the task's name, escaped. */
+static int read_comm(struct parser *ps, struct cursor *c, const char *key,
+		     void *dst)
+{
+	struct heap_bucket *b = dst;
+	char why[sizeof(ps->err->msg)];
+	const char *s;
+	size_t len;
+
+	if (label_listed(ps, key, KMPROF_LABEL_COMM))
+		return -1;
+	len = word(c, &s);
+	if (comm_unescape(b->comm, s, len, why, sizeof(why)))
+		return fail(ps, HEAP_ERR_SYNTAX, key, "%s", why);
+	b->has_comm = true;
+	return 0;
+}
+
+/* pid=: the task's process id. */
+static int read_pid(struct parser *ps, struct cursor *c, const char *key,
+		    void *dst)
+{
+	struct heap_bucket *b = dst;
+
+	if (label_listed(ps, key, KMPROF_LABEL_PID) ||
+	    number(ps, c, key, &b->pid, NULL))
+		return -1;
+	b->has_pid = true;
+	return 0;
+}
+
+/* cgroup=: the id of the task's cgroup. */
+static int read_cgroup(struct parser *ps, struct cursor *c, const char *key,
+		       void *dst)
+{
+	struct heap_bucket *b = dst;
+
+	if (label_listed(ps, key, KMPROF_LABEL_CGROUP) ||
+	    number(ps, c, key, &b->cgroup, NULL))
+		return -1;
+	b->has_cgroup = true;
+	return 0;
+}
+
+/* A label key of the size line: from version 4, optional. */
+#define LABEL_KEY(key, read, b) { key, read, b, 4, false, true }
+
+/*
+ * A record's labels agree with line 2 and each other: a context if the
+ * labels have it, and no task's labels on an interrupt's allocation.
+ */
+static int check_labels(struct parser *ps, const struct heap_bucket *b)
+{
+	const char *task = b->has_comm ? "comm" : b->has_pid ? "pid" :
+		b->has_cgroup ? "cgroup" : NULL;
+
+	if ((ps->prof->labels & (1U << KMPROF_LABEL_CONTEXT)) &&
+	    !b->has_context)
+		return fail(ps, HEAP_ERR_SYNTAX, "context", "missing");
+	if (task && b->has_context && b->context != KMPROF_CONTEXT_TASK)
+		return fail(ps, HEAP_ERR_SYNTAX, task,
+			    "context=%s: an interrupt's allocation is charged to no task",
+			    context_name(b->context));
+	return 0;
+}
+
 /*
  * Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>",
- * from version 2 on " time_ns=<ns>", from version 3 on " sources=<names>".
+ * from version 2 on " time_ns=<ns>", from version 3 on " sources=<names>",
+ * from version 4 on " labels=<names>".
  */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
@@ -319,7 +438,8 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 		NUMBER_KEY("pending", &p->pending, 1),
 		NUMBER_KEY("buckets", &p->declared_buckets, 1),
 		NUMBER_KEY("time_ns", &p->time_ns, 2),
-		{ "sources", read_sources, &p->sources, 3, false },
+		{ "sources", read_sources, &p->sources, 3, false, false },
+		{ "labels", read_labels, &p->labels, 4, false, false },
 	};
 	char why[sizeof(ps->err->msg)];
 
@@ -434,7 +554,9 @@ static int bytes_of(struct parser *ps, const struct heap_bucket *b,
 
 /*
  * "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=",
- * from version 3 on " allocator=<name>".
+ * from version 3 on " allocator=<name>", from version 4 on the labels:
+ * " context=<context> comm=<comm> pid=<pid> cgroup=<id>", each optional
+ * here (check_labels()).
  */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
@@ -442,7 +564,11 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 	struct key_field fields[] = {
 		NUMBER_KEY("inuse_req", b ? &b->inuse_req : NULL, 1),
 		NUMBER_KEY("alloc_req", b ? &b->alloc_req : NULL, 1),
-		{ "allocator", read_allocator, b, 3, false },
+		{ "allocator", read_allocator, b, 3, false, false },
+		LABEL_KEY("context", read_context, b),
+		LABEL_KEY("comm", read_comm, b),
+		LABEL_KEY("pid", read_pid, b),
+		LABEL_KEY("cgroup", read_cgroup, b),
 	};
 
 	if (!b)
@@ -455,7 +581,8 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 	if (number(ps, c, "size", &b->size, NULL) ||
 	    value_end(ps, c, "size"))
 		return -1;
-	if (key_values(ps, c, "size", fields, NFIELDS(fields)))
+	if (key_values(ps, c, "size", fields, NFIELDS(fields)) ||
+	    check_labels(ps, b))
 		return -1;
 	if (at_most(ps, "inuse_req", b->inuse_req, "in use", b->alloc_req))
 		return -1;

@@ -42,6 +42,11 @@ enum opt_id {
 	OPT_CUMULATIVE,
 	OPT_RAW,
 	OPT_ALLOCATOR,
+	OPT_BY,
+	OPT_CGROUP,
+	OPT_COMM,
+	OPT_PID,
+	OPT_CGROUP_ROOT,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
 	OPT_OUTPUT,
@@ -97,15 +102,28 @@ enum {
 	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }, \
 	{ OPT_ALLOCATOR, 0, "allocator", "NAME[,NAME...]", \
 	  "only the records of these allocators, in the rows\n" \
-	  "and the totals: slab, page, user, vmalloc, percpu", false }
+	  "and the totals: slab, page, user, vmalloc, percpu", false }, \
+	{ OPT_BY, 0, "by", "KEY", \
+	  "a row per site (default), or per value of a label of\n" \
+	  "the profile (heap format 4): comm, pid, cgroup or\n" \
+	  "context; an interrupt's records are a row per context", false }, \
+	{ OPT_CGROUP, 0, "cgroup", "PATH", \
+	  "only the records of the cgroup at PATH and below it\n" \
+	  "(as the rows show it: /system.slice, the root /)", false }, \
+	{ OPT_COMM, 0, "comm", "NAME", \
+	  "only the records of tasks named NAME", false }, \
+	{ OPT_PID, 0, "pid", "PID", "only the records of process PID", false }
 #define O_OUTPUT(help, required) \
 	{ OPT_OUTPUT, 'o', "output", "FILE", help, required }
+#define O_CGROUP_ROOT { OPT_CGROUP_ROOT, 0, "cgroup-root", "DIR", \
+	"the cgroup2 mount that names the cgroup ids\n" \
+	"(default " CGROUP_ROOT ")", false }
 #define O_ALL_FRAMES { OPT_ALL_FRAMES, 0, "all-frames", NULL, \
 	"keep the allocators' own frames above the allocation\nsites", false }
 
 /* What kmprof takes before its command: the same for every command. */
 static const struct opt global_opts[] = {
-	O_READ, O_HELP, O_VERSION, OPT_END,
+	O_READ, O_CGROUP_ROOT, O_HELP, O_VERSION, OPT_END,
 };
 
 /* The command line, as parsed. */
@@ -116,12 +134,15 @@ static struct {
 	bool no_kallsyms, no_advance;
 	struct top_options top;
 	struct allocator_list allocators;	/* --allocator */
+	const char *cgroup_root;	/* --cgroup-root */
+	struct cgroup_names cgroups;	/* of the profile read */
 	double interval;		/* watch -i */
 	uint64_t iterations;		/* watch --iterations */
 	const char *output;		/* -o, "-" for standard output */
 	bool alloc, all_frames, man;
 } cli = {
-	.top = { .limit = 20 },
+	.top = { .limit = 20, .by = -1 },
+	.cgroup_root = CGROUP_ROOT,
 	.interval = 2,
 };
 
@@ -265,6 +286,33 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 		cli.top.only = &cli.allocators;
 		break;
 	}
+	case OPT_BY:
+		if (!strcmp(arg, "site")) {
+			cli.top.by = -1;
+		} else {
+			cli.top.by = label_find(arg, strlen(arg));
+			if (cli.top.by < 0)
+				return bad_usage(cmd, "--by: expected site, comm, pid, cgroup or context, not '%s'", arg);
+		}
+		break;
+	case OPT_CGROUP:
+		if (arg[0] != '/')
+			return bad_usage(cmd, "--cgroup: expected a path from the root /, not '%s'", arg);
+		cli.top.cgroup = arg;
+		break;
+	case OPT_COMM:
+		if (strlen(arg) > HEAP_COMM_MAX)
+			return bad_usage(cmd, "--comm: '%s' is longer than a task's name (15 bytes)", arg);
+		cli.top.comm = arg;
+		break;
+	case OPT_PID:
+		if (parse_u64(arg, UINT64_MAX, &cli.top.pid))
+			return bad_usage(cmd, "--pid: expected a process id, not '%s'", arg);
+		cli.top.has_pid = true;
+		break;
+	case OPT_CGROUP_ROOT:
+		cli.cgroup_root = arg;
+		break;
 	case OPT_INTERVAL:
 		errno = 0;
 		cli.interval = strtod(arg, &end);
@@ -545,11 +593,57 @@ static int write_output(const char *path, const void *buf, size_t len)
  * allocators or one the profile lists (a later module's). 0, or an exit
  * status once the reason is printed.
  */
+/* The profile has @label, which @option asks for: 0, or an exit status. */
+static int need_label(const struct command *cmd, const struct heap_profile *p,
+		      const char *option, enum kmprof_label label)
+{
+	char names[64], why[160];
+
+	if (p->labels & (1U << label))
+		return EXIT_OK;
+	if (p->labels)
+		snprintf(why, sizeof(why), "the profile has no %s label (labels=%s)",
+			 label_name(label),
+			 label_names(names, sizeof(names), p->labels));
+	else
+		snprintf(why, sizeof(why), "the profile has no %s label (heap format %u has no labels)",
+			 label_name(label), p->version);
+	fprintf(stderr, "kmprof %s: %s: %s\n", cmd->name, option, why);
+	return EXIT_USAGE;
+}
+
+/* The labels top is asked to show or keep are the profile's. */
+static int check_top_labels(const struct command *cmd,
+			    const struct heap_profile *p)
+{
+	const struct top_options *t = &cli.top;
+	int ret = EXIT_OK;
+
+	if (t->by >= 0)
+		ret = need_label(cmd, p, "--by", (enum kmprof_label)t->by);
+	if (!ret && t->comm)
+		ret = need_label(cmd, p, "--comm", KMPROF_LABEL_COMM);
+	if (!ret && t->has_pid)
+		ret = need_label(cmd, p, "--pid", KMPROF_LABEL_PID);
+	if (!ret && t->cgroup)
+		ret = need_label(cmd, p, "--cgroup", KMPROF_LABEL_CGROUP);
+	return ret;
+}
+
 static int load_top_profile(const struct command *cmd, struct heap_profile *p)
 {
 	const struct allocator_list *only = cli.top.only;
 	char why[160];
-	int ret = load_profile(p);
+	int ret;
+
+	if (cli.top.by >= 0 && cli.top.cumulative)
+		return bad_usage(cmd, "%s", "--cumulative: rows are functions, not --by a label");
+	ret = load_profile(p);
+	if (!ret) {
+		ret = check_top_labels(cmd, p);
+		if (ret)
+			heap_free(p);
+	}
 
 	for (unsigned int i = 0; !ret && only && i < only->nr; i++) {
 		const char *name = only->name[i];
@@ -565,6 +659,16 @@ static int load_top_profile(const struct command *cmd, struct heap_profile *p)
 	return ret;
 }
 
+/* top of @p, its cgroups looked up afresh; @p is freed. */
+static void print_top(struct heap_profile *p)
+{
+	cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+	cli.top.cgroups = &cli.cgroups;
+	top_print(stdout, p, &cli.top);
+	cgroup_names_free(&cli.cgroups);
+	heap_free(p);
+}
+
 static int cmd_top(const struct command *cmd, int argc, char **argv)
 {
 	struct heap_profile p;
@@ -574,8 +678,7 @@ static int cmd_top(const struct command *cmd, int argc, char **argv)
 	ret = load_top_profile(cmd, &p);
 	if (ret)
 		return ret;
-	top_print(stdout, &p, &cli.top);
-	heap_free(&p);
+	print_top(&p);
 	return close_output(stdout, NULL);
 }
 
@@ -604,8 +707,7 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 		/* Home and clear, like top(1); plain separators into a pipe. */
 		printf("%s", tty ? "\033[H\033[2J" : i ? "\n" : "");
 		printf("kmprof watch: every %.1f s, %s\n", interval, when);
-		top_print(stdout, &p, &cli.top);
-		heap_free(&p);
+		print_top(&p);
 		if (fflush(stdout))
 			return close_output(stdout, NULL);
 	}
@@ -696,12 +798,14 @@ static int cmd_pprof(const struct command *cmd, int argc, char **argv)
 	r = load_profile(&p);
 	if (r)
 		return r;
-	if (pprof_encode(&p, cli.all_frames, &gz, &len)) {
+	cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+	r = pprof_encode(&p, cli.all_frames, &cli.cgroups, &gz, &len);
+	cgroup_names_free(&cli.cgroups);
+	heap_free(&p);
+	if (r) {
 		fprintf(stderr, "kmprof: cannot compress the profile\n");
-		heap_free(&p);
 		return EXIT_FAIL;
 	}
-	heap_free(&p);
 	r = write_output(cli.output, gz, len);
 	free(gz);
 	return r;
@@ -782,11 +886,11 @@ static int cmd_help(const struct command *cmd, int argc, char **argv);
 
 /* === Commands === */
 
-static const struct opt top_opts[] = { O_TOP, O_READ, OPT_END };
+static const struct opt top_opts[] = { O_TOP, O_READ, O_CGROUP_ROOT, OPT_END };
 static const struct opt watch_opts[] = {
 	{ OPT_INTERVAL, 'i', "interval", "SEC", "refresh every SEC seconds (default 2)", false },
 	{ OPT_ITERATIONS, 0, "iterations", "N", "stop after N refreshes", false },
-	O_TOP, O_READ, OPT_END,
+	O_TOP, O_READ, O_CGROUP_ROOT, OPT_END,
 };
 static const struct opt snapshot_opts[] = {
 	O_DIR,
@@ -795,7 +899,7 @@ static const struct opt snapshot_opts[] = {
 };
 static const struct opt pprof_opts[] = {
 	O_OUTPUT("the output file (- for standard output)", true),
-	O_ALL_FRAMES, O_READ, OPT_END,
+	O_ALL_FRAMES, O_READ, O_CGROUP_ROOT, OPT_END,
 };
 static const struct opt folded_opts[] = {
 	{ OPT_ALLOC, 0, "alloc", NULL,
@@ -819,7 +923,8 @@ static const struct command commands[] = {
 	  "size classes waste (FRAG%), objects in use, bytes and objects\n"
 	  "allocated, objects freed. Above the rows, the totals, and the totals\n"
 	  "of each allocator the profile recorded (heap format 3; older files\n"
-	  "are all slab).",
+	  "are all slab). With --by, a row per value of one of the profile's\n"
+	  "labels of who allocated (heap format 4) instead of per site.",
 	  top_opts, cmd_top },
 	{ "watch", "", 0, "top, refreshed like top(1)",
 	  "top, refreshed every SEC seconds until interrupted or N refreshes\n"
@@ -836,7 +941,9 @@ static const struct command commands[] = {
 	  "alloc_objects, alloc_space, inuse_objects, inuse_space (the default),\n"
 	  "period = rate, a numeric bytes label with the size class, a string\n"
 	  "allocator label (slab, page, user, vmalloc, percpu; go tool pprof\n"
-	  "-tagfocus=allocator=page), locations at the call (return address - 1),\n"
+	  "-tagfocus=allocator=page), the record's labels of heap format 4\n"
+	  "(string labels context, comm, cgroup, a numeric pid; -tagfocus=\n"
+	  "cgroup=/system.slice), locations at the call (return address - 1),\n"
 	  "the time the snapshot was taken (heap format 2 and later). Stacks\n"
 	  "start at the allocation site.",
 	  pprof_opts, cmd_pprof },

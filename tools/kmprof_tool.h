@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <kmprof.h>
 #include <kmprof_heap.h>
 
 /* Exit statuses, documented in kmprof.8. */
@@ -52,6 +53,13 @@ uint64_t sat_add(uint64_t a, uint64_t b);
 
 /* @one if @n is 1, else @many: "1 bucket", "2 buckets". */
 const char *plural(uint64_t n, const char *one, const char *many);
+/*
+ * [@s, @s + @n) in double quotes for a message: cut to QUOTED_MAX
+ * characters and "..." if longer, anything but printable ASCII or a space
+ * shown as '?'. @len: QUOTED_MAX + 6 is always enough.
+ */
+#define QUOTED_MAX	32
+const char *quoted(char *buf, size_t len, const char *s, size_t n);
 /* "1.5 MiB", "512 B"; raw prints the exact number of bytes. */
 const char *fmt_bytes(char *buf, size_t len, uint64_t bytes, bool raw);
 /*
@@ -108,6 +116,83 @@ int allocator_list_find(const struct allocator_list *l, const char *name);
  */
 int allocator_list_misordered(const struct allocator_list *l);
 
+/* === labels.c: the labels of kmprof_heap.h, and the comm's escapes === */
+
+/* The longest comm, in bytes; escaped, every byte is four characters. */
+#define HEAP_COMM_MAX		15
+#define HEAP_COMM_ESCAPED_MAX	(4 * HEAP_COMM_MAX + 1)
+
+/* enum kmprof_label's name (KMPROF_HEAP_LABELS). */
+const char *label_name(enum kmprof_label label);
+/* The label named [@s, @s + @len), -1 if none is. */
+int label_find(const char *s, size_t len);
+/* "context,cgroup": the labels of @mask (1 << enum kmprof_label). */
+const char *label_names(char *buf, size_t len, unsigned int mask);
+/*
+ * "name[,name...]" ([@s, @s + @len)) into *@mask: known names, each once,
+ * in their order, at least one. 0, or -1 with the reason in @why.
+ */
+int label_list_parse(unsigned int *mask, const char *s, size_t len,
+		     char *why, size_t whylen);
+/* enum kmprof_context's name (KMPROF_HEAP_CONTEXTS). */
+const char *context_name(enum kmprof_context context);
+/* The context named [@s, @s + @len), -1 if none is. */
+int context_find(const char *s, size_t len);
+/* Room for any label's value as label_value() shows it. */
+#define HEAP_LABEL_VALUE_MAX	64
+struct heap_bucket;
+struct cgroup_names;
+/*
+ * The value of @label of record @b as the outputs show it: the context,
+ * the comm escaped (comm_escape()), the pid, the cgroup's path
+ * (cgroup_name() of @cgroups); NULL if the record has none. Made in @buf
+ * (HEAP_LABEL_VALUE_MAX bytes) when it has to be.
+ */
+const char *label_value(const struct heap_bucket *b, enum kmprof_label label,
+			struct cgroup_names *cgroups, char *buf, size_t len);
+/* "task, softirq, ...": KMPROF_HEAP_CONTEXTS, for messages. */
+const char *context_known_names(void);
+/*
+ * A comm= value ([@s, @s + @len)) into @comm (HEAP_COMM_MAX + 1 bytes,
+ * NUL terminated): printable bytes but space and backslash as they are,
+ * others as "\ooo". 0, or -1 with the reason in @why.
+ */
+int comm_unescape(char *comm, const char *s, size_t len, char *why,
+		  size_t whylen);
+/* @comm as the heap file writes it, into @buf (HEAP_COMM_ESCAPED_MAX). */
+const char *comm_escape(char *buf, size_t len, const char *comm);
+
+/* === cgroup.c: cgroup v2 ids to paths === */
+
+struct cgroup_entry {
+	uint64_t id;		/* the inode number of its directory */
+	const char *path;	/* under the mount: "/", "/a/b" */
+};
+
+/* The cgroups under a cgroup2 mount, found at the first lookup. */
+struct cgroup_names {
+	const char *root;	/* the mount, e.g. /sys/fs/cgroup */
+	bool walked;
+	struct cgroup_entry *entry;	/* by id */
+	size_t nr, cap;
+	struct arena arena;
+};
+
+/* The default cgroup2 mount. */
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+void cgroup_names_init(struct cgroup_names *n, const char *root);
+/*
+ * The path of cgroup @id, or "(deleted) ID" in @buf if no directory under
+ * the mount has it. Walks the mount at the first call (a warning if it
+ * cannot be read).
+ */
+const char *cgroup_name(struct cgroup_names *n, uint64_t id, char *buf,
+			size_t len);
+/* True if the cgroup at @path is @top (a path as cgroup_name() has it) or below. */
+bool cgroup_within(const char *path, const char *top);
+void cgroup_names_free(struct cgroup_names *n);
+
 /* === heap_parse.c: the "heap" text of kmprof_heap.h === */
 
 /* A function of the profile: what frames are named by. */
@@ -124,6 +209,11 @@ struct heap_bucket {
 	uint64_t size, inuse_req, alloc_req;
 	bool has_size;
 	unsigned int allocator;	/* its index in the profile's sources */
+	/* its labels (version 4), each if the record has it */
+	bool has_context, has_comm, has_pid, has_cgroup;
+	enum kmprof_context context;
+	char comm[HEAP_COMM_MAX + 1];	/* unescaped, NUL terminated */
+	uint64_t pid, cgroup;
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
@@ -143,6 +233,8 @@ struct heap_profile {
 	bool has_time;		/* from version 2 on */
 	/* sources=: the allocators recorded; "slab" before version 3 */
 	struct allocator_list sources;
+	/* labels=: 1 << enum kmprof_label of each, 0 before version 4 */
+	unsigned int labels;
 	/* the header line's totals */
 	uint64_t inuse_objs, inuse_bytes, alloc_objs, alloc_bytes;
 	struct heap_bucket *buckets;
@@ -252,6 +344,13 @@ struct top_options {
 	bool raw;		/* exact bytes instead of human units */
 	/* the allocators shown, NULL: all (names not in the profile: none) */
 	const struct allocator_list *only;
+	int by;			/* the enum kmprof_label of the rows, -1: sites */
+	/* only the records with these labels, when given */
+	const char *cgroup;	/* a path: this cgroup and those below it */
+	const char *comm;	/* unescaped */
+	bool has_pid;
+	uint64_t pid;
+	struct cgroup_names *cgroups;	/* names the cgroup label */
 };
 
 void top_print(FILE *out, const struct heap_profile *p,
@@ -269,10 +368,11 @@ void folded_print(FILE *out, const struct heap_profile *p,
  * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
  * bytes). time_nanos is when the snapshot was taken, unset if the file
  * does not say. Stacks start at the allocation site unless @all_frames.
- * 0, or -1 on failure.
+ * @cgroups names the cgroup labels. 0, or -1 on failure.
  */
 int pprof_encode(const struct heap_profile *p, bool all_frames,
-		 unsigned char **out, size_t *len);
+		 struct cgroup_names *cgroups, unsigned char **out,
+		 size_t *len);
 
 /* === debugfs.c: the debugfs directory, and files read whole === */
 

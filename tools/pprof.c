@@ -10,6 +10,8 @@
  * numeric "bytes" label with the size class (no unit, as Go writes it),
  * a string "allocator" label with the allocator of the record ("slab" for
  * heap files before version 3: go tool pprof -tagfocus=allocator=page),
+ * the record's labels of heap format 4 (string labels "context", "comm",
+ * "cgroup", a numeric "pid"; -tagfocus=cgroup=/system.slice),
  * estimated (unbiased) values, and stacks that start at the allocation
  * site: as Go hides the runtime's malloc frames, the allocators' are
  * left out (heap_site()) unless all_frames is asked for.
@@ -105,6 +107,7 @@ static int gzip_buf(const uint8_t *in, size_t inlen, unsigned char **out,
 /* The profile as it is built, and what its parts share. */
 struct builder {
 	const struct heap_profile *p;
+	struct cgroup_names *cgroups;	/* names the cgroup labels */
 	Profile prof;
 	struct arena a;
 	struct strtab st;
@@ -246,8 +249,36 @@ static Label *label(struct builder *b, const char *key, const char *str,
 }
 
 /*
- * Bucket @i as a Sample: its estimated values, a "bytes" label with its
- * size class and an "allocator" label with its allocator, and its stack
+ * The labels of Sample @s: "bytes" with the size class, "allocator" with
+ * the allocator, and those of the record's labels it has (heap format 4):
+ * "context", "comm" (escaped as the heap file has it) and "cgroup" (its
+ * path) as strings, "pid" as a number.
+ */
+static void add_labels(struct builder *b, Sample *s,
+		       const struct heap_bucket *hb)
+{
+	char buf[HEAP_LABEL_VALUE_MAX];
+
+	s->label = arena_alloc(&b->a, (2 + KMPROF_LABELS) * sizeof(*s->label));
+	s->label[s->n_label++] = label(b, "bytes", NULL, clamp(hb->size));
+	s->label[s->n_label++] = label(b, "allocator",
+				       b->p->sources.name[hb->allocator], 0);
+	for (int l = 0; l < KMPROF_LABELS; l++) {
+		const char *v = label_value(hb, (enum kmprof_label)l,
+					    b->cgroups, buf, sizeof(buf));
+
+		if (!v)
+			continue;
+		if (l == KMPROF_LABEL_PID)
+			s->label[s->n_label++] = label(b, "pid", NULL,
+						       clamp(hb->pid));
+		else
+			s->label[s->n_label++] = label(b, label_name(l), v, 0);
+	}
+}
+
+/*
+ * Bucket @i as a Sample: its estimated values, its labels, and its stack
  * from heap_first_frame() on.
  */
 static void add_sample(struct builder *b, size_t i, bool all_frames)
@@ -264,11 +295,7 @@ static void add_sample(struct builder *b, size_t i, bool all_frames)
 	s->value[1] = clamp(e->alloc_bytes);
 	s->value[2] = clamp(e->inuse_objs);
 	s->value[3] = clamp(e->inuse_bytes);
-	s->n_label = 2;
-	s->label = arena_alloc(&b->a, 2 * sizeof(*s->label));
-	s->label[0] = label(b, "bytes", NULL, clamp(hb->size));
-	s->label[1] = label(b, "allocator",
-			    b->p->sources.name[hb->allocator], 0);
+	add_labels(b, s, hb);
 	s->n_location_id = hb->depth - first;
 	s->location_id = arena_alloc(&b->a, hb->depth * sizeof(*s->location_id));
 	for (unsigned int k = first; k < hb->depth; k++)
@@ -309,9 +336,13 @@ static int pack_gzip(const Profile *prof, unsigned char **out, size_t *outlen)
 }
 
 int pprof_encode(const struct heap_profile *p, bool all_frames,
-		 unsigned char **out, size_t *outlen)
+		 struct cgroup_names *cgroups, unsigned char **out,
+		 size_t *outlen)
 {
-	struct builder b = { .prof = PERFTOOLS__PROFILES__PROFILE__INIT };
+	struct builder b = {
+		.prof = PERFTOOLS__PROFILES__PROFILE__INIT,
+		.cgroups = cgroups,
+	};
 	int ret;
 
 	builder_init(&b, p);

@@ -5,10 +5,13 @@
  * Rows are allocation sites (the first frame outside the allocator, see
  * heap_site()) of one allocator: the same site allocating from slab and
  * from the page allocator is two rows. With cumulative, rows are every
- * function of a stack, counted once per stack, per allocator. Every
- * number is an estimate (unbias.c). Requested next to allocated bytes
- * shows what size classes waste. Only the allocators asked for count, in
- * the rows and in the totals.
+ * function of a stack, counted once per stack, per allocator. By a label
+ * (heap format 4), rows are the label's values, each over every
+ * allocator; records without the label (an interrupt's, for a task's
+ * labels) are a row named by their context. Every number is an estimate
+ * (unbias.c). Requested next to allocated bytes shows what size classes
+ * waste. Only the allocators and the labels asked for count, in the rows
+ * and in the totals.
  */
 
 #include <inttypes.h>
@@ -18,8 +21,8 @@
 #include "kmprof_tool.h"
 
 struct row {
-	uint32_t func;
-	unsigned int allocator;	/* index in the profile's sources */
+	const char *name;	/* the site or function, or the label's value */
+	uint32_t allocators;	/* 1 << index in the profile's sources */
 	size_t stamp;		/* last bucket counted, + 1 */
 	bool used;
 	struct heap_estimate e;
@@ -69,10 +72,10 @@ static int row_cmp(const void *a, const void *b, void *arg)
 		return kx > ky ? -1 : 1;
 	if (x->e.inuse_bytes != y->e.inuse_bytes)
 		return x->e.inuse_bytes > y->e.inuse_bytes ? -1 : 1;
-	names = strcmp(o->p->funcs[x->func].name, o->p->funcs[y->func].name);
+	names = strcmp(x->name, y->name);
 	if (names)
 		return names;
-	return x->allocator < y->allocator ? -1 : x->allocator > y->allocator;
+	return x->allocators < y->allocators ? -1 : x->allocators > y->allocators;
 }
 
 static void add(struct heap_estimate *to, const struct heap_estimate *e)
@@ -85,20 +88,77 @@ static void add(struct heap_estimate *to, const struct heap_estimate *e)
 	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
 }
 
-/* Bucket @i's estimates into the row of @func and its allocator. */
-static void count(struct row *rows, const struct heap_profile *p,
-		  uint32_t func, size_t i)
+/* Bucket @i's estimates into row @r, named @name. */
+static void count(struct row *r, const struct heap_profile *p,
+		  const char *name, size_t i)
 {
-	unsigned int allocator = p->buckets[i].allocator;
-	struct row *r = &rows[(size_t)func * p->sources.nr + allocator];
-
 	if (r->stamp == i + 1)
 		return;		/* recursion: once per stack */
 	r->stamp = i + 1;
 	r->used = true;
-	r->func = func;
-	r->allocator = allocator;
+	r->name = name;
+	r->allocators |= 1U << p->buckets[i].allocator;
 	add(&r->e, &p->est[i]);
+}
+
+/* Bucket @i's estimates into the row of @func and its allocator. */
+static void count_func(struct row *rows, const struct heap_profile *p,
+		       uint32_t func, size_t i)
+{
+	size_t r = (size_t)func * p->sources.nr + p->buckets[i].allocator;
+
+	count(&rows[r], p, p->funcs[func].name, i);
+}
+
+/*
+ * The row of a label's value: records without the label (an interrupt's,
+ * for a task's labels) are named by their context.
+ */
+static const char *label_row_name(const struct heap_bucket *b,
+				   const struct top_options *opt, char *buf,
+				   size_t len)
+{
+	const char *v = label_value(b, (enum kmprof_label)opt->by,
+				    opt->cgroups, buf, len);
+
+	if (v)
+		return v;
+	snprintf(buf, len, "[%s]",
+		 b->has_context ? context_name(b->context) : "interrupt");
+	return buf;
+}
+
+/* The rows by label value: @values interns the names, rows by their id. */
+struct label_rows {
+	struct strtab values;
+	struct row *rows;
+	size_t cap;
+};
+
+static void count_label(struct label_rows *lr, const struct heap_profile *p,
+			const struct top_options *opt, size_t i)
+{
+	char buf[HEAP_LABEL_VALUE_MAX];
+	const char *name = label_row_name(&p->buckets[i], opt, buf, sizeof(buf));
+	uint32_t id = strtab_intern(&lr->values, name);
+
+	lr->rows = xgrow(lr->rows, &lr->cap, (size_t)id + 1, sizeof(*lr->rows));
+	count(&lr->rows[id], p, lr->values.str[id], i);
+}
+
+/* True if record @b has the labels the options ask for. */
+static bool labels_match(const struct heap_bucket *b,
+			 const struct top_options *opt)
+{
+	char buf[HEAP_LABEL_VALUE_MAX];
+
+	if (opt->comm && (!b->has_comm || strcmp(b->comm, opt->comm)))
+		return false;
+	if (opt->has_pid && (!b->has_pid || b->pid != opt->pid))
+		return false;
+	return !opt->cgroup || (b->has_cgroup &&
+		cgroup_within(cgroup_name(opt->cgroups, b->cgroup, buf, sizeof(buf)),
+			      opt->cgroup));
 }
 
 /* Which of the profile's allocators are shown: those of opt->only. */
@@ -110,38 +170,55 @@ static void keep_sources(struct totals *t, const struct heap_profile *p,
 			allocator_list_find(opt->only, p->sources.name[s]) >= 0;
 }
 
-/*
- * The rows of the buckets shown, and their totals in @t: the used rows
- * compacted to the front, sorted; *@n of them.
- */
-static struct row *collect(const struct heap_profile *p,
-			   const struct top_options *opt, struct totals *t,
-			   size_t *n)
+/* The used rows of @rows (@nrows) compacted to the front, sorted: *@n. */
+static void sort_rows(struct row *rows, size_t nrows,
+		      const struct heap_profile *p,
+		      const struct top_options *opt, size_t *n)
 {
-	size_t nrows = p->nfuncs * p->sources.nr;
-	struct row *rows = xcalloc(nrows ? nrows : 1, sizeof(*rows));
 	struct row_order order = { .sort = opt->sort, .p = p };
 
-	keep_sources(t, p, opt);
-	for (size_t i = 0; i < p->nr; i++) {
-		const struct heap_bucket *b = &p->buckets[i];
-
-		if (!t->keep[b->allocator])
-			continue;
-		add(&t->all, &p->est[i]);
-		add(&t->source[b->allocator], &p->est[i]);
-		if (opt->cumulative) {
-			for (unsigned int k = 0; k < b->depth; k++)
-				count(rows, p, b->func[k], i);
-		} else {
-			count(rows, p, b->func[heap_site(p, b)], i);
-		}
-	}
 	*n = 0;
 	for (size_t r = 0; r < nrows; r++)
 		if (rows[r].used)
 			rows[(*n)++] = rows[r];
 	qsort_r(rows, *n, sizeof(*rows), row_cmp, &order);
+}
+
+/*
+ * The rows of the buckets shown, and their totals in @t: *@n rows,
+ * sorted. Row names of label values live in @lr.
+ */
+static struct row *collect(const struct heap_profile *p,
+			   const struct top_options *opt, struct totals *t,
+			   struct label_rows *lr, size_t *n)
+{
+	size_t nrows = opt->by < 0 ? p->nfuncs * p->sources.nr : 0;
+	struct row *rows = xcalloc(nrows ? nrows : 1, sizeof(*rows));
+
+	keep_sources(t, p, opt);
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct heap_bucket *b = &p->buckets[i];
+
+		if (!t->keep[b->allocator] || !labels_match(b, opt))
+			continue;
+		add(&t->all, &p->est[i]);
+		add(&t->source[b->allocator], &p->est[i]);
+		if (opt->by >= 0) {
+			count_label(lr, p, opt, i);
+		} else if (opt->cumulative) {
+			for (unsigned int k = 0; k < b->depth; k++)
+				count_func(rows, p, b->func[k], i);
+		} else {
+			count_func(rows, p, b->func[heap_site(p, b)], i);
+		}
+	}
+	if (opt->by >= 0) {
+		free(rows);
+		rows = lr->rows ? lr->rows : xcalloc(1, sizeof(*rows));
+		lr->rows = NULL;
+		nrows = lr->values.nr;
+	}
+	sort_rows(rows, nrows, p, opt, n);
 	return rows;
 }
 
@@ -183,6 +260,61 @@ static void print_totals(FILE *out, const struct heap_profile *p,
 		frees(all), plural(frees(all), "object", "objects"));
 }
 
+/*
+ * "labels:    context,comm,pid,cgroup" if the profile has labels, and
+ * the labels the records shown must have.
+ */
+static void print_labels(FILE *out, const struct heap_profile *p,
+			 const struct top_options *opt)
+{
+	char names[64], comm[HEAP_COMM_ESCAPED_MAX];
+	const char *sep = "";
+
+	if (!p->labels)
+		return;
+	fprintf(out, "labels:    %s\n", label_names(names, sizeof(names), p->labels));
+	if (!opt->comm && !opt->has_pid && !opt->cgroup)
+		return;
+	fprintf(out, "only:      ");
+	if (opt->comm) {
+		fprintf(out, "comm %s", comm_escape(comm, sizeof(comm), opt->comm));
+		sep = ", ";
+	}
+	if (opt->has_pid) {
+		fprintf(out, "%spid %" PRIu64, sep, opt->pid);
+		sep = ", ";
+	}
+	if (opt->cgroup)
+		fprintf(out, "%scgroup %s and below", sep, opt->cgroup);
+	fprintf(out, "\n");
+}
+
+/* "slab,page": the allocators of @mask, in the order of the sources. */
+static const char *allocator_names(char *buf, size_t len,
+				   const struct heap_profile *p, uint32_t mask)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (unsigned int s = 0; s < p->sources.nr && pos < len; s++)
+		if (mask & (1U << s))
+			pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
+						pos ? "," : "", p->sources.name[s]);
+	return buf;
+}
+
+/* The last column's title: what a row is. */
+static const char *row_title(const struct top_options *opt, char *buf,
+			     size_t len)
+{
+	if (opt->by < 0)
+		return opt->cumulative ? "FUNCTION (cumulative)" : "SITE";
+	snprintf(buf, len, "%s", label_name((enum kmprof_label)opt->by));
+	for (char *c = buf; *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+	return buf;
+}
+
 /* "  page:    in use ... in N objects, allocated ... in N objects" */
 static void print_sources(FILE *out, const struct heap_profile *p,
 			  const struct totals *t, bool raw)
@@ -208,11 +340,11 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 		       const struct top_options *opt, uint64_t inuse)
 {
 	char b1[32], b2[32], b3[32], b4[32], b5[32];
+	char names[KMPROF_HEAP_SOURCES_MAX * (KMPROF_HEAP_ALLOCATOR_MAX + 1)];
 
 	fprintf(out, "\n%11s %6s %11s %6s %9s %11s %9s %9s  %-9s %s\n",
 		"INUSE", "INUSE%", "REQUESTED", "FRAG%", "OBJECTS", "ALLOC",
-		"ALLOCS", "FREES", "ALLOCATOR", opt->cumulative ?
-		"FUNCTION (cumulative)" : "SITE");
+		"ALLOCS", "FREES", "ALLOCATOR", row_title(opt, b1, sizeof(b1)));
 	for (size_t i = 0; i < n && (!opt->limit || i < opt->limit); i++) {
 		const struct heap_estimate *e = &rows[i].e;
 
@@ -224,21 +356,26 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 			e->inuse_objs,
 			fmt_bytes(b5, sizeof(b5), e->alloc_bytes, opt->raw),
 			e->alloc_objs, frees(e),
-			p->sources.name[rows[i].allocator],
-			p->funcs[rows[i].func].name);
+			allocator_names(names, sizeof(names), p,
+					rows[i].allocators),
+			rows[i].name);
 	}
 }
 
 void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt)
 {
+	struct label_rows lr = { .rows = NULL };
 	struct totals t = { 0 };
 	struct row *rows;
 	size_t n;
 
-	rows = collect(p, opt, &t, &n);
+	strtab_init(&lr.values);
+	rows = collect(p, opt, &t, &lr, &n);
 	print_totals(out, p, &t, opt->raw);
 	print_sources(out, p, &t, opt->raw);
+	print_labels(out, p, opt);
 	print_rows(out, p, rows, n, opt, t.all.inuse_bytes);
 	free(rows);
+	strtab_free(&lr.values);
 }

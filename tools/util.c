@@ -146,6 +146,19 @@ const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+const char *quoted(char *buf, size_t len, const char *s, size_t n)
+{
+	char shown[QUOTED_MAX + 1];
+	size_t i;
+
+	/* A message is one line of text: a tab in the input is shown as '?'. */
+	for (i = 0; i < n && i < QUOTED_MAX; i++)
+		shown[i] = s[i] > ' ' && s[i] <= '~' ? s[i] : '?';
+	shown[i] = '\0';
+	snprintf(buf, len, "\"%s\"%s", shown, n > i ? "..." : "");
+	return buf;
+}
+
 /* === Numbers === */
 
 uint64_t sat_add(uint64_t a, uint64_t b)

@@ -12,7 +12,8 @@
  * Besides crashes and sanitizer reports, it stops on a rejected input
  * whose error names no line or field, or whose message is not text; on an
  * accepted one whose totals are not the sums of its records, or with a
- * record whose allocator is none of its sources; and on a pprof output
+ * record whose allocator is none of its sources or with labels line 2 does
+ * not list; and on a pprof output
  * that does not decode, or whose samples, locations, functions, allocator
  * labels or strings do not match the profile or point nowhere.
  */
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "kmprof_tool.h"
@@ -29,6 +31,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *sink;
+/* cgroup names from an empty directory: every id is "(deleted) ID" */
+static struct cgroup_names cgroups;
 /* what top --allocator keeps: a known allocator and a later one */
 static struct allocator_list some_allocators;
 
@@ -39,6 +43,22 @@ static void check_error(const struct heap_error *err)
 	for (const char *s = err->msg; *s; s++)
 		if (*s < 0x20 || *s > 0x7e)
 			abort();
+}
+
+/* A record has only the labels line 2 lists, a task's only in a task. */
+static void check_labels(const struct heap_profile *p,
+			 const struct heap_bucket *b)
+{
+	bool task = !b->has_context || b->context == KMPROF_CONTEXT_TASK;
+
+	if ((b->has_context && !(p->labels & (1U << KMPROF_LABEL_CONTEXT))) ||
+	    (b->has_comm && !(p->labels & (1U << KMPROF_LABEL_COMM))) ||
+	    (b->has_pid && !(p->labels & (1U << KMPROF_LABEL_PID))) ||
+	    (b->has_cgroup && !(p->labels & (1U << KMPROF_LABEL_CGROUP))) ||
+	    ((b->has_comm || b->has_pid || b->has_cgroup) && !task) ||
+	    b->context >= KMPROF_CONTEXTS || strlen(b->comm) > HEAP_COMM_MAX ||
+	    (p->version < 4 && p->labels))
+		abort();
 }
 
 static void check_totals(const struct heap_profile *p)
@@ -55,6 +75,7 @@ static void check_totals(const struct heap_profile *p)
 		    b->inuse_bytes != b->inuse_objs * b->size ||
 		    b->alloc_req > b->alloc_bytes)
 			abort();
+		check_labels(p, b);
 	}
 	if (io != p->inuse_objs || ab != p->alloc_bytes ||
 	    p->nr != p->declared_buckets || !p->sources.nr ||
@@ -91,15 +112,25 @@ static uint8_t *gunzip(const unsigned char *in, size_t len, size_t *outlen)
 	return out;
 }
 
-/* The sample's second label is "allocator", its record's. */
+/*
+ * The sample's second label is "allocator", its record's; one more for
+ * each label the record has, each a key of the string table.
+ */
 static void check_allocator_label(const Perftools__Profiles__Profile *pb,
 				  const Perftools__Profiles__Sample *s,
+				  const struct heap_bucket *b,
 				  const char *allocator)
 {
 	const Perftools__Profiles__Label *l;
 
-	if (s->n_label != 2)
+	if (s->n_label != 2U + b->has_context + b->has_comm + b->has_pid +
+	    b->has_cgroup)
 		abort();
+	for (size_t i = 0; i < s->n_label; i++)
+		if (s->label[i]->key <= 0 ||
+		    (size_t)s->label[i]->key >= pb->n_string_table ||
+		    (size_t)s->label[i]->str >= pb->n_string_table)
+			abort();
 	l = s->label[1];
 	if (l->key <= 0 || (size_t)l->key >= pb->n_string_table ||
 	    l->str <= 0 || (size_t)l->str >= pb->n_string_table ||
@@ -116,7 +147,7 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	size_t len, plen;
 	uint8_t *packed;
 
-	if (pprof_encode(p, all_frames, &gz, &len))
+	if (pprof_encode(p, all_frames, &cgroups, &gz, &len))
 		return;
 	packed = gunzip(gz, len, &plen);
 	free(gz);
@@ -134,7 +165,8 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 		if (s->n_value != 4 || !s->n_location_id ||
 		    s->n_location_id > p->buckets[i].depth)
 			abort();
-		check_allocator_label(pb, s, p->sources.name[p->buckets[i].allocator]);
+		check_allocator_label(pb, s, &p->buckets[i],
+				      p->sources.name[p->buckets[i].allocator]);
 		for (size_t k = 0; k < s->n_location_id; k++)
 			if (!s->location_id[k] || s->location_id[k] > pb->n_location)
 				abort();
@@ -157,11 +189,27 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	perftools__profiles__profile__free_unpacked(pb, NULL);
 }
 
+/* top by every label, then of the records of a task, pid and cgroup. */
+static void print_by_labels(const struct heap_profile *p,
+			    struct top_options *topt)
+{
+	topt->cumulative = false;
+	for (int l = 0; l < KMPROF_LABELS; l++) {
+		topt->by = l;
+		top_print(sink, p, topt);
+	}
+	topt->comm = "bash";
+	topt->has_pid = true;
+	topt->pid = 100;
+	topt->cgroup = "/";
+	top_print(sink, p, topt);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t heap_len = nul ? (size_t)(nul - data) : size;
-	struct top_options topt = { .limit = 5 };
+	struct top_options topt = { .limit = 5, .by = -1, .cgroups = &cgroups };
 	struct folded_options fopt = { 0 };
 	struct kallsyms ks;
 	bool have_ks = false;
@@ -171,9 +219,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sink) {
 		char why[160];
 
+		static char dir[] = "/tmp/kmprof_fuzz_XXXXXX";
+
 		sink = fopen("/dev/null", "w");
 		allocator_list_parse(&some_allocators, "page,zram", 9, why,
 				     sizeof(why));
+		cgroup_names_init(&cgroups, mkdtemp(dir) ? dir : "/nonexistent");
+		cgroup_name(&cgroups, 1, why, sizeof(why));
+		rmdir(dir);
 	}
 	if (nul) {
 		if (kallsyms_parse(&ks, (const char *)nul + 1,
@@ -199,6 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	top_print(sink, &p, &topt);
 	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
+	print_by_labels(&p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;
 	folded_print(sink, &p, &fopt);

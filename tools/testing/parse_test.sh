@@ -11,7 +11,7 @@ data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/host_lib.sh"
-ktap_plan 110
+ktap_plan 144
 
 # refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
 # most, must exit 5 with TEXT on stderr and nothing on stdout.
@@ -84,7 +84,7 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v4/' "unknown heap format version 4: this kmprof reads versions 1 to 3"
+mutate magic_unknown_version 2 version '2s/v1/v5/' "unknown heap format version 5: this kmprof reads versions 1 to 4"
 mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
@@ -122,6 +122,42 @@ mutate v3_allocator_too_long 4 allocator '4s/allocator=slab/allocator=abcdefghij
 mutate v3_allocator_not_a_source 4 allocator '4s/allocator=slab/allocator=user/' \
 	'"user" is not among the sources of line 2'
 mutate v3_allocator_twice 4 allocator '4s/$/ allocator=page/' "given twice"
+
+# --- version 4: labels= on the magic line, the labels on size lines ---
+base=labels_v4.heap
+mutate v4_labels_missing 2 labels '2s/ labels=[^ ]*//' missing
+mutate v4_labels_empty 2 labels '2s/labels=[^ ]*/labels=/' '"" is not a label: expected context, comm, pid or cgroup'
+mutate v4_labels_unknown 2 labels '2s/labels=context,/labels=context,uid,/' '"uid" is not a label'
+mutate v4_labels_name_twice 2 labels '2s/labels=context,comm,/labels=context,comm,comm,/' '"comm" given twice'
+mutate v4_labels_out_of_order 2 labels '2s/labels=context,comm,/labels=comm,context,/' \
+	'"context" out of order: the order is context, comm, pid, cgroup'
+mutate v4_labels_twice 2 labels '2s/$/ labels=context/' "given twice"
+mutate v4_label_not_listed 4 comm '2s/labels=context,comm,/labels=context,/' \
+	"not among the labels of line 2 (labels=context,pid,cgroup)"
+mutate v4_cgroup_not_listed 4 cgroup '2s/,cgroup$//' "not among the labels of line 2 (labels=context,comm,pid)"
+mutate v4_context_missing 4 context '4s/ context=task//' missing
+mutate v4_context_unknown 4 context '4s/context=task/context=irq/' \
+	'"irq" is not a context: expected task, softirq, hardirq, nmi'
+mutate v4_context_empty 4 context '4s/context=task/context=/' '"" is not a context'
+mutate v4_context_twice 18 context '18s/$/ context=task/' "given twice"
+mutate v4_comm_bad_escape 11 comm '11s/\\040/\\04/' 'byte 3: expected "\" and three octal digits'
+mutate v4_comm_escaped_nul 11 comm '11s/\\040/\\000/' 'byte 3: expected "\" and three octal digits of a byte other than 0'
+mutate v4_comm_escape_too_big 11 comm '11s/\\040/\\400/' 'byte 3: expected "\"'
+mutate v4_comm_escape_cut 11 comm '11s/\\303\\251sk/\\30/' 'byte 8: expected "\"'
+mutate v4_comm_raw_backslash 4 comm '4s/comm=bash/comm=ba\\sh/' 'byte 3: expected "\"'
+mutate v4_comm_raw_tab 4 comm '4s/comm=bash/comm=ba\tsh/' 'byte 3: 0x09 must be written "\011"'
+mutate v4_comm_raw_utf8 4 line '4s/comm=bash/comm=b\xc3\xa9/' "byte 0xc3 at column"
+mutate v4_comm_too_long 4 comm '4s/comm=bash/comm=abcdefghijklmnop/' "longer than 15 bytes"
+mutate v4_comm_escaped_too_long 11 comm '11s/comm=my/comm=abcdefghijklmy/' "longer than 15 bytes"
+mutate v4_comm_twice 4 comm '4s/$/ comm=x/' "given twice"
+mutate v4_pid_not_number 4 pid '4s/pid=100/pid=abc/' "expected a number"
+mutate v4_pid_leading_zero 4 pid '4s/pid=100/pid=0100/' "number out of range or with leading zeros"
+mutate v4_pid_negative 4 pid '4s/pid=100/pid=-1/' "expected a number"
+mutate v4_cgroup_overflow 4 cgroup '4s/cgroup=11/cgroup=18446744073709551616/' "number out of range"
+mutate v4_cgroup_text_after 4 cgroup '4s/cgroup=11/cgroup=11x/' "expected a single space"
+mutate v4_comm_on_softirq 18 comm '18s/$/ comm=x/' "context=softirq: an interrupt's allocation is charged to no task"
+mutate v4_pid_on_hardirq 32 pid '32s/$/ pid=7/' "context=hardirq: an interrupt's allocation"
+mutate v4_cgroup_on_nmi 32 cgroup '32s/context=hardirq/context=nmi cgroup=1/' "context=nmi: an interrupt's allocation"
 base=basic.heap
 
 # --- records ---
@@ -208,6 +244,24 @@ sed -e '2s/sources=/sources=zram_2,/' -e '4s/allocator=slab/allocator=zram_2/' \
 	"$data/basic_v3.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
 ktap_result accepts_v3_later_allocator $?
+
+# Before v4, labels= and the label keys are unknown keys: skipped.
+sed -e '2s/$/ labels=comm/' -e '4s/$/ comm=x context=task/' "$data/basic_v3.heap" >"$tmp/in"
+accept v3_with_label_keys basic_v3.heap
+
+# --- what a v4 reader must accept ---
+sed -e '2s/$/ later=1/' -e '4s/$/ later=7/' "$data/labels_v4.heap" >"$tmp/in"
+accept v4_unknown_keys labels_v4.heap
+# Without context, nothing says which records ran in a task.
+sed -e '2s/labels=.*/labels=pid/' -e 's/ context=[a-z]*//; s/ comm=[^ ]*//; s/ cgroup=[0-9]*//' \
+	"$data/labels_v4.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" top >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v4_one_label $?
+# A comm of 15 bytes, every one escaped, and an empty one.
+sed -e "4s/comm=bash/comm=$(printf '\\\\%03o' $(seq 1 15))/" -e '11s/comm=[^ ]*/comm=/' \
+	"$data/labels_v4.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" top >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v4_longest_and_empty_comm $?
 
 # --- what a v2 reader must accept: the v1 records, the same numbers ---
 "$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"

@@ -144,7 +144,7 @@ generate()
 
 # 15 cases per input, 22 after them.
 inputs="basic basic_v2 basic_v3 random"
-ktap_plan $((15 * $(echo $inputs | wc -w) + 22))
+ktap_plan $((15 * $(echo $inputs | wc -w) + 42))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	ktap_fail "go_tool_pprof_present (install golang-go)"
 	ktap_finish
@@ -226,6 +226,55 @@ for input in $inputs; do
 	expect "${input}_folded_alloc_sums_to_alloc" "$sum" "$w_ab"
 done
 
+# --- heap format 4: every sample has its record's labels ---
+# labels_v4.heap at rate 1, its cgroup ids 11, 12 and 13 those of the
+# directories a, b and a/x of a tree made here, as in tool_test.sh.
+cg=$tmp/cg
+mkdir -p "$cg/a/x" "$cg/b"
+sed -e "s/cgroup=11\$/cgroup=$(stat -c %i "$cg/a")/" -e "s/cgroup=12\$/cgroup=$(stat -c %i "$cg/b")/" \
+	-e "s/cgroup=13\$/cgroup=$(stat -c %i "$cg/a/x")/" "$data/labels_v4.heap" >"$tmp/v4.heap"
+"$tool" -f "$tmp/v4.heap" --cgroup-root "$cg" pprof --all-frames -o "$tmp/v4.pb.gz"
+ktap_result v4_writes_profile $?
+# tags KEY: "value total" of go tool pprof -tags for the label KEY.
+tags()
+{
+	go tool pprof -tags -unit=B "$tmp/v4.pb.gz" 2>/dev/null |
+		awk -v key="$1" '$1 == key ":" { f = 1; next } f && !NF { exit }
+		f { sub(/\.0B$/, "", $1); if (key == "pid") sub(/B$/, "", $NF); print $NF, $1 }' | tr '\n' ' '
+}
+expect v4_tags_cgroup "$(tags cgroup)" "/a 4608 /a/x 192 /b 64 "
+expect v4_tags_comm "$(tags comm)" 'bash 4608 kworker/0:1 192 my\040t\303\251sk 64 '
+expect v4_tags_context "$(tags context)" "task 4864 softirq 192 hardirq 0 "
+expect v4_tags_pid "$(tags pid)" "101 4096 100 512 2 192 200 64 "
+# Records that differ only in their labels are samples of their own.
+samples "$tmp/v4.pb.gz" stacks >"$tmp/v4.ours"
+expect_empty v4_raw_no_warnings "$(cat "$tmp/raw.err")"
+expect v4_samples_per_record "$(grep -vc '^types:' "$tmp/v4.ours")" 7
+expect v4_labels_of_a_record "$(grep '^2 384 2 384 ' "$tmp/v4.ours" | cut -d'|' -f2)" \
+	" allocator:[slab] cgroup:[/a] comm:[bash] context:[task] bytes:[192] pid:[100]  "
+# Without the labels, the samples are Go's reading of the heap text.
+samples "$tmp/v4.heap" stacks >"$tmp/v4.go.raw"
+no_allocator "$tmp/v4.go.raw" >"$tmp/v4.go"
+sed -E 's/ (cgroup|comm|context):\[[^]]*\]//g; s/pid:\[[0-9]*\] //' "$tmp/v4.ours" >"$tmp/v4.nolabels"
+no_allocator "$tmp/v4.nolabels" >"$tmp/v4.merged"
+expect_same v4_samples_match_go "$tmp/v4.merged" "$tmp/v4.go"
+# -tagfocus keeps a cgroup's samples (a regexp: /a and /a/x, as top
+# --cgroup /a keeps a cgroup and those below it), a context's, a comm's.
+samples "$tmp/v4.pb.gz" "" -tagfocus=cgroup=/b >"$tmp/focus"
+expect v4_tagfocus_cgroup_b "$(grep -v '^types:' "$tmp/focus")" \
+	"1 64 1 64 | allocator:[slab] cgroup:[/b] comm:[my\\040t\\303\\251sk] context:[task] bytes:[64] pid:[200]  | -"
+samples "$tmp/v4.pb.gz" "" -tagfocus=cgroup=/a >"$tmp/focus"
+expect v4_tagfocus_cgroup_a "$(sums "$tmp/focus") $(grep -o 'cgroup:\[[^]]*\]' "$tmp/focus" | sort -u | tr '\n' ' ')" \
+	"9 9024 6 4800 cgroup:[/a/x] cgroup:[/a] "
+# in_use HEAP OPTION...: kmprof top's "objects bytes" in use.
+in_use() { "$tool" -f "$1" --cgroup-root "$cg" top --raw "${@:2}" | awk '/^in use:/ { print $5, $3 }'; }
+expect v4_tagfocus_cgroup_a_is_top "$(sums "$tmp/focus" | cut -d' ' -f3-)" "$(in_use "$tmp/v4.heap" --cgroup /a)"
+samples "$tmp/v4.pb.gz" "" -tagfocus=context=softirq >"$tmp/focus"
+expect v4_tagfocus_context_softirq "$(grep -v '^types:' "$tmp/focus")" \
+	"3 192 3 192 | allocator:[slab] context:[softirq] bytes:[64]  | -"
+samples "$tmp/v4.pb.gz" "" -tagfocus=comm=bash >"$tmp/focus"
+expect v4_tagfocus_comm_is_top "$(sums "$tmp/focus" | cut -d' ' -f3-)" "$(in_use "$tmp/v4.heap" --comm bash)"
+
 # Go's heap profile shape: the sample types in Go's order, inuse_space the
 # default, so that -sample_index means what it means for Go's profiles and
 # the profile merges with the heap text it came from.
@@ -291,6 +340,15 @@ expect folded_v3_alloc_roots "$("$tool" -f "$data/basic_v3.heap" folded --alloc 
 [vmalloc];do_init_module;do_one_initcall;foo_init [foo];foo_alloc_table [foo];vmalloc_noprof;__vmalloc_node_noprof;__vmalloc_node_range_noprof 1585183"
 for v in basic basic_v2; do
 	expect "folded_${v}_roots_slab" "$("$tool" -f "$data/$v.heap" folded | cut -d';' -f1 | sort -u)" "[slab]"
+done
+
+# Heap files without labels: go tool pprof -raw of the profile, from the
+# site and with all frames, as golden/ keeps it for every version before 4.
+for v in basic basic_v2 basic_v3; do
+	go tool pprof -raw "$tmp/$v.pb.gz" >"$tmp/got" 2>/dev/null
+	expect_same "${v}_pprof_raw_unchanged" "$tmp/got" "$data/golden/$v.pprof-raw"
+	go tool pprof -raw "$tmp/$v.all.pb.gz" >"$tmp/got" 2>/dev/null
+	expect_same "${v}_pprof_all_frames_raw_unchanged" "$tmp/got" "$data/golden/$v.pprof-all-raw"
 done
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1

@@ -29,6 +29,18 @@ status()
 	[ $? -eq "$want" ]
 }
 
+# expect_file NAME FILE CMD...: CMD prints exactly FILE.
+expect_file()
+{
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$fake/got" 2>&1
+	cmp -s "$fake/got" "$want"
+	local status=$?
+	[ $status = 0 ] || diff "$want" "$fake/got" | head -n 20 | sed 's/^/# /' >&2
+	ktap_result "$name" $status
+}
+
 # A fresh fake directory with the module's files.
 populate()
 {
@@ -45,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 104
+ktap_plan 155
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -134,6 +146,84 @@ expect top_allocator_later "$("$tool" -f "$fake/later.heap" top --raw --allocato
 expect top_v1_all_slab "$("$tool" -f "$data/basic.heap" top --raw -n 0 | awk 'f { print $9 } /^ *INUSE/ { f = 1 }' | sort -u)" slab
 expect top_v2_slab_totals "$("$tool" -f "$data/basic_v2.heap" top --raw | grep '^  [a-z]*: ')" \
 	"  slab:    in use 8392706 in 89052 objects, allocated 16782914 in 188388 objects"
+# --- top: labels (heap format 4). labels_v4.heap is at rate 1: every
+# number is the file's. Its cgroup ids 11, 12 and 13 become the inode
+# numbers of the directories a, b and a/x of a cgroup tree made here.
+v4=$data/labels_v4.heap
+cg=$fake/cg
+mkdir -p "$cg/a/x" "$cg/b"
+sed -e "s/cgroup=11\$/cgroup=$(stat -c %i "$cg/a")/" -e "s/cgroup=12\$/cgroup=$(stat -c %i "$cg/b")/" \
+	-e "s/cgroup=13\$/cgroup=$(stat -c %i "$cg/a/x")/" "$v4" >"$fake/cg.heap"
+export v4 cg
+label_rows() { "$tool" --cgroup-root "$cg" top --raw -n 0 "$@" 2>"$fake/err" |
+	awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print $9, $1, n } /^ *INUSE/ { f = 1 }'; }
+expect top_by_comm "$(label_rows -f "$v4" --by comm)" "slab,page 4608 bash
+slab 192 [softirq]
+slab 192 kworker/0:1
+slab 64 my\\040t\\303\\251sk
+slab 0 [hardirq]"
+expect top_by_pid "$(label_rows -f "$v4" --by pid)" "page 4096 101
+slab 512 100
+slab 192 2
+slab 192 [softirq]
+slab 64 200
+slab 0 [hardirq]"
+expect top_by_context "$(label_rows -f "$v4" --by context)" "slab,page 4864 task
+slab 192 softirq
+slab 0 hardirq"
+expect top_by_cgroup_paths "$(label_rows -f "$fake/cg.heap" --by cgroup)" "slab,page 4608 /a
+slab 192 /a/x
+slab 192 [softirq]
+slab 64 /b
+slab 0 [hardirq]"
+expect top_by_site_default "$(label_rows -f "$v4")" "page 4096 pgd_alloc
+slab 576 alloc_inode
+slab 384 bar_create"
+expect top_by_title "$("$tool" -f "$v4" top --by pid | grep -c ' ALLOCATOR PID$')" 1
+expect top_labels_line "$("$tool" -f "$v4" top | grep '^labels:')" "labels:    context,comm,pid,cgroup"
+totals() { "$tool" --cgroup-root "$cg" top --raw "$@" 2>&1 | sed -n '2p;/^only:/p'; }
+expect top_comm "$(totals -f "$v4" --comm bash)" "in use:    4608 in 5 objects, requested 4496 (2.4% lost to size classes)
+only:      comm bash"
+expect top_comm_unescaped "$(label_rows -f "$v4" --comm "$(printf 'my t\303\251sk')")" "slab 64 bar_create"
+expect top_pid "$(label_rows -f "$v4" --pid 100 --by comm)" "slab 512 bash"
+expect top_cgroup_and_below "$(totals -f "$fake/cg.heap" --cgroup /a/)" "in use:    4800 in 6 objects, requested 4646 (3.2% lost to size classes)
+only:      cgroup /a/ and below"
+expect top_cgroup_root_is_every_task "$(label_rows -f "$fake/cg.heap" --cgroup / --by context)" "slab,page 4864 task"
+expect top_filters_combine "$(label_rows -f "$fake/cg.heap" --cgroup /a --comm kworker/0:1 --by pid)" "slab 192 2"
+expect top_filters_and_allocator "$(label_rows -f "$v4" --comm bash --allocator slab)" "slab 384 alloc_inode
+slab 128 bar_create"
+expect top_by_label_and_allocator "$(label_rows -f "$v4" --by comm --allocator page)" "page 4096 bash"
+expect top_filter_matches_nothing "$(totals -f "$v4" --pid 7 | head -n 1)" "in use:    0 in 0 objects, requested 0 (- lost to size classes)"
+rmdir "$cg/a/x"
+export gone=$(sed -n 's/.*comm=kworker.* cgroup=//p' "$fake/cg.heap")
+expect top_cgroup_deleted "$(label_rows -f "$fake/cg.heap" --by cgroup | grep deleted)" "slab 192 (deleted) $gone"
+expect top_cgroup_deleted_not_below "$(totals -f "$fake/cg.heap" --cgroup /a | head -n 1)" \
+	"in use:    4608 in 5 objects, requested 4496 (2.4% lost to size classes)"
+check top_cgroup_root_unreadable_warns bash -c '"$tool" -f "$v4" --cgroup-root "$D/absent" top --by cgroup 2>&1 >/dev/null |
+	grep -q "^kmprof: warning: cannot read the cgroups in .*absent: No such file or directory"'
+check top_no_cgroup_walk_without_label bash -c 'sed "2s/,cgroup\$//; s/ cgroup=[0-9]*//" "$v4" >"$D/nocg.heap" &&
+	"$tool" -f "$D/nocg.heap" --cgroup-root "$D/absent" top --by pid 2>"$D/err" >/dev/null && [ ! -s "$D/err" ] &&
+	"$tool" -f "$data/basic_v3.heap" --cgroup-root "$D/absent" pprof -o "$D/p" 2>"$D/err" && [ ! -s "$D/err" ]'
+check top_interrupt_without_context bash -c 'sed "2s/labels=context,/labels=/; s/ context=[a-z]*//" "$v4" >"$D/noctx.heap" &&
+	"$tool" -f "$D/noctx.heap" top --raw --by comm | grep -q "^ *192 .* 384 .* slab      \[interrupt\]$"'
+# Asking for a label the profile lacks, or a malformed one, is exit 2.
+check top_by_v3_exits_2 bash -c '"$tool" -f "$v3" top --by comm >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof top: --by: the profile has no comm label (heap format 3 has no labels)" "$D/err"'
+check top_by_missing_label_exits_2 bash -c '"$tool" -f "$D/nocg.heap" top --by cgroup >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof top: --by: the profile has no cgroup label (labels=context,comm,pid)" "$D/err"'
+check top_cgroup_filter_missing_label_exits_2 bash -c '"$tool" -f "$D/nocg.heap" top --cgroup /a 2>&1 >/dev/null | grep -q "^kmprof top: --cgroup: the profile has no cgroup label"; [ ${PIPESTATUS[0]} = 2 ]'
+check top_comm_v3_exits_2 status 2 "$tool" -f "$v3" top --comm bash
+check top_pid_v3_exits_2 status 2 "$tool" -f "$v3" top --pid 1
+check top_by_unknown_exits_2 bash -c '"$tool" -f "$v4" top --by uid 2>&1 | grep -q "^kmprof top: --by: expected site, comm, pid, cgroup or context, not .uid.$"'
+check top_by_cumulative_exits_2 status 2 "$tool" -f "$v4" top --by comm --cumulative
+check top_cgroup_relative_exits_2 status 2 "$tool" -f "$v4" top --cgroup a
+check top_pid_not_number_exits_2 status 2 "$tool" -f "$v4" top --pid x
+check top_comm_too_long_exits_2 status 2 "$tool" -f "$v4" top --comm abcdefghijklmnop
+check folded_refuses_cgroup_root status 2 "$tool" -f "$v4" --cgroup-root "$cg" folded
+check watch_by_comm bash -c '"$tool" -f "$v4" watch -i 0.1 --iterations 1 --by comm | grep -q " slab,page bash$"'
+check folded_v4_stacks_as_before bash -c '[ "$("$tool" -f "$v4" folded)" = "[slab];do_syscall_64;__x64_sys_ioctl;bar_ioctl;bar_create 384
+[page];dup_mm;mm_init;pgd_alloc 4096
+[slab];new_inode;alloc_inode 576" ]'
 check watch_allocator bash -c '"$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 1 --allocator slab | grep -q " slab  *bar_create$"'
 check top_kallsyms_names_the_rest bash -c '"$tool" -d "$D" --kallsyms "$data/kallsyms" top | grep -q "baz_probe \[baz\]$"'
 host=$(awk '$1 !~ /^0+$/ && $2 ~ /^[tT]$/ && !$4 { print $1; exit }' /proc/kallsyms 2>/dev/null)
@@ -151,8 +241,20 @@ check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms 
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "\[slab\];new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
-check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 3" "$D/err"'
+check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 4" "$D/err"'
 populate
+
+# --- heap files without labels read as they always have: top and folded
+# of every format version before 4, byte for byte as golden/ keeps them ---
+golden=$data/golden
+for v in basic basic_v2 basic_v3; do
+	h=$data/$v.heap
+	expect_file "${v}_top_unchanged" "$golden/$v.top" "$tool" -f "$h" top
+	expect_file "${v}_top_raw_unchanged" "$golden/$v.top-raw" "$tool" -f "$h" top -n 0 --raw
+	expect_file "${v}_top_cumulative_unchanged" "$golden/$v.top-cumulative" "$tool" -f "$h" top --cumulative -n 0
+	expect_file "${v}_folded_unchanged" "$golden/$v.folded" "$tool" -f "$h" folded
+	expect_file "${v}_folded_alloc_all_unchanged" "$golden/$v.folded-alloc-all" "$tool" -f "$h" folded --alloc --all-frames
+done
 
 # --- watch: bounded by --iterations; a pipe gets no escape codes ---
 check watch_iterations bash -c '[ "$("$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 3 | grep -c "^kmprof watch: every 0.1 s")" = 3 ]'
@@ -194,7 +296,7 @@ check long_option_error_names_command bash -c '"$tool" folded --frobnicate 2>&1 
 check missing_argument_names_command bash -c '"$tool" top -n 2>&1 >/dev/null | grep -q "^kmprof top: option requires an argument -- .n.$"'
 export version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$(dirname "$0")/../../dkms.conf")
 check version_prints_tool_and_formats bash -c '[ "$("$tool" --version)" = "kmprof $version
-reads heap format versions 1 to 3" ]'
+reads heap format versions 1 to 4" ]'
 check help_command bash -c '"$tool" help | grep -q "^  pprof " && [ "$("$tool" help top)" = "$("$tool" top --help)" ]'
 check help_unknown_command_exits_2 status 2 "$tool" help frobnicate
 check snapshot_refuses_no_advance bash -c 'printf "cycle 6 pending 0\n" >"$D/cycle"; "$tool" -d "$D" snapshot --no-advance; [ $? = 2 ] && [ "$(cat "$D/cycle")" = "cycle 6 pending 0" ]'
@@ -236,5 +338,7 @@ check completion_commands bash -c '. "$completion"; COMP_WORDS=(kmprof -d /x to)
 check completion_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof top --sort f); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = frees ]'
 check completion_allocators bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator p); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "page percpu" ]'
 check completion_allocator_list bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator slab,v); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = slab,vmalloc ]'
+check completion_by bash -c '. "$completion"; COMP_WORDS=(kmprof top --by c); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "comm cgroup context" ]'
+check completion_cgroup_paths bash -c '. "$completion"; COMP_WORDS=(kmprof top --cgroup-root "$cg" --cgroup /); COMP_CWORD=5; _kmprof; [ "$(printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " ")" = "/a /b " ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
 ktap_finish

@@ -175,7 +175,7 @@ static void test_parse_version(void)
 {
 	static const char text[] =
 		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
-		"# kmprof-heap v4 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1 sources=slab\n";
+		"# kmprof-heap v5 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1 sources=slab labels=pid\n";
 	struct heap_profile p;
 	struct heap_error err;
 	size_t len;
@@ -185,7 +185,7 @@ static void test_parse_version(void)
 	CHECK("parse_unknown_version",
 	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
 	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
-	      !strcmp(err.field, "version") && strstr(err.msg, "version 4"));
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 5"));
 
 	buf = slurp("basic_v2.heap", &len);
 	r = heap_parse(buf, len, &p, &err);
@@ -431,6 +431,58 @@ static void test_units(void)
 	      parse_size("99999999999999999999", &v) == -1);
 }
 
+/* === Version 4: testdata/labels_v4.heap, every record's labels === */
+
+static void test_parse_v4(void)
+{
+	struct heap_profile p;
+	struct heap_error err;
+	size_t len;
+	char *buf = slurp("labels_v4.heap", &len);
+	int r = heap_parse(buf, len, &p, &err);
+	const struct heap_bucket *b = p.buckets;
+
+	CHECK("parse_v4", r == 0 && p.version == 4 && p.nr == 7);
+	if (r) {
+		fprintf(stderr, "  %u: %s: %s\n", err.line, err.field, err.msg);
+		free(buf);
+		return;
+	}
+	CHECK("parse_v4_labels", p.labels == 0xf);
+	CHECK("parse_v4_task", b[0].has_context &&
+	      b[0].context == KMPROF_CONTEXT_TASK && b[0].has_comm &&
+	      !strcmp(b[0].comm, "bash") && b[0].has_pid && b[0].pid == 100 &&
+	      b[0].has_cgroup && b[0].cgroup == 11);
+	CHECK("parse_v4_comm_unescaped", !strcmp(b[1].comm, "my t\xc3\xa9sk"));
+	CHECK("parse_v4_interrupt", b[2].context == KMPROF_CONTEXT_SOFTIRQ &&
+	      !b[2].has_comm && !b[2].has_pid && !b[2].has_cgroup &&
+	      b[4].context == KMPROF_CONTEXT_HARDIRQ);
+	heap_free(&p);
+	free(buf);
+}
+
+static void test_labels(void)
+{
+	char why[160], comm[HEAP_COMM_MAX + 1], esc[HEAP_COMM_ESCAPED_MAX];
+	unsigned int mask;
+
+	CHECK("label_list", label_list_parse(&mask, "context,cgroup", 14, why,
+					     sizeof(why)) == 0 && mask == 0x9);
+	CHECK("label_list_unknown",
+	      label_list_parse(&mask, "uid", 3, why, sizeof(why)) == -1 &&
+	      strstr(why, "\"uid\" is not a label"));
+	CHECK("label_names", !strcmp(label_names(esc, sizeof(esc), 0xe),
+				     "comm,pid,cgroup"));
+	CHECK("context_find", context_find("nmi", 3) == KMPROF_CONTEXT_NMI &&
+	      context_find("nm", 2) == -1);
+	CHECK("comm_round_trip",
+	      comm_unescape(comm, "a\\134b\\040\\377", 14, why, sizeof(why)) == 0 &&
+	      !strcmp(comm, "a\\b \xff") &&
+	      !strcmp(comm_escape(esc, sizeof(esc), comm), "a\\134b\\040\\377"));
+	CHECK("comm_escape_short_buffer",
+	      !strcmp(comm_escape(esc, 6, "ab cd"), "ab"));
+}
+
 /* Each group of cases, and how many CHECK()s it has: the plan. */
 static const struct {
 	void (*run)(void);
@@ -441,6 +493,8 @@ static const struct {
 	{ test_parse_empty, 2 },
 	{ test_parse_version, 4 },
 	{ test_parse_v3, 6 },
+	{ test_parse_v4, 5 },
+	{ test_labels, 6 },
 	{ test_allocator_names, 6 },
 	{ test_pS, 8 },
 	{ test_kallsyms, 8 },
