@@ -50,9 +50,11 @@ for backend in kprobe tracepoint; do
 	fi
 	ktap_result "labels_${backend}_present" 0
 	while read -r cgroup bytes; do
-		read -r _ name flat <<<"$(top_line "$pb" inuse_space \
-			-tagfocus=cgroup="$cgroup" -focus=workload_kmalloc)"
-		expect "labels_${backend}_cgroup_${cgroup#/}" "${name%% *} $flat" \
+		# "total name [module] flat": the name's first word, the last.
+		line=$(top_line "$pb" inuse_space -tagfocus=cgroup="$cgroup" \
+			-focus=workload_kmalloc)
+		read -r _ name _ <<<"$line"
+		expect "labels_${backend}_cgroup_${cgroup#/}" "$name ${line##* }" \
 			"workload_kmalloc $bytes"
 	done <"$want"
 	go tool pprof -tags "$pb" >"$tmp/tags" 2>"$tmp/tags.err"
