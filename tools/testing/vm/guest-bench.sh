@@ -43,7 +43,9 @@ files=$((iters / 20))
 # only: a read of it takes minutes under emulation), and the divisor of
 # the estimate workload's counts.
 label_sets="- context context,cgroup comm pid context,comm,pid,cgroup"
+label_files=2000
 if [ "$size" = smoke ]; then
+	label_files=100
 	flush_sizes="256 1024"
 	read_sizes=4096
 	label_sets="- context,comm,pid,cgroup"
@@ -105,7 +107,7 @@ label_buckets()
 			echo "labelbuckets $set failed to load" >>$out
 			continue
 		fi
-		demo_work "$files"
+		demo_work "$label_files"
 		rm -rf /tmp/demo
 		echo "labelbuckets $set $(stat_value buckets_in_use)" \
 			"$(stat_value drops_bucket_pool)" >>$out
