@@ -187,14 +187,15 @@ heap_site()
 
 # heap_records FILE: one line per record of the heap file FILE:
 # "<allocator> <inuse_objs> <inuse_bytes> <alloc_objs> <alloc_bytes>
-# <alloc_req_bytes> <size> <function>...", its frames as function names,
-# innermost first.
+# <alloc_req_bytes> <size> <labels> <function>...", <labels> its label
+# keys joined by commas ("context=task,cgroup=1") or "-" for none, its
+# frames as function names, innermost first.
 heap_records()
 {
 	awk '
 	function flush() {
 		if (rec != "")
-			print alloc, rec, size, frames
+			print alloc, rec, size, labels frames
 		rec = ""
 	}
 	/^heap profile:/ { next }
@@ -212,6 +213,11 @@ heap_records()
 		req = $4; sub(/alloc_req=/, "", req)
 		alloc = $5; sub(/allocator=/, "", alloc)
 		rec = rec " " req
+		labels = $6
+		for (i = 7; i <= NF; i++)
+			labels = labels "," $i
+		if (labels == "")
+			labels = "-"
 		next
 	}
 	/^#\t/ { fn = $3; sub(/\+.*/, "", fn); frames = frames " " fn }
@@ -231,7 +237,7 @@ heap_alloc_buckets()
 	[ "$3" = page ] || [ "$3" = user ] && frames=6
 	heap_records "$1" | awk -v fn="$2" -v a="$3" -v frames=$frames '
 	$1 == a {
-		for (i = 8; i < 8 + frames && i <= NF; i++)
+		for (i = 9; i < 9 + frames && i <= NF; i++)
 			if ($i == fn) {
 				print fn, $2, $3, $4, $5, $6
 				break

@@ -30,31 +30,17 @@ run_in()
 
 # labeled_records FILE FUNCTION: one line per record of FILE whose first
 # four frames hold FUNCTION: "<alloc_objs> <alloc_bytes> <inuse_objs>
-# <labels>", <labels> the record's keys after allocator=.
+# <labels>", <labels> as heap_records joins them.
 labeled_records()
 {
-	awk -v fn="$2" '
-	function flush() {
-		if (mine)
-			print allocs, bytes, inuse, labels
-		mine = 0
-	}
-	/^heap profile:/ { next }
-	/^[0-9]/ {
-		flush()
-		line = $0
-		gsub(/:|\[|\]|@/, " ", line)
-		split(line, f, " ")
-		inuse = f[1]; allocs = f[3]; bytes = f[4]
-		frame = 0
-		next
-	}
-	/^# size=/ { labels = $0; sub(/.* allocator=[a-z]* ?/, "", labels); next }
-	/^#\t/ {
-		if (frame++ < 4 && index($3, fn "+") == 1)
-			mine = 1
-	}
-	END { flush() }' "$1"
+	heap_records "$1" | awk -v fn="$2" '
+	{
+		for (i = 9; i < 13 && i <= NF; i++)
+			if ($i == fn) {
+				print $4, $5, $2, $8
+				break
+			}
+	}'
 }
 
 # top_row FILE FUNCTION OPTION...: in-use bytes of FUNCTION's row of
@@ -127,8 +113,8 @@ BYTES_B=$((CLASS * N_B))
 # Exact counts per process, each with its own labels and no other.
 labeled_records /tmp/heap.labels workload_kmalloc | sort >/tmp/kmalloc.labels
 cat >/tmp/kmalloc.want <<EOF
-$N_A $BYTES_A $N_A context=task comm=alloc\\040a pid=$PID_A cgroup=$ID_A
-$N_B $BYTES_B $N_B context=task comm=$COMM_B pid=$PID_B cgroup=$ID_B
+$N_A $BYTES_A $N_A context=task,comm=alloc\\040a,pid=$PID_A,cgroup=$ID_A
+$N_B $BYTES_B $N_B context=task,comm=$COMM_B,pid=$PID_B,cgroup=$ID_B
 EOF
 sort -o /tmp/kmalloc.want /tmp/kmalloc.want
 ktap_check per_task_exact expect_eq "workload_kmalloc's records" \
@@ -172,8 +158,8 @@ workload free
 advance
 labeled_records "$D/heap" workload_kmalloc >/tmp/kmalloc.freed
 ktap_check frees_credit_allocators expect_eq "in use after the frees" \
-	"$(awk '{ print $3, $4, $5 }' /tmp/kmalloc.freed | sort | tr '\n' ' ')" \
-	"$(printf '0 context=task comm=%s\n0 context=task comm=%s\n' 'alloc\040a' $COMM_B | sort | tr '\n' ' ')"
+	"$(awk '{ sub(/,pid=.*/, "", $4); print $3, $4 }' /tmp/kmalloc.freed | sort | tr '\n' ' ')" \
+	"$(printf '0 context=task,comm=%s\n0 context=task,comm=%s\n' 'alloc\040a' $COMM_B | sort | tr '\n' ' ')"
 sampling_on
 workload_unload
 ktap_check unload kmprof_unload

@@ -45,7 +45,7 @@ no_page_under()
 	heap_records "$file" | awk -v funcs="$*" '
 	BEGIN { n = split(funcs, fn, " ") }
 	$1 == "page" || $1 == "user" {
-		for (i = 8; i <= NF; i++)
+		for (i = 9; i <= NF; i++)
 			for (j = 1; j <= n; j++)
 				if ($i == fn[j]) {
 					print "# counted as pages: " $0
