@@ -24,11 +24,13 @@
 #include "core.h"
 
 const char *const kmprof_label_names[KMPROF_LABELS] = { KMPROF_HEAP_LABELS };
+
 static_assert(ARRAY_SIZE(kmprof_label_names) == KMPROF_LABELS);
 
 const char *const kmprof_context_names[KMPROF_CONTEXTS] = {
 	KMPROF_HEAP_CONTEXTS
 };
+
 static_assert(ARRAY_SIZE(kmprof_context_names) == KMPROF_CONTEXTS);
 
 /* Memory compared and hashed as a key: no padding the compiler adds. */

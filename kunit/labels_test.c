@@ -127,13 +127,18 @@ static int kmprof_labels_collect(void *arg,
 	return 0;
 }
 
-static void kmprof_labels_read(struct kunit *test, struct kmprof_profile *prof,
-			       struct kmprof_labels_seen *seen)
+/* Publish and read @prof; freed when the case ends. */
+static struct kmprof_labels_seen *kmprof_labels_read(struct kunit *test,
+						     struct kmprof_profile *prof)
 {
-	memset(seen, 0, sizeof(*seen));
+	struct kmprof_labels_seen *seen;
+
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
 	KUNIT_ASSERT_EQ(test, kmprof_cycle_advance(prof), 0);
 	KUNIT_ASSERT_EQ(test, kmprof_profile_read(prof, kmprof_labels_collect,
 						  seen, NULL), 0);
+	return seen;
 }
 
 /* The bucket whose comm is @comm, or -1. */
@@ -154,13 +159,13 @@ static void kmprof_labels_test_task(struct kunit *test)
 	struct kmprof_profile *prof =
 		kmprof_test_create_labeled(test, 1, 16, 16, KMPROF_ALL_LABELS);
 	const struct kmprof_labels *got;
-	struct kmprof_labels_seen seen;
+	struct kmprof_labels_seen *seen;
 	u64 cgroup;
 
 	kmprof_test_alloc(prof, OBJ(1), 64, 1);
-	kmprof_labels_read(test, prof, &seen);
-	KUNIT_ASSERT_EQ(test, seen.nr, 1);
-	got = &seen.labels[0];
+	seen = kmprof_labels_read(test, prof);
+	KUNIT_ASSERT_EQ(test, seen->nr, 1);
+	got = &seen->labels[0];
 	KUNIT_EXPECT_EQ(test, got->context, KMPROF_CONTEXT_TASK);
 	KUNIT_EXPECT_EQ(test, got->task, 1);
 	KUNIT_EXPECT_STREQ(test, got->comm, current->comm);
@@ -186,7 +191,7 @@ static void kmprof_labels_test_tasks_split(struct kunit *test)
 		kmprof_test_create_labeled(test, 1, 16, 16,
 					   BIT(KMPROF_LABEL_COMM) |
 					   BIT(KMPROF_LABEL_PID));
-	struct kmprof_labels_seen seen;
+	struct kmprof_labels_seen *seen;
 	int a, b;
 
 	kmprof_labels_from_thread(test, prof, OBJ(1), 1, "kmprof_a");
@@ -194,19 +199,19 @@ static void kmprof_labels_test_tasks_split(struct kunit *test)
 	kmprof_labels_from_thread(test, prof, OBJ(3), 1, "kmprof_b");
 	kmprof_record_free(prof, OBJ(1));
 	kmprof_record_free(prof, OBJ(2));
-	kmprof_labels_read(test, prof, &seen);
-	KUNIT_ASSERT_EQ(test, seen.nr, 3);	/* b twice: two processes */
-	a = kmprof_labels_find_comm(&seen, "kmprof_a");
+	seen = kmprof_labels_read(test, prof);
+	KUNIT_ASSERT_EQ(test, seen->nr, 3);	/* b twice: two processes */
+	a = kmprof_labels_find_comm(seen, "kmprof_a");
 	KUNIT_ASSERT_GE(test, a, 0);
-	KUNIT_EXPECT_EQ(test, seen.counts[a].allocs, 1);
-	KUNIT_EXPECT_EQ(test, seen.counts[a].frees, 1);
-	KUNIT_EXPECT_NE(test, seen.labels[a].tgid, 0);
-	KUNIT_EXPECT_NE(test, seen.labels[a].tgid, task_tgid_nr(current));
-	b = kmprof_labels_find_comm(&seen, "kmprof_b");
+	KUNIT_EXPECT_EQ(test, seen->counts[a].allocs, 1);
+	KUNIT_EXPECT_EQ(test, seen->counts[a].frees, 1);
+	KUNIT_EXPECT_NE(test, seen->labels[a].tgid, 0);
+	KUNIT_EXPECT_NE(test, seen->labels[a].tgid, task_tgid_nr(current));
+	b = kmprof_labels_find_comm(seen, "kmprof_b");
 	KUNIT_ASSERT_GE(test, b, 0);
-	KUNIT_EXPECT_EQ(test, seen.counts[b].allocs, 1);
-	KUNIT_EXPECT_EQ(test, seen.labels[b].cgroup, 0);	/* not kept */
-	KUNIT_EXPECT_EQ(test, seen.labels[b].context, 0);
+	KUNIT_EXPECT_EQ(test, seen->counts[b].allocs, 1);
+	KUNIT_EXPECT_EQ(test, seen->labels[b].cgroup, 0);	/* not kept */
+	KUNIT_EXPECT_EQ(test, seen->labels[b].context, 0);
 }
 
 /* Interrupts are charged to no task, each to its own context. */
@@ -215,21 +220,21 @@ static void kmprof_labels_test_interrupts(struct kunit *test)
 	struct kmprof_profile *prof =
 		kmprof_test_create_labeled(test, 1, 16, 16, KMPROF_ALL_LABELS);
 	const struct kmprof_labels none = {};
-	struct kmprof_labels_seen seen;
+	struct kmprof_labels_seen *seen;
 	struct kmprof_labels want;
 	unsigned int i, found = 0;
 
 	kmprof_labels_from_softirq(prof, OBJ(1), 1);
 	kmprof_labels_from_hardirq(prof, OBJ(2), 1);
-	kmprof_labels_read(test, prof, &seen);
-	KUNIT_ASSERT_EQ(test, seen.nr, 2);
-	for (i = 0; i < seen.nr; i++) {
+	seen = kmprof_labels_read(test, prof);
+	KUNIT_ASSERT_EQ(test, seen->nr, 2);
+	for (i = 0; i < seen->nr; i++) {
 		want = none;
-		want.context = seen.labels[i].context;
+		want.context = seen->labels[i].context;
 		KUNIT_EXPECT_TRUE(test, want.context == KMPROF_CONTEXT_SOFTIRQ ||
 				  want.context == KMPROF_CONTEXT_HARDIRQ);
 		found |= BIT(want.context);
-		KUNIT_EXPECT_EQ(test, memcmp(&want, &seen.labels[i],
+		KUNIT_EXPECT_EQ(test, memcmp(&want, &seen->labels[i],
 					     sizeof(want)), 0);
 	}
 	KUNIT_EXPECT_EQ(test, found, BIT(KMPROF_CONTEXT_SOFTIRQ) |
@@ -241,16 +246,16 @@ static void kmprof_labels_test_none_kept(struct kunit *test)
 {
 	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
 	const struct kmprof_labels none = {};
-	struct kmprof_labels_seen seen;
+	struct kmprof_labels_seen *seen;
 
 	KUNIT_EXPECT_EQ(test, kmprof_profile_labels(prof), 0);
 	kmprof_test_alloc(prof, OBJ(1), 64, 1);
 	kmprof_labels_from_thread(test, prof, OBJ(2), 1, "kmprof_a");
 	kmprof_labels_from_softirq(prof, OBJ(3), 1);
-	kmprof_labels_read(test, prof, &seen);
-	KUNIT_ASSERT_EQ(test, seen.nr, 1);
-	KUNIT_EXPECT_EQ(test, seen.counts[0].allocs, 3);
-	KUNIT_EXPECT_EQ(test, memcmp(&none, &seen.labels[0], sizeof(none)), 0);
+	seen = kmprof_labels_read(test, prof);
+	KUNIT_ASSERT_EQ(test, seen->nr, 1);
+	KUNIT_EXPECT_EQ(test, seen->counts[0].allocs, 3);
+	KUNIT_EXPECT_EQ(test, memcmp(&none, &seen->labels[0], sizeof(none)), 0);
 }
 
 /* Only the context kept: tasks share a bucket, a softirq has its own. */
@@ -259,21 +264,21 @@ static void kmprof_labels_test_context_only(struct kunit *test)
 	struct kmprof_profile *prof =
 		kmprof_test_create_labeled(test, 1, 16, 16,
 					   BIT(KMPROF_LABEL_CONTEXT));
-	struct kmprof_labels_seen seen;
+	struct kmprof_labels_seen *seen;
 	unsigned int i;
 
 	kmprof_labels_from_thread(test, prof, OBJ(1), 1, "kmprof_a");
 	kmprof_labels_from_thread(test, prof, OBJ(2), 1, "kmprof_b");
 	kmprof_labels_from_softirq(prof, OBJ(3), 1);
-	kmprof_labels_read(test, prof, &seen);
-	KUNIT_ASSERT_EQ(test, seen.nr, 2);
-	for (i = 0; i < seen.nr; i++) {
-		bool task = seen.labels[i].context == KMPROF_CONTEXT_TASK;
+	seen = kmprof_labels_read(test, prof);
+	KUNIT_ASSERT_EQ(test, seen->nr, 2);
+	for (i = 0; i < seen->nr; i++) {
+		bool task = seen->labels[i].context == KMPROF_CONTEXT_TASK;
 
-		KUNIT_EXPECT_EQ(test, seen.counts[i].allocs, task ? 2 : 1);
-		KUNIT_EXPECT_EQ(test, seen.labels[i].task, task);
-		KUNIT_EXPECT_STREQ(test, seen.labels[i].comm, "");
-		KUNIT_EXPECT_EQ(test, seen.labels[i].tgid, 0);
+		KUNIT_EXPECT_EQ(test, seen->counts[i].allocs, task ? 2 : 1);
+		KUNIT_EXPECT_EQ(test, seen->labels[i].task, task);
+		KUNIT_EXPECT_STREQ(test, seen->labels[i].comm, "");
+		KUNIT_EXPECT_EQ(test, seen->labels[i].tgid, 0);
 	}
 }
 

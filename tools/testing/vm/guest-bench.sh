@@ -17,7 +17,7 @@
 #
 #   <config> <case> <ns/op on CPU 0> <on CPU 1> ...   microbenchmark
 #   <config> workload <ms>                             tmpfs and pipes
-#   labelbuckets <labels> <buckets> <drops>          after the demo's work
+#   labelbuckets <labels> <buckets> <drops>          after services_work
 #   reserved <params> <bytes>                          from stats
 #   flush <n> <buckets> <advance ns> <flush ns> <batch ns> <drops>
 #   heapread <n> <records> <bytes> <ms> <KiB>          one read of heap
@@ -95,8 +95,24 @@ measure()
 	[ "$KMPROF_MODE" = count ] || echo "$1 workload $(storm)" >>$out
 }
 
+# services_work: the demo's work, a quarter of it in each of four
+# cgroups, as four services of a host would run it.
+services_work()
+{
+	local cg=/sys/fs/cgroup s
+
+	grep -q " $cg cgroup2 " /proc/mounts || mount -t cgroup2 none $cg
+	for s in 0 1 2 3; do
+		mkdir -p $cg/svc$s
+		sh -c ". $KMPROF_GUEST/selftests/kmprof_lib.sh &&
+			echo \$\$ >$cg/svc$s/cgroup.procs &&
+			demo_work $((label_files / 4)) && rm -rf /tmp/demo"
+		rmdir $cg/svc$s
+	done
+}
+
 # label_buckets SET...: for each label set (labels=, "-" for none), the
-# buckets the demo's work leaves at the demo's rate, on the kprobe backend.
+# buckets services_work leaves at the demo's rate, on the kprobe backend.
 label_buckets()
 {
 	local set
@@ -107,8 +123,7 @@ label_buckets()
 			echo "labelbuckets $set failed to load" >>$out
 			continue
 		fi
-		demo_work "$label_files"
-		rm -rf /tmp/demo
+		services_work
 		echo "labelbuckets $set $(stat_value buckets_in_use)" \
 			"$(stat_value drops_bucket_pool)" >>$out
 		kmprof_unload
