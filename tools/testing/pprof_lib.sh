@@ -16,3 +16,14 @@ top_line()
 		     /^ *[0-9.]+B? +[0-9.]+%/ && !name { f = $1; sub(/B$/, "", f); name = $6; for (i = 7; i <= NF; i++) name = name " " $i }
 		     END { print t, name, f }'
 }
+
+# flat_of PB INDEX FUNCTION [FLAG...]: the flat value of FUNCTION (its own
+# samples: the allocation site's bytes) in go tool pprof -top, plain
+# units, among the samples FLAGs keep; empty if it has no row.
+flat_of()
+{
+	go tool pprof -top -unit=B -nodecount=100000 -sample_index="$2" "${@:4}" "$1" \
+		2>"$tmp/top.err" |
+		awk -v fn="$3" '/^ *[0-9.]+B? +[0-9.]+%/ && $6 == fn {
+			f = $1; sub(/B$/, "", f); print f; exit }'
+}

@@ -50,12 +50,9 @@ for backend in kprobe tracepoint; do
 	fi
 	ktap_result "labels_${backend}_present" 0
 	while read -r cgroup bytes; do
-		# "total name [module] flat": the name's first word, the last.
-		line=$(top_line "$pb" inuse_space -tagfocus=cgroup="$cgroup" \
-			-focus=workload_kmalloc)
-		read -r _ name _ <<<"$line"
-		expect "labels_${backend}_cgroup_${cgroup#/}" "$name ${line##* }" \
-			"workload_kmalloc $bytes"
+		expect "labels_${backend}_cgroup_${cgroup#/}" \
+			"$(flat_of "$pb" inuse_space workload_kmalloc \
+				-tagfocus=cgroup="$cgroup")" "$bytes"
 	done <"$want"
 	go tool pprof -tags "$pb" >"$tmp/tags" 2>"$tmp/tags.err"
 	grep -q ' /a$' "$tmp/tags" && grep -q ' /b$' "$tmp/tags"
