@@ -257,7 +257,7 @@ def check_stock(name, kver, mode, r, smoke, problems):
         elif r["flush"][n]["in_use"] < n:
             problems.append("%d buckets asked, %d in use: stacks merged"
                             % (n, r["flush"][n]["in_use"]))
-    for s in (["-", "context,comm,pid,cgroup"] if smoke else LABEL_SETS):
+    for s in (["context,comm,pid,cgroup"] if smoke else LABEL_SETS):
         if s not in r["labelbuckets"]:
             problems.append("no bucket count with labels %s" % s)
     # The largest pool is read on 6.12 only: minutes under emulation.

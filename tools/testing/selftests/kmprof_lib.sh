@@ -33,14 +33,15 @@ workload_on_cpu()
 	taskset $((1 << cpu)) sh -c "echo '$*' >$W"
 }
 
-# demo_work FILES: what make demo profiles: walk /sys and /proc; create,
-# stat and delete FILES files in tmpfs, keeping 3 in 20 of them (in
-# /tmp/demo/keep); push data through FILES / 40 pipelines of 3 processes.
+# demo_work FILES [nowalk]: what make demo profiles: walk /sys and /proc
+# (unless nowalk); create, stat and delete FILES files in tmpfs, keeping 3
+# in 20 of them (in /tmp/demo/keep); push data through FILES / 40
+# pipelines of 3 processes.
 demo_work()
 {
 	local i
 
-	ls -R /sys /proc >/dev/null 2>&1
+	[ "${2:-}" = nowalk ] || ls -R /sys /proc >/dev/null 2>&1
 	mkdir -p /tmp/demo/keep
 	i=0
 	while [ $i -lt "$1" ]; do

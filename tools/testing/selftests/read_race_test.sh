@@ -4,8 +4,9 @@
 # open cycle too) while the periodic advance closes cycles and both CPUs
 # allocate and free: no read ever publishes a free without its allocation,
 # right after a load or after a reset: 1000 reads of 20 fresh profiles
-# (100 reads of 2 in the debug kernel; a reset waits for an RCU grace
-# period, which takes a second or more under this load and emulation).
+# (50 reads of 2 in the debug kernel, whose lockdep and KASAN watch the
+# race at a crawl; a reset waits for an RCU grace period, which takes a
+# second or more under this load and emulation).
 # The race is the core's, the same whatever feeds it: it runs with the
 # tracepoint backend only.
 . "$(dirname "$0")/ktap.sh"
@@ -20,7 +21,7 @@ fi
 LOADS=2
 if [ "$SCALE" = 1 ]; then
 	RESETS=0
-	READS=50
+	READS=25
 else
 	RESETS=18
 	READS=50
