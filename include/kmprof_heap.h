@@ -6,17 +6,17 @@
  *
  * The records have the shape of Go's legacy heap profile so that a saved
  * file is also readable by pprof as it is; everything Go's format has no
- * room for lives in comment lines. Version 4:
+ * room for lives in comment lines. Version 5:
  *
  *   heap profile: <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ heap_v2/<rate>
- *   # kmprof-heap v4 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
- *     time_ns=<ns> sources=<name>[,<name>...] labels=<label>[,<label>...]
+ *   # kmprof-heap v5 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
+ *     time_ns=<ns> sources=<name>[,<name>...] [labels=<label>[,<label>...]]
  *                                                  (one line in the file)
  *   then, per bucket with published counts:
  *   <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ 0x<pc> 0x<pc> ...
  *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes> allocator=<name> \
- *     [context=<context>] [comm=<comm>] [pid=<tgid>] [cgroup=<id>]
- *                                                  (one line in the file)
+ *     [context=<context>] [comm=<comm>] [pid=<tgid>] [cgroup=<id>] \
+ *     [ages=<class>:<objs>[,<class>:<objs>...]]   (one line in the file)
  *   #	0x<pc>	<symbol>+0x<off>/0x<size>[ [module]]   (one per pc, "%pS")
  *
  * - Counts are raw sampled counts, not estimates: a reader unbiases them
@@ -60,8 +60,8 @@
  *   name, a sources= list that breaks these rules, and a record whose
  *   allocator is not among the sources.
  *
- * - labels= lists the labels the module kept for each sample, at least
- *   one, each once, in the order of KMPROF_HEAP_LABELS: context, comm,
+ * - labels= lists the labels the module kept for each sample, when it kept
+ *   any: at least one, each once, in the order of KMPROF_HEAP_LABELS: context, comm,
  *   pid, cgroup. Two records may then share stack, size class and
  *   allocator and differ in their labels. A record carries:
  *     context  always, if a label: task, softirq, hardirq or nmi
@@ -81,9 +81,16 @@
  *   header does not list, a context missing where context is listed, and
  *   a malformed value.
  *
- * Versions: 3 is version 4 without labels=, context=, comm=, pid= and
- * cgroup=; a module that keeps no label writes version 3, byte for byte.
- * 2 is version 3 without sources= and allocator=: its sources are slab,
+ * - ages= counts the record's sampled objects in use by age, when it has
+ *   any, as they were when the file was opened: class 0 is younger than a
+ *   second, class k (1 to KMPROF_HEAP_AGE_CLASSES - 1) from 2^(k-1) to
+ *   2^k seconds old. Classes ascend, each once, with a count of at least
+ *   one; the counts sum to at most <inuse_objs> (an object freed since
+ *   the snapshot is no longer counted).
+ *
+ * Versions: 4 is version 5 without ages=, and a module of version 4 that
+ * kept no label wrote version 3. 3 is version 4 without labels=,
+ * context=, comm=, pid= and cgroup=. 2 is version 3 without sources= and allocator=: its sources are slab,
  * and so is every record's allocator (an allocator= key there is an
  * unknown key). 1 is version 2 without time_ns. Readers read every version
  * from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
@@ -91,9 +98,7 @@
 #ifndef KMPROF_HEAP_H
 #define KMPROF_HEAP_H
 
-#define KMPROF_HEAP_VERSION	4
-/* The version of a profile without labels. */
-#define KMPROF_HEAP_VERSION_UNLABELED	3
+#define KMPROF_HEAP_VERSION	5
 #define KMPROF_HEAP_VERSION_FIRST	1
 #define KMPROF_HEAP_FILE	"heap"
 #define KMPROF_HEAP_HEADER	"heap profile:"
@@ -109,5 +114,8 @@
 /* The labels of labels=, in their order, and the values of context=. */
 #define KMPROF_HEAP_LABELS	"context", "comm", "pid", "cgroup"
 #define KMPROF_HEAP_CONTEXTS	"task", "softirq", "hardirq", "nmi"
+
+/* ages=: class 0 under a second, class k from 2^(k-1) to 2^k seconds. */
+#define KMPROF_HEAP_AGE_CLASSES	33
 
 #endif /* KMPROF_HEAP_H */

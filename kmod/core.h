@@ -14,6 +14,7 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/hash.h>
+#include <linux/jiffies.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -112,14 +113,26 @@ size_t kmprof_buckets_reserved(const struct kmprof_buckets *buckets);
 
 /*
  * A sampled object not yet freed; all fields under objects.lock. Its
- * allocated size is its bucket's size class.
+ * allocated size is its bucket's size class. @born fills what would be
+ * padding: an entry is 32 bytes with it as without.
  */
 struct kmprof_object {
 	unsigned long addr;
 	struct kmprof_bucket *bucket;
 	size_t req_size;
 	u32 next;		/* next in chain or free list, or NONE */
+	u32 born;		/* kmprof_now_sec() when it was recorded */
 };
+
+/*
+ * Seconds on the jiffies clock, which any context may read (the
+ * monotonic clock's seconds warn while timekeeping is suspended). Only
+ * differences mean anything; they wrap after 136 years.
+ */
+static inline u32 kmprof_now_sec(void)
+{
+	return (u32)(get_jiffies_64() / HZ);
+}
 
 struct kmprof_objmap {
 	raw_spinlock_t lock;		/* everything below but @prefilter reads */
@@ -137,7 +150,8 @@ int kmprof_objmap_init(struct kmprof_objmap *map, unsigned int capacity);
 void kmprof_objmap_free(struct kmprof_objmap *map);
 bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map);
 void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_bucket *bucket, size_t req_size);
+				 struct kmprof_bucket *bucket, size_t req_size,
+				 u32 born);
 bool kmprof_objmap_remove_locked(struct kmprof_objmap *map, unsigned long addr,
 				 struct kmprof_object *old);
 size_t kmprof_objmap_reserved(const struct kmprof_objmap *map);

@@ -448,6 +448,7 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 		view.size_class = bucket->size_class;
 		view.allocator = bucket->allocator;
 		view.labels = &bucket->labels;
+		view.index = index;
 		ret = fn(arg, &view);
 		cond_resched();
 	}

@@ -22,9 +22,13 @@
 #include <linux/bitops.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/sched.h>
 #include <linux/vmalloc.h>
 
 #include "core.h"
+
+/* An object's birth costs no memory: it fills the entry's padding. */
+static_assert(sizeof(struct kmprof_object) == 4 * sizeof(unsigned long));
 
 /* Filter bits per chain (per object at capacity): false positives <= 1/8. */
 #define KMPROF_FILTER_SHIFT	3
@@ -79,11 +83,13 @@ bool kmprof_objmap_has_room_locked(const struct kmprof_objmap *map)
  * @addr: the object's address, not mapped.
  * @bucket: its bucket.
  * @req_size: bytes requested.
+ * @born: when it was allocated, kmprof_now_sec().
  *
  * Context: any context but NMI; caller holds map->lock.
  */
 void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
-				 struct kmprof_bucket *bucket, size_t req_size)
+				 struct kmprof_bucket *bucket, size_t req_size,
+				 u32 born)
 {
 	u32 hash = kmprof_objmap_hash(map, addr);
 	u32 *head = &map->chains[kmprof_objmap_chain(map, hash)];
@@ -95,6 +101,7 @@ void kmprof_objmap_insert_locked(struct kmprof_objmap *map, unsigned long addr,
 	obj->addr = addr;
 	obj->bucket = bucket;
 	obj->req_size = req_size;
+	obj->born = born;
 	obj->next = *head;
 	*head = index;
 	set_bit(hash, map->prefilter);
@@ -207,6 +214,47 @@ void kmprof_objmap_free(struct kmprof_objmap *map)
 	map->chains = NULL;
 	map->pool = NULL;
 }
+
+/* Entries of the object map walked per hold of objects.lock. */
+#define KMPROF_AGES_BATCH	1024
+
+/**
+ * kmprof_profile_ages() - the age of every sampled object in use.
+ * @prof: the profile.
+ * @fn: called for each object with @arg, its bucket's creation index and
+ *	its age in seconds, under objects.lock with IRQs off: it must only
+ *	count.
+ * @arg: passed to @fn.
+ *
+ * Walks the object map KMPROF_AGES_BATCH entries per hold of its lock:
+ * an object allocated or freed during the walk may be seen or not.
+ *
+ * Context: process context; may sleep between batches.
+ */
+void kmprof_profile_ages(struct kmprof_profile *prof, kmprof_age_fn fn,
+			 void *arg)
+{
+	const struct kmprof_buckets *buckets = &prof->buckets;
+	struct kmprof_objmap *map = &prof->objects;
+	const struct kmprof_object *obj;
+	unsigned long flags;
+	u32 i = 0, end, now;
+
+	while (i < map->capacity) {
+		end = min(i + KMPROF_AGES_BATCH, map->capacity);
+		raw_spin_lock_irqsave(&map->lock, flags);
+		now = kmprof_now_sec();
+		for (; i < end; i++) {
+			obj = &map->pool[i];
+			if (obj->bucket)
+				fn(arg, ((void *)obj->bucket - buckets->pool) /
+					buckets->stride, now - obj->born);
+		}
+		raw_spin_unlock_irqrestore(&map->lock, flags);
+		cond_resched();
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(kmprof_profile_ages);
 
 #ifdef KMPROF_TEST
 

@@ -342,7 +342,7 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 					   alloc_size, allocator, &labels);
 	if (bucket)
 		kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
-					    req_size);
+					    req_size, kmprof_now_sec());
 	else if (result == KMPROF_STAT_SAMPLES)
 		result = KMPROF_STAT_DROPS_BUCKET;
 	raw_spin_lock(&prof->cycles.lock);

@@ -96,6 +96,7 @@ struct kmprof_counts {
  * @allocator: the allocator its objects come from.
  * @labels: who allocated them, as far as the profile keeps it; immutable
  *	while the profile lives.
+ * @index: the bucket's creation index, as kmprof_profile_ages() names it.
  * @counts: published counts.
  */
 struct kmprof_bucket_view {
@@ -104,6 +105,7 @@ struct kmprof_bucket_view {
 	size_t size_class;
 	enum kmprof_allocator allocator;
 	const struct kmprof_labels *labels;
+	unsigned int index;
 	struct kmprof_counts counts;
 };
 
@@ -116,6 +118,16 @@ struct kmprof_bucket_view {
  * Return: 0 to continue, anything else stops the walk and is returned.
  */
 typedef int (*kmprof_read_fn)(void *arg, const struct kmprof_bucket_view *view);
+
+/**
+ * typedef kmprof_age_fn - called by kmprof_profile_ages() for each object.
+ * @arg: the argument given to kmprof_profile_ages().
+ * @bucket: the creation index of the object's bucket.
+ * @age: seconds since the object was allocated.
+ *
+ * Context: under a raw spinlock with IRQs off: count, nothing else.
+ */
+typedef void (*kmprof_age_fn)(void *arg, unsigned int bucket, u32 age);
 
 /**
  * struct kmprof_cycle_info - state of the cycle ring.
@@ -249,6 +261,10 @@ void kmprof_cycle_get(struct kmprof_profile *prof,
 		      struct kmprof_cycle_info *info);
 int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 			void *arg, struct kmprof_cycle_info *info);
+
+/* objmap.c: the sampled objects in use */
+void kmprof_profile_ages(struct kmprof_profile *prof, kmprof_age_fn fn,
+			 void *arg);
 
 /* stats.c: counters */
 extern const char *const kmprof_stat_names[KMPROF_STAT_COUNT];

@@ -178,6 +178,7 @@ int kmprof_report_enable(struct seq_file *m, void *unused)
  *	each.
  * @symbols: the symbols of frames printed so far, 1 << @symbol_bits.
  * @symbol_bits: log2 of the entries of @symbols.
+ * @ages: per view, its sampled objects in use by age class.
  */
 struct kmprof_heap_snapshot {
 	struct kmprof_profile *prof;
@@ -189,6 +190,7 @@ struct kmprof_heap_snapshot {
 	unsigned int sources;
 	struct kmprof_symbol *symbols;
 	unsigned int symbol_bits;
+	u32 (*ages)[KMPROF_HEAP_AGE_CLASSES];
 };
 
 /*
@@ -212,6 +214,62 @@ static int kmprof_heap_collect(void *arg, const struct kmprof_bucket_view *view)
 	if (snap->nr == snap->capacity)
 		return -EAGAIN;
 	snap->views[snap->nr++] = *view;
+	return 0;
+}
+
+/* Where kmprof_heap_count_age() counts: views by bucket index. */
+struct kmprof_heap_ages {
+	struct kmprof_heap_snapshot *snap;
+	u32 *view_of;		/* by bucket index: view index + 1, 0 none */
+	unsigned int nr_buckets;
+};
+
+/* An age in seconds: class 0 under 1 s, class k in [2^(k-1), 2^k) s. */
+static void kmprof_heap_count_age(void *arg, unsigned int bucket, u32 age)
+{
+	struct kmprof_heap_ages *ages = arg;
+
+	if (bucket < ages->nr_buckets && ages->view_of[bucket])
+		ages->snap->ages[ages->view_of[bucket] - 1][fls(age)]++;
+}
+
+/*
+ * The age classes of each view's sampled objects in use. The object map
+ * is read after the profile: objects allocated since the snapshot are in
+ * it, and they are the youngest, so each view keeps at most its in-use
+ * objects, the oldest ones. Objects freed since are missing: the classes
+ * may count fewer objects than the view has in use.
+ */
+static int kmprof_heap_snapshot_ages(struct kmprof_heap_snapshot *snap)
+{
+	struct kmprof_heap_ages ages = { .snap = snap };
+	unsigned int i, k;
+	u64 inuse, sum;
+
+	ages.nr_buckets = kmprof_profile_buckets(snap->prof);
+	ages.view_of = kvcalloc(ages.nr_buckets, sizeof(*ages.view_of),
+				GFP_KERNEL);
+	snap->ages = kvcalloc(snap->nr, sizeof(*snap->ages), GFP_KERNEL);
+	if (!ages.view_of || !snap->ages) {
+		kvfree(ages.view_of);
+		return -ENOMEM;
+	}
+	for (i = 0; i < snap->nr; i++)
+		ages.view_of[snap->views[i].index] = i + 1;
+	kmprof_profile_ages(snap->prof, kmprof_heap_count_age, &ages);
+	kvfree(ages.view_of);
+	for (i = 0; i < snap->nr; i++) {
+		inuse = snap->views[i].counts.allocs - snap->views[i].counts.frees;
+		sum = 0;
+		for (k = 0; k < KMPROF_HEAP_AGE_CLASSES; k++)
+			sum += snap->ages[i][k];
+		for (k = 0; sum > inuse; k++) {
+			u32 drop = min_t(u64, snap->ages[i][k], sum - inuse);
+
+			snap->ages[i][k] -= drop;
+			sum -= drop;
+		}
+	}
 	return 0;
 }
 
@@ -244,6 +302,11 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 		kvfree(snap->views);
 		return ret;
 	}
+	ret = kmprof_heap_snapshot_ages(snap);
+	if (ret) {
+		kvfree(snap->views);
+		return ret;
+	}
 	for (i = 0; i < snap->nr; i++) {
 		const struct kmprof_counts *c = &snap->views[i].counts;
 
@@ -259,6 +322,7 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 	snap->symbols = kvcalloc(1U << snap->symbol_bits,
 				 sizeof(*snap->symbols), GFP_KERNEL);
 	if (!snap->symbols) {
+		kvfree(snap->ages);
 		kvfree(snap->views);
 		return -ENOMEM;
 	}
@@ -280,7 +344,6 @@ static void kmprof_heap_show_names(struct seq_file *m, unsigned int set,
 	}
 }
 
-/* A profile without labels is written as version 3 was, byte for byte. */
 static void kmprof_heap_show_header(struct seq_file *m,
 				    const struct kmprof_heap_snapshot *snap)
 {
@@ -293,8 +356,7 @@ static void kmprof_heap_show_header(struct seq_file *m,
 		   t->allocs - t->frees, t->alloc_bytes - t->free_bytes,
 		   t->allocs, t->alloc_bytes, rate);
 	seq_printf(m, KMPROF_HEAP_MAGIC "%d rate=%lu cycle=%u pending=%u buckets=%u time_ns=%llu sources=",
-		   labels ? KMPROF_HEAP_VERSION : KMPROF_HEAP_VERSION_UNLABELED,
-		   rate, snap->cycle.cycle, snap->cycle.pending, snap->nr,
+		   KMPROF_HEAP_VERSION, rate, snap->cycle.cycle, snap->cycle.pending, snap->nr,
 		   snap->cycle.time_ns);
 	kmprof_heap_show_names(m, snap->sources, kmprof_allocator_names,
 			       KMPROF_ALLOCATORS);
@@ -358,6 +420,20 @@ static void kmprof_heap_show_labels(struct seq_file *m, unsigned int kept,
 		seq_printf(m, " cgroup=%llu", labels->cgroup);
 }
 
+/* The age classes that count objects, as "k:n" pairs, if any does. */
+static void kmprof_heap_show_ages(struct seq_file *m, const u32 *ages)
+{
+	const char *sep = " ages=";
+	unsigned int k;
+
+	for (k = 0; k < KMPROF_HEAP_AGE_CLASSES; k++) {
+		if (ages[k]) {
+			seq_printf(m, "%s%u:%u", sep, k, ages[k]);
+			sep = ",";
+		}
+	}
+}
+
 static void kmprof_heap_show_bucket(struct seq_file *m,
 				    struct kmprof_heap_snapshot *snap,
 				    const struct kmprof_bucket_view *view)
@@ -374,6 +450,7 @@ static void kmprof_heap_show_bucket(struct seq_file *m,
 		   c->alloc_req_bytes, kmprof_allocator_names[view->allocator]);
 	kmprof_heap_show_labels(m, kmprof_profile_labels(snap->prof),
 				view->labels);
+	kmprof_heap_show_ages(m, snap->ages[view - snap->views]);
 	seq_putc(m, '\n');
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, "#\t0x%lx\t%s\n", view->stack[i],
@@ -440,6 +517,7 @@ int kmprof_report_heap_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	prof = kmprof_control_lock();
 	kmprof_profile_get(prof);
+	snap->prof = prof;
 	ret = kmprof_heap_snapshot_take(snap, prof);
 	kmprof_control_view_locked(&view);
 	snap->sources = view.sources;
@@ -449,7 +527,6 @@ int kmprof_report_heap_open(struct inode *inode, struct file *file)
 		seq_release_private(inode, file);
 		return ret;
 	}
-	snap->prof = prof;
 	return 0;
 }
 
@@ -468,6 +545,7 @@ int kmprof_report_heap_release(struct inode *inode, struct file *file)
 	struct kmprof_heap_snapshot *snap = m->private;
 
 	kvfree(snap->symbols);
+	kvfree(snap->ages);
 	kvfree(snap->views);
 	kmprof_profile_put(snap->prof);
 	return seq_release_private(inode, file);
