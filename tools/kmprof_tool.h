@@ -393,6 +393,23 @@ const char *top_row_title(const struct top_options *opt, char *buf,
 /* "only:      comm bash, cgroup /a and below": the filters, if any. */
 void top_print_only(FILE *out, const struct top_options *opt);
 
+/* diff's row order: growth of in-use bytes, its opposite, NEW's in-use. */
+enum diff_sort { DIFF_SORT_GROWTH, DIFF_SORT_SHRINK, DIFF_SORT_NEW };
+
+struct diff_options {
+	const char *old_name, *new_name;	/* for the header */
+	enum diff_sort sort;
+	/* the rows (by site or --by label), filters, limit and raw of top */
+	const struct top_options *top;
+};
+
+/*
+ * The growth from @old to @new, two profiles symbolized and estimated:
+ * their rows matched by name and allocator (or label value), see diff.c.
+ */
+void diff_print(FILE *out, const struct heap_profile *old,
+		const struct heap_profile *new, const struct diff_options *opt);
+
 struct folded_options {
 	bool alloc;		/* allocated bytes instead of in-use bytes */
 	bool all_frames;	/* keep the allocator's frames, see heap_site() */
