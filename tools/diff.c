@@ -221,10 +221,11 @@ static bool allocs_decrease(const struct heap_profile *old,
 {
 	const struct heap_profile *p[2] = { old, new };
 	struct text key = { .s = NULL };
-	uint64_t (*sum)[2][2] = NULL;	/* per key: objects, bytes per file */
+	/* per key (id 0 is "", no record's): objects, bytes per file */
+	uint64_t (*sum)[2][2] = xcalloc(1, sizeof(*sum));
 	struct strtab keys;
 	bool fewer = false;
-	size_t cap = 0;
+	size_t cap = 1;
 
 	strtab_init(&keys);
 	for (int f = OLD; f <= NEW; f++) {

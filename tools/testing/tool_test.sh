@@ -57,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 191
+ktap_plan 192
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -361,6 +361,8 @@ check diff_malformed_exits_5 bash -c 'sed "3s/^4: 256/5: 256/" "$old" >"$D/bad.h
 	grep -q "^kmprof: $D/bad.heap:3: " "$D/err"'
 check diff_missing_file_exits_1 bash -c '"$tool" diff "$old" "$D/absent.heap" 2>&1 >/dev/null | grep -q "cannot open $D/absent.heap: No such file"; [ ${PIPESTATUS[0]} = 1 ]'
 check diff_refuses_file_option status 2 "$tool" -f "$old" diff "$old" "$new"
+check diff_empty_profiles bash -c 'printf "%s\n" "heap profile: 0: 0 [0: 0] @ heap_v2/1" "# kmprof-heap v1 rate=1 cycle=0 pending=0 buckets=0" >"$D/empty.heap" &&
+	"$tool" diff "$D/empty.heap" "$D/empty.heap" | grep -qx "in use:    0 B -> 0 B (+0 B), 0 -> 0 objects (+0)"'
 check diff_kallsyms_names_both bash -c '"$tool" diff --kallsyms "$data/kallsyms" "$data/basic.heap" "$data/basic.heap" | grep -q " baz_probe \[baz\]$" &&
 	"$tool" diff "$data/basic.heap" "$data/basic.heap" | grep -q " 0xffffffffc0b00010$"'
 
