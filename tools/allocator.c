@@ -123,3 +123,16 @@ int allocator_list_misordered(const struct allocator_list *l)
 	}
 	return -1;
 }
+
+const char *allocator_list_names(char *buf, size_t len,
+				 const struct allocator_list *l, uint32_t mask)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (unsigned int s = 0; s < l->nr && pos < len; s++)
+		if (mask & (1U << s))
+			pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
+						pos ? "," : "", l->name[s]);
+	return buf;
+}

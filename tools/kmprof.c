@@ -39,6 +39,7 @@ enum opt_id {
 	OPT_VERSION,
 	OPT_ROWS,
 	OPT_SORT,
+	OPT_DIFF_SORT,
 	OPT_CUMULATIVE,
 	OPT_RAW,
 	OPT_ALLOCATOR,
@@ -94,12 +95,18 @@ enum {
 #define O_VERSION { OPT_VERSION, 0, "version", NULL, \
 	"print kmprof's version and the heap format versions it reads", false }
 #define O_READ O_DIR, O_FILE, O_NO_ADVANCE, O_KALLSYMS, O_NO_KALLSYMS
+#define O_ROWS \
+	{ OPT_ROWS, 'n', NULL, "N", "show N rows (default 20, 0: all)", false }
+#define O_RAW \
+	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }
 #define O_TOP \
-	{ OPT_ROWS, 'n', NULL, "N", "show N rows (default 20, 0: all)", false }, \
+	O_ROWS, \
 	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
 	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
 	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
-	{ OPT_RAW, 0, "raw", NULL, "exact byte counts instead of KiB, MiB, ...", false }, \
+	O_RAW, O_TOP_FILTERS
+/* What top's rows are and which records they count: top's and diff's. */
+#define O_TOP_FILTERS \
 	{ OPT_ALLOCATOR, 0, "allocator", "NAME[,NAME...]", \
 	  "only the records of these allocators, in the rows\n" \
 	  "and the totals: slab, page, user, vmalloc, percpu", false }, \
@@ -133,6 +140,7 @@ static struct {
 	const char *kallsyms_path;	/* --kallsyms */
 	bool no_kallsyms, no_advance;
 	struct top_options top;
+	enum diff_sort diff_sort;	/* diff --sort */
 	struct allocator_list allocators;	/* --allocator */
 	const char *cgroup_root;	/* --cgroup-root */
 	struct cgroup_names cgroups;	/* of the profile read */
@@ -270,6 +278,16 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 			cli.top.sort = SORT_OBJECTS;
 		else
 			return bad_usage(cmd, "--sort: expected inuse, alloc, frees or objects, not '%s'", arg);
+		break;
+	case OPT_DIFF_SORT:
+		if (!strcmp(arg, "growth"))
+			cli.diff_sort = DIFF_SORT_GROWTH;
+		else if (!strcmp(arg, "shrink"))
+			cli.diff_sort = DIFF_SORT_SHRINK;
+		else if (!strcmp(arg, "new"))
+			cli.diff_sort = DIFF_SORT_NEW;
+		else
+			return bad_usage(cmd, "--sort: expected growth, shrink or new, not '%s'", arg);
 		break;
 	case OPT_CUMULATIVE:
 		cli.top.cumulative = true;
@@ -435,16 +453,12 @@ static int parse_opts(const struct command *cmd, const struct opt *opts,
 
 /* === Loading a profile === */
 
-/* Heap text from -f FILE or the live directory (advancing first). */
+/* Heap text from the live directory (advancing first). */
 static int read_heap(char **buf, size_t *len, const char **name)
 {
 	static char path[4096];
 	int ret;
 
-	if (cli.heap_file) {
-		*name = cli.heap_file;
-		return read_path(cli.heap_file, true, buf, len);
-	}
 	*name = debugfs_path(path, sizeof(path), KMPROF_HEAP_FILE);
 	if (!cli.no_advance) {
 		ret = debugfs_write("cycle", "1");
@@ -479,11 +493,11 @@ static int load_kallsyms(struct kallsyms *ks, const char *path)
 
 /*
  * Name the frames: by the file's symbols, then by --kallsyms FILE if
- * given, or for the live profile by this machine's /proc/kallsyms (a
+ * given, or for the @live profile by this machine's /proc/kallsyms (a
  * saved file may come from another machine or boot, where this one's
  * names would be wrong).
  */
-static int symbolize(struct heap_profile *p)
+static int symbolize(struct heap_profile *p, bool live)
 {
 	bool need = false;
 	struct kallsyms ks;
@@ -497,7 +511,7 @@ static int symbolize(struct heap_profile *p)
 		r = load_kallsyms(&ks, cli.kallsyms_path);
 		if (r)
 			return r;
-	} else if (need && !cli.no_kallsyms && !cli.heap_file) {
+	} else if (need && !cli.no_kallsyms && live) {
 		if (load_kallsyms(&ks, "/proc/kallsyms")) {
 			fprintf(stderr, "kmprof: warning: frames the profile leaves unnamed stay addresses\n");
 			need = false;
@@ -511,8 +525,9 @@ static int symbolize(struct heap_profile *p)
 	return EXIT_OK;
 }
 
+/* Heap text read from @name (@live: the debugfs file), ready to show. */
 static int parse_heap(const char *buf, size_t len, const char *name,
-		      struct heap_profile *p)
+		      bool live, struct heap_profile *p)
 {
 	struct heap_error err;
 	int r;
@@ -521,7 +536,7 @@ static int parse_heap(const char *buf, size_t len, const char *name,
 		heap_error_print(name, &err);
 		return EXIT_BADDATA;
 	}
-	r = symbolize(p);
+	r = symbolize(p, live);
 	if (r) {
 		heap_free(p);
 		return r;
@@ -530,6 +545,22 @@ static int parse_heap(const char *buf, size_t len, const char *name,
 	return EXIT_OK;
 }
 
+/* A saved heap file, "-" standard input: as -f FILE reads it. */
+static int load_file(const char *path, struct heap_profile *p)
+{
+	size_t len;
+	char *buf;
+	int ret;
+
+	ret = read_path(path, true, &buf, &len);
+	if (ret)
+		return ret;
+	ret = parse_heap(buf, len, path, false, p);
+	free(buf);
+	return ret;
+}
+
+/* The profile of -f FILE, or the live one. */
 static int load_profile(struct heap_profile *p)
 {
 	const char *name;
@@ -537,10 +568,12 @@ static int load_profile(struct heap_profile *p)
 	char *buf;
 	int ret;
 
+	if (cli.heap_file)
+		return load_file(cli.heap_file, p);
 	ret = read_heap(&buf, &len, &name);
 	if (ret)
 		return ret;
-	ret = parse_heap(buf, len, name, p);
+	ret = parse_heap(buf, len, name, true, p);
 	free(buf);
 	return ret;
 }
@@ -589,73 +622,91 @@ static int write_output(const char *path, const void *buf, size_t len)
 /* === top and watch === */
 
 /*
- * The profile for top: --allocator names one of kmprof_heap.h's
- * allocators or one the profile lists (a later module's). 0, or an exit
- * status once the reason is printed.
+ * The profile has @label, which @option asks for: 0, or an exit status.
+ * @who is the profile in the message: "the profile", a file's name.
  */
-/* The profile has @label, which @option asks for: 0, or an exit status. */
 static int need_label(const struct command *cmd, const struct heap_profile *p,
-		      const char *option, enum kmprof_label label)
+		      const char *who, const char *option,
+		      enum kmprof_label label)
 {
-	char names[64], why[160];
+	char names[64], why[160 + 4096];
 
 	if (p->labels & (1U << label))
 		return EXIT_OK;
 	if (p->labels)
-		snprintf(why, sizeof(why), "the profile has no %s label (labels=%s)",
-			 label_name(label),
+		snprintf(why, sizeof(why), "%s has no %s label (labels=%s)",
+			 who, label_name(label),
 			 label_names(names, sizeof(names), p->labels));
 	else
-		snprintf(why, sizeof(why), "the profile has no %s label (heap format %u has no labels)",
-			 label_name(label), p->version);
+		snprintf(why, sizeof(why), "%s has no %s label (heap format %u has no labels)",
+			 who, label_name(label), p->version);
 	fprintf(stderr, "kmprof %s: %s: %s\n", cmd->name, option, why);
 	return EXIT_USAGE;
 }
 
 /* The labels top is asked to show or keep are the profile's. */
 static int check_top_labels(const struct command *cmd,
-			    const struct heap_profile *p)
+			    const struct heap_profile *p, const char *who)
 {
 	const struct top_options *t = &cli.top;
 	int ret = EXIT_OK;
 
 	if (t->by >= 0)
-		ret = need_label(cmd, p, "--by", (enum kmprof_label)t->by);
+		ret = need_label(cmd, p, who, "--by", (enum kmprof_label)t->by);
 	if (!ret && t->comm)
-		ret = need_label(cmd, p, "--comm", KMPROF_LABEL_COMM);
+		ret = need_label(cmd, p, who, "--comm", KMPROF_LABEL_COMM);
 	if (!ret && t->has_pid)
-		ret = need_label(cmd, p, "--pid", KMPROF_LABEL_PID);
+		ret = need_label(cmd, p, who, "--pid", KMPROF_LABEL_PID);
 	if (!ret && t->cgroup)
-		ret = need_label(cmd, p, "--cgroup", KMPROF_LABEL_CGROUP);
+		ret = need_label(cmd, p, who, "--cgroup", KMPROF_LABEL_CGROUP);
 	return ret;
 }
 
-static int load_top_profile(const struct command *cmd, struct heap_profile *p)
+/*
+ * The @n profiles @p (named @who in messages) suit top's options: each has
+ * the labels they ask for, and --allocator names one of kmprof_heap.h's
+ * allocators or one a profile lists (a later module's). 0, or an exit
+ * status once the reason is printed.
+ */
+static int check_top_profiles(const struct command *cmd,
+			      struct heap_profile *const *p,
+			      const char *const *who, unsigned int n)
 {
 	const struct allocator_list *only = cli.top.only;
 	char why[160];
+	int ret = EXIT_OK;
+
+	for (unsigned int f = 0; !ret && f < n; f++)
+		ret = check_top_labels(cmd, p[f], who[f]);
+	for (unsigned int i = 0; !ret && only && i < only->nr; i++) {
+		const char *name = only->name[i];
+		bool listed = allocator_rank(name) >= 0;
+
+		for (unsigned int f = 0; f < n; f++)
+			listed |= allocator_list_find(&p[f]->sources, name) >= 0;
+		if (listed)
+			continue;
+		snprintf(why, sizeof(why), "unknown allocator '%s': expected %s",
+			 name, allocator_known_names());
+		ret = bad_usage(cmd, "--allocator: %s", why);
+	}
+	return ret;
+}
+
+/* The profile for top: 0, or an exit status once the reason is printed. */
+static int load_top_profile(const struct command *cmd, struct heap_profile *p)
+{
+	const char *who = "the profile";
 	int ret;
 
 	if (cli.top.by >= 0 && cli.top.cumulative)
 		return bad_usage(cmd, "%s", "--cumulative: rows are functions, not --by a label");
 	ret = load_profile(p);
-	if (!ret) {
-		ret = check_top_labels(cmd, p);
-		if (ret)
-			heap_free(p);
-	}
-
-	for (unsigned int i = 0; !ret && only && i < only->nr; i++) {
-		const char *name = only->name[i];
-
-		if (allocator_rank(name) >= 0 ||
-		    allocator_list_find(&p->sources, name) >= 0)
-			continue;
-		snprintf(why, sizeof(why), "unknown allocator '%s': expected %s",
-			 name, allocator_known_names());
+	if (ret)
+		return ret;
+	ret = check_top_profiles(cmd, &p, &who, 1);
+	if (ret)
 		heap_free(p);
-		ret = bad_usage(cmd, "--allocator: %s", why);
-	}
 	return ret;
 }
 
@@ -714,6 +765,45 @@ static int cmd_watch(const struct command *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* === diff === */
+
+static int cmd_diff(const struct command *cmd, int argc, char **argv)
+{
+	struct diff_options dopt = { .sort = cli.diff_sort, .top = &cli.top };
+	struct heap_profile old, new, *p[2] = { &old, &new };
+	const char *who[2];
+	int ret;
+
+	if (argc < 2)
+		return bad_usage(cmd, "%s", argc ? "missing NEW: expected two heap files, OLD and NEW" :
+				 "missing OLD and NEW: expected two heap files");
+	for (int f = 0; f < 2; f++)
+		who[f] = strcmp(argv[f], "-") ? argv[f] : "standard input";
+	if (!strcmp(argv[0], "-") && !strcmp(argv[1], "-"))
+		return bad_usage(cmd, "%s", "OLD and NEW cannot both be standard input (-)");
+	ret = load_file(argv[0], &old);
+	if (ret)
+		return ret;
+	ret = load_file(argv[1], &new);
+	if (ret) {
+		heap_free(&old);
+		return ret;
+	}
+	ret = check_top_profiles(cmd, p, who, 2);
+	if (!ret) {
+		dopt.old_name = argv[0];
+		dopt.new_name = argv[1];
+		cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+		cli.top.cgroups = &cli.cgroups;
+		diff_print(stdout, &old, &new, &dopt);
+		cgroup_names_free(&cli.cgroups);
+		ret = close_output(stdout, NULL);
+	}
+	heap_free(&old);
+	heap_free(&new);
+	return ret;
+}
+
 /* === snapshot === */
 
 /* The cycle file: "cycle <C> pending <P>\n"; true and *@cycle = C if so. */
@@ -756,7 +846,7 @@ static int cmd_snapshot(const struct command *cmd, int argc, char **argv)
 	r = read_heap(&buf, &len, &name);
 	if (r)
 		return r;
-	r = parse_heap(buf, len, name, &p);
+	r = parse_heap(buf, len, name, true, &p);
 	if (r) {
 		free(buf);
 		return r;
@@ -892,6 +982,14 @@ static const struct opt watch_opts[] = {
 	{ OPT_ITERATIONS, 0, "iterations", "N", "stop after N refreshes", false },
 	O_TOP, O_READ, O_CGROUP_ROOT, OPT_END,
 };
+static const struct opt diff_opts[] = {
+	O_ROWS,
+	{ OPT_DIFF_SORT, 0, "sort", "KEY",
+	  "growth (default): the largest growth of the bytes in\n"
+	  "use first; shrink: the largest fall first; new: the\n"
+	  "most bytes in use in NEW first", false },
+	O_RAW, O_TOP_FILTERS, O_KALLSYMS, O_CGROUP_ROOT, OPT_END,
+};
 static const struct opt snapshot_opts[] = {
 	O_DIR,
 	O_OUTPUT("save the profile to FILE (default standard output)", false),
@@ -935,6 +1033,19 @@ static const struct command commands[] = {
 	  "print it or save it to FILE, for reading later with -f. Warns if\n"
 	  "the cycle did not advance or cycles are still pending.",
 	  snapshot_opts, cmd_snapshot },
+	{ "diff", "OLD NEW", 2, "estimated growth between two saved profiles",
+	  "The growth between two saved heap files, OLD and NEW (kmprof snapshot\n"
+	  "-o FILE, or copies of the heap file; - is standard input, for one of\n"
+	  "them): a row per allocation site and allocator as in top, or per value\n"
+	  "of a label with --by; the estimated bytes in use in OLD and in NEW,\n"
+	  "the growth (NEW - OLD), the growth of the objects in use, and the\n"
+	  "bytes allocated between the two (ALLOC: \"-\" unless NEW is a later\n"
+	  "snapshot of OLD's profile, at the same rate with no fewer\n"
+	  "allocations). Each file is unbiased with its own rate and named by\n"
+	  "its own symbols (then --kallsyms FILE, for both); rows match by the\n"
+	  "names they show, so a site matches across boots. Every row of either\n"
+	  "file is listed, +0 if it did not change.",
+	  diff_opts, cmd_diff },
 	{ "pprof", "", 0, "write the profile for go tool pprof",
 	  "Write the profile in pprof's format (gzipped profile.proto) for go\n"
 	  "tool pprof, shaped like Go's heap profiles: sample types\n"

@@ -115,6 +115,9 @@ int allocator_list_find(const struct allocator_list *l, const char *name);
  * it should follow (see allocator_rank()), -1 if there is none.
  */
 int allocator_list_misordered(const struct allocator_list *l);
+/* "slab,page": the names of @l in @mask (1 << index), in @l's order. */
+const char *allocator_list_names(char *buf, size_t len,
+				 const struct allocator_list *l, uint32_t mask);
 
 /* === labels.c: the labels of kmprof_heap.h, and the comm's escapes === */
 
@@ -355,6 +358,57 @@ struct top_options {
 
 void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt);
+
+/* A row of top: a site or function of one allocator, or a label's value. */
+struct top_row {
+	const char *name;	/* the site or function, or the label's value */
+	uint32_t allocators;	/* 1 << index in the profile's sources */
+	size_t stamp;		/* last bucket counted, + 1 */
+	bool used;
+	struct heap_estimate e;
+};
+
+/* The rows of a profile as top counts them, and their totals. */
+struct top_rows {
+	struct top_row *row;	/* nr rows, sorted by the options' key */
+	size_t nr, cap;
+	/* the estimates summed: over every record kept, and per allocator */
+	struct heap_estimate all;
+	struct heap_estimate source[KMPROF_HEAP_SOURCES_MAX];
+	bool keep[KMPROF_HEAP_SOURCES_MAX];	/* the allocators kept */
+	struct strtab values;	/* the names of rows by a label's value */
+};
+
+/*
+ * The rows of @p that top shows with @opt (its filters, --by, cumulative
+ * and sort; not its limit), and their totals. Row names live in @p and
+ * in @t; top_rows_free() frees @t.
+ */
+void top_rows_build(struct top_rows *t, const struct heap_profile *p,
+		    const struct top_options *opt);
+void top_rows_free(struct top_rows *t);
+/* The title of top's last column: what a row is ("SITE", "COMM"). */
+const char *top_row_title(const struct top_options *opt, char *buf,
+			  size_t len);
+/* "only:      comm bash, cgroup /a and below": the filters, if any. */
+void top_print_only(FILE *out, const struct top_options *opt);
+
+/* diff's row order: growth of in-use bytes, its opposite, NEW's in-use. */
+enum diff_sort { DIFF_SORT_GROWTH, DIFF_SORT_SHRINK, DIFF_SORT_NEW };
+
+struct diff_options {
+	const char *old_name, *new_name;	/* for the header */
+	enum diff_sort sort;
+	/* the rows (by site or --by label), filters, limit and raw of top */
+	const struct top_options *top;
+};
+
+/*
+ * The growth from @old to @new, two profiles symbolized and estimated:
+ * their rows matched by name and allocator (or label value), see diff.c.
+ */
+void diff_print(FILE *out, const struct heap_profile *old,
+		const struct heap_profile *new, const struct diff_options *opt);
 
 struct folded_options {
 	bool alloc;		/* allocated bytes instead of in-use bytes */

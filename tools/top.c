@@ -20,25 +20,10 @@
 
 #include "kmprof_tool.h"
 
-struct row {
-	const char *name;	/* the site or function, or the label's value */
-	uint32_t allocators;	/* 1 << index in the profile's sources */
-	size_t stamp;		/* last bucket counted, + 1 */
-	bool used;
-	struct heap_estimate e;
-};
-
 /* What rows are ordered by: qsort_r()'s argument. */
 struct row_order {
 	enum top_sort sort;
 	const struct heap_profile *p;
-};
-
-/* The estimates summed: over everything shown, and per allocator. */
-struct totals {
-	struct heap_estimate all;
-	struct heap_estimate source[KMPROF_HEAP_SOURCES_MAX];
-	bool keep[KMPROF_HEAP_SOURCES_MAX];	/* the allocators shown */
 };
 
 static uint64_t frees(const struct heap_estimate *e)
@@ -46,7 +31,7 @@ static uint64_t frees(const struct heap_estimate *e)
 	return e->alloc_objs > e->inuse_objs ? e->alloc_objs - e->inuse_objs : 0;
 }
 
-static uint64_t key(const struct row *r, enum top_sort sort)
+static uint64_t key(const struct top_row *r, enum top_sort sort)
 {
 	switch (sort) {
 	case SORT_ALLOC:
@@ -64,7 +49,7 @@ static uint64_t key(const struct row *r, enum top_sort sort)
 static int row_cmp(const void *a, const void *b, void *arg)
 {
 	const struct row_order *o = arg;
-	const struct row *x = a, *y = b;
+	const struct top_row *x = a, *y = b;
 	uint64_t kx = key(x, o->sort), ky = key(y, o->sort);
 	int names;
 
@@ -89,7 +74,7 @@ static void add(struct heap_estimate *to, const struct heap_estimate *e)
 }
 
 /* Bucket @i's estimates into row @r, named @name. */
-static void count(struct row *r, const struct heap_profile *p,
+static void count(struct top_row *r, const struct heap_profile *p,
 		  const char *name, size_t i)
 {
 	if (r->stamp == i + 1)
@@ -102,7 +87,7 @@ static void count(struct row *r, const struct heap_profile *p,
 }
 
 /* Bucket @i's estimates into the row of @func and its allocator. */
-static void count_func(struct row *rows, const struct heap_profile *p,
+static void count_func(struct top_row *rows, const struct heap_profile *p,
 		       uint32_t func, size_t i)
 {
 	size_t r = (size_t)func * p->sources.nr + p->buckets[i].allocator;
@@ -128,22 +113,16 @@ static const char *label_row_name(const struct heap_bucket *b,
 	return buf;
 }
 
-/* The rows by label value: @values interns the names, rows by their id. */
-struct label_rows {
-	struct strtab values;
-	struct row *rows;
-	size_t cap;
-};
-
-static void count_label(struct label_rows *lr, const struct heap_profile *p,
+/* Bucket @i's estimates into the row of its label's value in @t. */
+static void count_label(struct top_rows *t, const struct heap_profile *p,
 			const struct top_options *opt, size_t i)
 {
 	char buf[HEAP_LABEL_VALUE_MAX];
 	const char *name = label_row_name(&p->buckets[i], opt, buf, sizeof(buf));
-	uint32_t id = strtab_intern(&lr->values, name);
+	uint32_t id = strtab_intern(&t->values, name);
 
-	lr->rows = xgrow(lr->rows, &lr->cap, (size_t)id + 1, sizeof(*lr->rows));
-	count(&lr->rows[id], p, lr->values.str[id], i);
+	t->row = xgrow(t->row, &t->cap, (size_t)id + 1, sizeof(*t->row));
+	count(&t->row[id], p, t->values.str[id], i);
 }
 
 /* True if record @b has the labels the options ask for. */
@@ -162,7 +141,7 @@ static bool labels_match(const struct heap_bucket *b,
 }
 
 /* Which of the profile's allocators are shown: those of opt->only. */
-static void keep_sources(struct totals *t, const struct heap_profile *p,
+static void keep_sources(struct top_rows *t, const struct heap_profile *p,
 			 const struct top_options *opt)
 {
 	for (unsigned int s = 0; s < p->sources.nr; s++)
@@ -170,31 +149,28 @@ static void keep_sources(struct totals *t, const struct heap_profile *p,
 			allocator_list_find(opt->only, p->sources.name[s]) >= 0;
 }
 
-/* The used rows of @rows (@nrows) compacted to the front, sorted: *@n. */
-static void sort_rows(struct row *rows, size_t nrows,
-		      const struct heap_profile *p,
-		      const struct top_options *opt, size_t *n)
+/* The used rows of @t compacted to the front, sorted. */
+static void sort_rows(struct top_rows *t, const struct heap_profile *p,
+		      const struct top_options *opt)
 {
 	struct row_order order = { .sort = opt->sort, .p = p };
+	size_t n = 0;
 
-	*n = 0;
-	for (size_t r = 0; r < nrows; r++)
-		if (rows[r].used)
-			rows[(*n)++] = rows[r];
-	qsort_r(rows, *n, sizeof(*rows), row_cmp, &order);
+	for (size_t r = 0; r < t->nr; r++)
+		if (t->row[r].used)
+			t->row[n++] = t->row[r];
+	t->nr = n;
+	qsort_r(t->row, n, sizeof(*t->row), row_cmp, &order);
 }
 
-/*
- * The rows of the buckets shown, and their totals in @t: *@n rows,
- * sorted. Row names of label values live in @lr.
- */
-static struct row *collect(const struct heap_profile *p,
-			   const struct top_options *opt, struct totals *t,
-			   struct label_rows *lr, size_t *n)
+void top_rows_build(struct top_rows *t, const struct heap_profile *p,
+		    const struct top_options *opt)
 {
-	size_t nrows = opt->by < 0 ? p->nfuncs * p->sources.nr : 0;
-	struct row *rows = xcalloc(nrows ? nrows : 1, sizeof(*rows));
-
+	*t = (struct top_rows){ .row = NULL };
+	strtab_init(&t->values);
+	/* a row per function and allocator; by label, grown as values come */
+	t->cap = opt->by < 0 ? p->nfuncs * p->sources.nr : 0;
+	t->row = xcalloc(t->cap ? t->cap : 1, sizeof(*t->row));
 	keep_sources(t, p, opt);
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct heap_bucket *b = &p->buckets[i];
@@ -204,22 +180,23 @@ static struct row *collect(const struct heap_profile *p,
 		add(&t->all, &p->est[i]);
 		add(&t->source[b->allocator], &p->est[i]);
 		if (opt->by >= 0) {
-			count_label(lr, p, opt, i);
+			count_label(t, p, opt, i);
 		} else if (opt->cumulative) {
 			for (unsigned int k = 0; k < b->depth; k++)
-				count_func(rows, p, b->func[k], i);
+				count_func(t->row, p, b->func[k], i);
 		} else {
-			count_func(rows, p, b->func[heap_site(p, b)], i);
+			count_func(t->row, p, b->func[heap_site(p, b)], i);
 		}
 	}
-	if (opt->by >= 0) {
-		free(rows);
-		rows = lr->rows ? lr->rows : xcalloc(1, sizeof(*rows));
-		lr->rows = NULL;
-		nrows = lr->values.nr;
-	}
-	sort_rows(rows, nrows, p, opt, n);
-	return rows;
+	t->nr = opt->by < 0 ? t->cap : t->values.nr;
+	sort_rows(t, p, opt);
+}
+
+void top_rows_free(struct top_rows *t)
+{
+	free(t->row);
+	strtab_free(&t->values);
+	*t = (struct top_rows){ .row = NULL };
 }
 
 /* "12.5%" of @part in @whole, "-" without a whole. */
@@ -239,7 +216,7 @@ static uint64_t lost(const struct heap_estimate *e)
 }
 
 static void print_totals(FILE *out, const struct heap_profile *p,
-			 const struct totals *t, bool raw)
+			 const struct top_rows *t, bool raw)
 {
 	const struct heap_estimate *all = &t->all;
 	char b1[32], b2[32], b3[32];
@@ -260,19 +237,11 @@ static void print_totals(FILE *out, const struct heap_profile *p,
 		frees(all), plural(frees(all), "object", "objects"));
 }
 
-/*
- * "labels:    context,comm,pid,cgroup" if the profile has labels, and
- * the labels the records shown must have.
- */
-static void print_labels(FILE *out, const struct heap_profile *p,
-			 const struct top_options *opt)
+void top_print_only(FILE *out, const struct top_options *opt)
 {
-	char names[64], comm[HEAP_COMM_ESCAPED_MAX];
+	char comm[HEAP_COMM_ESCAPED_MAX];
 	const char *sep = "";
 
-	if (!p->labels)
-		return;
-	fprintf(out, "labels:    %s\n", label_names(names, sizeof(names), p->labels));
 	if (!opt->comm && !opt->has_pid && !opt->cgroup)
 		return;
 	fprintf(out, "only:      ");
@@ -289,23 +258,23 @@ static void print_labels(FILE *out, const struct heap_profile *p,
 	fprintf(out, "\n");
 }
 
-/* "slab,page": the allocators of @mask, in the order of the sources. */
-static const char *allocator_names(char *buf, size_t len,
-				   const struct heap_profile *p, uint32_t mask)
+/*
+ * "labels:    context,comm,pid,cgroup" if the profile has labels, and
+ * the labels the records shown must have.
+ */
+static void print_labels(FILE *out, const struct heap_profile *p,
+			 const struct top_options *opt)
 {
-	size_t pos = 0;
+	char names[64];
 
-	buf[0] = '\0';
-	for (unsigned int s = 0; s < p->sources.nr && pos < len; s++)
-		if (mask & (1U << s))
-			pos += (size_t)snprintf(buf + pos, len - pos, "%s%s",
-						pos ? "," : "", p->sources.name[s]);
-	return buf;
+	if (!p->labels)
+		return;
+	fprintf(out, "labels:    %s\n", label_names(names, sizeof(names), p->labels));
+	top_print_only(out, opt);
 }
 
-/* The last column's title: what a row is. */
-static const char *row_title(const struct top_options *opt, char *buf,
-			     size_t len)
+const char *top_row_title(const struct top_options *opt, char *buf,
+			  size_t len)
 {
 	if (opt->by < 0)
 		return opt->cumulative ? "FUNCTION (cumulative)" : "SITE";
@@ -317,7 +286,7 @@ static const char *row_title(const struct top_options *opt, char *buf,
 
 /* "  page:    in use ... in N objects, allocated ... in N objects" */
 static void print_sources(FILE *out, const struct heap_profile *p,
-			  const struct totals *t, bool raw)
+			  const struct top_rows *t, bool raw)
 {
 	char label[KMPROF_HEAP_ALLOCATOR_MAX + 2], b1[32], b2[32];
 
@@ -336,7 +305,7 @@ static void print_sources(FILE *out, const struct heap_profile *p,
 }
 
 static void print_rows(FILE *out, const struct heap_profile *p,
-		       const struct row *rows, size_t n,
+		       const struct top_row *rows, size_t n,
 		       const struct top_options *opt, uint64_t inuse)
 {
 	char b1[32], b2[32], b3[32], b4[32], b5[32];
@@ -344,7 +313,7 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 
 	fprintf(out, "\n%11s %6s %11s %6s %9s %11s %9s %9s  %-9s %s\n",
 		"INUSE", "INUSE%", "REQUESTED", "FRAG%", "OBJECTS", "ALLOC",
-		"ALLOCS", "FREES", "ALLOCATOR", row_title(opt, b1, sizeof(b1)));
+		"ALLOCS", "FREES", "ALLOCATOR", top_row_title(opt, b1, sizeof(b1)));
 	for (size_t i = 0; i < n && (!opt->limit || i < opt->limit); i++) {
 		const struct heap_estimate *e = &rows[i].e;
 
@@ -356,8 +325,8 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 			e->inuse_objs,
 			fmt_bytes(b5, sizeof(b5), e->alloc_bytes, opt->raw),
 			e->alloc_objs, frees(e),
-			allocator_names(names, sizeof(names), p,
-					rows[i].allocators),
+			allocator_list_names(names, sizeof(names), &p->sources,
+					     rows[i].allocators),
 			rows[i].name);
 	}
 }
@@ -365,17 +334,12 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt)
 {
-	struct label_rows lr = { .rows = NULL };
-	struct totals t = { 0 };
-	struct row *rows;
-	size_t n;
+	struct top_rows t;
 
-	strtab_init(&lr.values);
-	rows = collect(p, opt, &t, &lr, &n);
+	top_rows_build(&t, p, opt);
 	print_totals(out, p, &t, opt->raw);
 	print_sources(out, p, &t, opt->raw);
 	print_labels(out, p, opt);
-	print_rows(out, p, rows, n, opt, t.all.inuse_bytes);
-	free(rows);
-	strtab_free(&lr.values);
+	print_rows(out, p, t.row, t.nr, opt, t.all.inuse_bytes);
+	top_rows_free(&t);
 }

@@ -2,8 +2,8 @@
 /*
  * kmprof - libFuzzer target of the heap file parser, of the kallsyms
  * parser, and of everything the tool does with what they accept: naming,
- * estimates, top, folded, pprof (from the site and with all frames), and
- * pprof's output decoded again. Built with -fsanitize=fuzzer,address,
+ * estimates, top, diff (of the profile with itself), folded, pprof (from
+ * the site and with all frames), and pprof's output decoded again. Built with -fsanitize=fuzzer,address,
  * undefined by `make -C tools fuzz`.
  *
  * An input is heap text, optionally followed by a NUL byte and kallsyms
@@ -189,6 +189,23 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	perftools__profiles__profile__free_unpacked(pb, NULL);
 }
 
+/* diff of the profile with itself, by site and by a label. */
+static void print_diffs(const struct heap_profile *p,
+			struct top_options *topt)
+{
+	struct diff_options dopt = {
+		.old_name = "old", .new_name = "new",
+		.sort = DIFF_SORT_SHRINK, .top = topt,
+	};
+
+	topt->cumulative = false;
+	diff_print(sink, p, p, &dopt);
+	topt->by = KMPROF_LABEL_CGROUP;
+	dopt.sort = DIFF_SORT_NEW;
+	diff_print(sink, p, p, &dopt);
+	topt->by = -1;
+}
+
 /* top by every label, then of the records of a task, pid and cgroup. */
 static void print_by_labels(const struct heap_profile *p,
 			    struct top_options *topt)
@@ -252,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	top_print(sink, &p, &topt);
 	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
+	print_diffs(&p, &topt);
 	print_by_labels(&p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;

@@ -144,7 +144,7 @@ generate()
 
 # 15 cases per input, 22 after them.
 inputs="basic basic_v2 basic_v3 random"
-ktap_plan $((15 * $(echo $inputs | wc -w) + 42))
+ktap_plan $((15 * $(echo $inputs | wc -w) + 45))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	ktap_fail "go_tool_pprof_present (install golang-go)"
 	ktap_finish
@@ -353,6 +353,33 @@ done
 
 "$tool" -f "$data/basic.heap" pprof >/dev/null 2>&1
 expect pprof_needs_output "$?" 2
+
+# kmprof diff's growth is what go tool pprof -diff_base shows, as the
+# README puts it: the same total at rate 1 and, every bucket's estimate
+# truncated alike, at rate 4096; the same growth per site.
+# growth_total OLD NEW: pprof's in-use total of NEW less OLD, in bytes.
+growth_total()
+{
+	"$tool" pprof -f "$1" -o "$tmp/old.pb.gz" && "$tool" pprof -f "$2" -o "$tmp/new.pb.gz" &&
+	go tool pprof -diff_base="$tmp/old.pb.gz" -sample_index=inuse_space -top -unit=B \
+		-nodecount=100000 "$tmp/new.pb.gz" 2>"$tmp/top.err" |
+		awk '/^Showing nodes accounting for/ { t = $5; sub(/B,$/, "", t); print t }'
+}
+# diff_total OLD NEW: kmprof diff's in-use growth, in bytes.
+diff_total() { "$tool" diff --raw "$1" "$2" | awk '/^in use:/ { t = $6; gsub(/[(+),]/, "", t); print t }'; }
+old=$data/diff_old.heap new=$data/diff_new.heap
+expect diff_base_total_is_diff "$(growth_total "$old" "$new")" "$(diff_total "$old" "$new")"
+go tool pprof -diff_base="$tmp/old.pb.gz" -sample_index=inuse_space -top -unit=B "$tmp/new.pb.gz" 2>/dev/null |
+	awk '/^ *-?[0-9.]+B? +-?[0-9.]+%/ && $1 != "0" { f = $1; sub(/B$/, "", f); if (f > 0) f = "+" f
+		name = $6; for (i = 7; i <= NF; i++) name = name " " $i; print name, f }' | sort >"$tmp/pprof.growth"
+"$tool" diff --raw "$old" "$new" | awk 'f { n = $7; for (i = 8; i <= NF; i++) n = n " " $i; print n, $3 } /^ *OLD INUSE/ { f = 1 }' |
+	sort >"$tmp/diff.growth"
+expect_same diff_base_sites_are_diff_rows "$tmp/pprof.growth" "$tmp/diff.growth"
+for f in old new; do
+	sed '1s|heap_v2/1$|heap_v2/4096|; 2s/ rate=1 / rate=4096 /' "$data/diff_$f.heap" >"$tmp/r4096_$f.heap"
+done
+expect diff_base_total_is_diff_rate_4096 "$(growth_total "$tmp/r4096_old.heap" "$tmp/r4096_new.heap")" \
+	"$(diff_total "$tmp/r4096_old.heap" "$tmp/r4096_new.heap")"
 
 # time_nanos: when the module took the snapshot (v2's time_ns), never when
 # the file was converted; a v1 file has no time, and the profile none.

@@ -57,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 155
+ktap_plan 192
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -256,6 +256,116 @@ for v in basic basic_v2 basic_v3; do
 	expect_file "${v}_folded_alloc_all_unchanged" "$golden/$v.folded-alloc-all" "$tool" -f "$h" folded --alloc --all-frames
 done
 
+# --- diff: the growth between two saved profiles. diff_old.heap and
+# diff_new.heap are at rate 1, so every number is the files'. NEW's
+# addresses are all moved (as after a reboot, KASLR): rows can only match
+# by name. Its counts are a later snapshot of OLD's profile: bar_create
+# grows, alloc_inode shrinks, pgd_alloc frees all it had, foo_alloc_table
+# is new. Their cgroup ids 11, 12 and 13 become a, b and a/x of a tree
+# made here.
+old=$data/diff_old.heap new=$data/diff_new.heap
+cgd=$fake/cgd
+mkdir -p "$cgd/a/x" "$cgd/b"
+for f in old new; do
+	sed -e "s/cgroup=11\$/cgroup=$(stat -c %i "$cgd/a")/" -e "s/cgroup=12\$/cgroup=$(stat -c %i "$cgd/b")/" \
+		-e "s/cgroup=13\$/cgroup=$(stat -c %i "$cgd/a/x")/" "$data/diff_$f.heap" >"$fake/cg_$f.heap"
+done
+export old new cgd
+# diff_rows OPTION...: "ALLOCATOR OLD NEW GROWTH OBJECTS ALLOC NAME" per row.
+diff_rows() { "$tool" diff --cgroup-root "$cgd" "$@" 2>"$fake/err" |
+	awk 'f { n = $7; for (i = 8; i <= NF; i++) n = n " " $i; print $6, $1, $2, $3, $4, $5, n } /^ *OLD INUSE/ { f = 1 }'; }
+expect diff_rows_raw "$(diff_rows --raw "$old" "$new")" "vmalloc 0 8192 +8192 +1 8192 foo_alloc_table [foo]
+slab 320 1344 +1024 +16 1280 bar_create
+slab 11904 9792 -2112 -11 1920 alloc_inode
+page 8192 0 -8192 -2 0 pgd_alloc"
+expect diff_totals_raw "$("$tool" diff --raw "$old" "$new" | sed -n '/^in use:/p;/^allocated:/p')" \
+"in use:    20416 -> 19328 (-1088), 69 -> 73 objects (+4)
+allocated: 11392 between them, in 31 objects"
+expect diff_header "$("$tool" diff "$old" "$new" | sed -n '1,3p' | sed "s|$data/||")" \
+"old:       diff_old.heap: heap v4, cycle 20, 2023-11-14 22:13:20 UTC, rate 1 B, 5 buckets
+new:       diff_new.heap: heap v4, cycle 25, 2023-11-14 23:15:23 UTC, rate 1 B, 6 buckets
+interval:  1h02m03.500s"
+expect diff_human_units "$("$tool" diff "$old" "$new" | grep ' alloc_inode$')" \
+	"   11.6 KiB     9.6 KiB     -2.1 KiB       -11     1.9 KiB  slab      alloc_inode"
+expect diff_sort_shrink "$(diff_rows --raw --sort shrink "$old" "$new" | awk '{ print $4, $NF }' | tr '\n' ' ')" \
+	"-8192 pgd_alloc -2112 alloc_inode +1024 bar_create +8192 [foo] "
+expect diff_sort_new "$(diff_rows --raw --sort new "$old" "$new" | awk '{ print $3, $NF }' | tr '\n' ' ')" \
+	"9792 alloc_inode 8192 [foo] 1344 bar_create 0 pgd_alloc "
+check diff_sort_bad_exits_2 bash -c '"$tool" diff --sort inuse "$old" "$new" 2>&1 >/dev/null | grep -q "^kmprof diff: --sort: expected growth, shrink or new, not .inuse.$"; [ ${PIPESTATUS[0]} = 2 ]'
+expect diff_limit "$(diff_rows -n 2 "$old" "$new" | awk '{ print $NF }' | tr '\n' ' ')" "[foo] bar_create "
+expect diff_self_all_zero "$(diff_rows --raw "$old" "$old")" "slab 11904 11904 +0 +0 0 alloc_inode
+page 8192 8192 +0 +0 0 pgd_alloc
+slab 320 320 +0 +0 0 bar_create"
+expect diff_self_totals "$("$tool" diff --raw "$old" "$old" | sed -n '3,5p')" "interval:  0.000s
+in use:    20416 -> 20416 (+0), 69 -> 69 objects (+0)
+allocated: 0 between them, in 0 objects"
+# The filters and --by of top, applied to both files.
+expect diff_by_cgroup "$(diff_rows --raw --by cgroup "$fake/cg_old.heap" "$fake/cg_new.heap")" \
+"vmalloc 0 8192 +8192 +1 8192 /b
+slab 64 64 +0 +0 0 [softirq]
+slab 384 192 -192 -1 0 /a/x
+slab,page 19968 10880 -9088 +4 3200 /a"
+expect diff_by_cgroup_filtered "$(diff_rows --raw --by cgroup --cgroup /a --allocator slab "$fake/cg_old.heap" "$fake/cg_new.heap")" \
+"slab 384 192 -192 -1 0 /a/x
+slab 11776 10880 -896 +6 3200 /a"
+expect diff_filter_totals "$("$tool" diff --raw --cgroup-root "$cgd" --cgroup /a --allocator slab "$fake/cg_old.heap" "$fake/cg_new.heap" | sed -n '/^in use:/,/^only:/p')" \
+"in use:    12160 -> 11072 (-1088), 66 -> 71 objects (+5)
+allocated: 3200 between them, in 30 objects
+only:      cgroup /a and below"
+expect diff_by_pid_comm "$(diff_rows --raw --by pid --comm bash "$old" "$new")" "slab 11776 10880 -896 +6 3200 100
+page 8192 0 -8192 -2 0 101"
+expect diff_by_title "$("$tool" diff --by comm "$old" "$new" | grep -c ' ALLOCATOR COMM$')" 1
+check diff_by_v3_exits_2 bash -c '"$tool" diff --by comm "$old" "$data/basic_v3.heap" >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof diff: --by: $data/basic_v3.heap has no comm label (heap format 3 has no labels)" "$D/err"'
+check diff_allocator_unknown_exits_2 status 2 "$tool" diff --allocator bogus "$old" "$new"
+# Not one profile: counts from a reset, a reload or another rate are not
+# comparable, so nothing is said of what was allocated between them.
+sed -e '1s/\[127: 40128\]/[125: 31936]/' -e 's/^0: 0 \[3: 12288\]/0: 0 [1: 4096]/' \
+	-e 's/inuse_req=0 alloc_req=12288/inuse_req=0 alloc_req=4096/' "$new" >"$fake/reset.heap"
+export reset=$fake/reset.heap
+check diff_fewer_allocations_note bash -c '"$tool" diff "$old" "$reset" | grep -qx "note:      not one profile (a record has fewer allocations in NEW than in OLD): allocations between them unknown (-)"'
+expect diff_fewer_allocations_no_alloc "$(diff_rows --raw "$old" "$reset" | awk '{ print $6 }' | sort -u)" "-"
+expect diff_fewer_allocations_totals "$("$tool" diff --raw "$old" "$reset" | sed -n '/^in use:/,/^allocated:/p')" \
+"in use:    20416 -> 19328 (-1088), 69 -> 73 objects (+4)
+allocated: - between them"
+check diff_cycle_before_note bash -c '"$tool" diff "$new" "$old" | grep -q "^note:      not one profile (NEW.s cycle is before OLD.s)"'
+check diff_one_profile_no_note bash -c '! "$tool" diff "$old" "$new" | grep -q "^note:"'
+# Another rate: each file unbiased with its own. The rate-4096 pair is the
+# rate-1 pair sampled at 4096: every row's OLD and NEW are top's rows of
+# each file, its growth their difference.
+for f in old new; do
+	sed '1s|heap_v2/1$|heap_v2/4096|; 2s/ rate=1 / rate=4096 /' "$data/diff_$f.heap" >"$fake/r4096_$f.heap"
+done
+export r4096_old=$fake/r4096_old.heap r4096_new=$fake/r4096_new.heap
+check diff_rate_note bash -c '"$tool" diff "$old" "$r4096_new" >"$D/out" &&
+	grep -qx "note:      the rates differ: each file.s estimates are unbiased with its own" "$D/out" &&
+	grep -qx "note:      not one profile (the rates differ): allocations between them unknown (-)" "$D/out"'
+top_inuse() { "$tool" -f "$1" top --raw -n 0 | awk 'f { n = $10; for (i = 11; i <= NF; i++) n = n " " $i; print $9, $1, n } /^ *INUSE/ { f = 1 }'; }
+top_inuse "$r4096_old" >"$fake/top_old"
+top_inuse "$r4096_new" >"$fake/top_new"
+diff_rows --raw "$r4096_old" "$r4096_new" >"$fake/diff_rows"
+expect diff_rate_4096_unbiased "$(awk 'FILENAME ~ /top_old/ { o[$1 " " $3 $4] = $2; next }
+	FILENAME ~ /top_new/ { n[$1 " " $3 $4] = $2; next }
+	{ k = $1 " " $7 $8; g = $3 - $2; if ($2 != o[k] + 0 || $3 != n[k] + 0 || $4 != (g >= 0 ? "+" g : g)) bad = bad " " $7 }
+	END { print NR - 0, bad == "" ? "ok" : bad }' "$fake/top_old" "$fake/top_new" "$fake/diff_rows")" "$(( $(wc -l <"$fake/top_old") + $(wc -l <"$fake/top_new") + 4 )) ok"
+expect diff_rate_4096_total "$("$tool" diff --raw "$r4096_old" "$r4096_new" | awk '/^in use:/ { print $3, $5 }')" \
+	"$("$tool" -f "$r4096_old" top --raw | awk '/^in use:/ { print $3 }') $("$tool" -f "$r4096_new" top --raw | awk '/^in use:/ { print $3 }')"
+# Operands: one may be standard input; both, or fewer than two, are usage
+# errors; a file that cannot be read or parsed is named, as for -f.
+check diff_stdin_old bash -c '[ "$("$tool" diff --raw - "$new" <"$old" | sed 1d)" = "$("$tool" diff --raw "$old" "$new" | sed 1d)" ]'
+check diff_both_stdin_exits_2 bash -c '"$tool" diff - - <"$old" 2>&1 >/dev/null | grep -q "^kmprof diff: OLD and NEW cannot both be standard input (-)$"; [ ${PIPESTATUS[0]} = 2 ]'
+check diff_no_operand_exits_2 bash -c '"$tool" diff 2>&1 >/dev/null | grep -q "^kmprof diff: missing OLD and NEW"; [ ${PIPESTATUS[0]} = 2 ]'
+check diff_one_operand_exits_2 bash -c '"$tool" diff "$old" 2>&1 >/dev/null | grep -q "^kmprof diff: missing NEW"; [ ${PIPESTATUS[0]} = 2 ]'
+check diff_three_operands_exits_2 status 2 "$tool" diff "$old" "$new" "$new"
+check diff_malformed_exits_5 bash -c 'sed "3s/^4: 256/5: 256/" "$old" >"$D/bad.heap"; "$tool" diff "$D/bad.heap" "$new" >"$D/out" 2>"$D/err"; [ $? = 5 ] && [ ! -s "$D/out" ] &&
+	grep -q "^kmprof: $D/bad.heap:3: " "$D/err"'
+check diff_missing_file_exits_1 bash -c '"$tool" diff "$old" "$D/absent.heap" 2>&1 >/dev/null | grep -q "cannot open $D/absent.heap: No such file"; [ ${PIPESTATUS[0]} = 1 ]'
+check diff_refuses_file_option status 2 "$tool" -f "$old" diff "$old" "$new"
+check diff_empty_profiles bash -c 'printf "%s\n" "heap profile: 0: 0 [0: 0] @ heap_v2/1" "# kmprof-heap v1 rate=1 cycle=0 pending=0 buckets=0" >"$D/empty.heap" &&
+	"$tool" diff "$D/empty.heap" "$D/empty.heap" | grep -qx "in use:    0 B -> 0 B (+0 B), 0 -> 0 objects (+0)"'
+check diff_kallsyms_names_both bash -c '"$tool" diff --kallsyms "$data/kallsyms" "$data/basic.heap" "$data/basic.heap" | grep -q " baz_probe \[baz\]$" &&
+	"$tool" diff "$data/basic.heap" "$data/basic.heap" | grep -q " 0xffffffffc0b00010$"'
+
 # --- watch: bounded by --iterations; a pipe gets no escape codes ---
 check watch_iterations bash -c '[ "$("$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 3 | grep -c "^kmprof watch: every 0.1 s")" = 3 ]'
 check watch_no_escapes_in_pipe bash -c '! "$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 2 | grep -q $'"'"'\e'"'"''
@@ -284,7 +394,7 @@ check no_command_exits_2 status 2 "$tool"
 check bad_option_exits_2 status 2 "$tool" top --frobnicate
 check extra_argument_exits_2 status 2 "$tool" -d "$D" top extra
 check help_exits_0 "$tool" -h
-commands="top watch snapshot pprof folded stats probes rate enable disable reset help"
+commands="top watch snapshot diff pprof folded stats probes rate enable disable reset help"
 export commands
 check help_lists_commands bash -c 'for c in $commands; do "$tool" --help | grep -q "^  $c " || exit 1; done'
 check command_help bash -c 'for c in $commands; do "$tool" $c --help | grep -q "^usage: kmprof $c\b" || exit 1; done'
@@ -338,6 +448,8 @@ check completion_commands bash -c '. "$completion"; COMP_WORDS=(kmprof -d /x to)
 check completion_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof top --sort f); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = frees ]'
 check completion_allocators bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator p); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "page percpu" ]'
 check completion_allocator_list bash -c '. "$completion"; COMP_WORDS=(kmprof top --allocator slab,v); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = slab,vmalloc ]'
+check completion_diff_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof diff --sort s); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = shrink ]'
+check completion_diff_options bash -c '. "$completion"; COMP_WORDS=(kmprof diff --so); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --sort ]'
 check completion_by bash -c '. "$completion"; COMP_WORDS=(kmprof top --by c); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "comm cgroup context" ]'
 check completion_cgroup_paths bash -c '. "$completion"; COMP_WORDS=(kmprof top --cgroup-root "$cg" --cgroup /); COMP_CWORD=5; _kmprof; [ "$(printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " ")" = "/a /b " ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
