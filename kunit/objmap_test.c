@@ -5,7 +5,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/prandom.h>
+#include <linux/sort.h>
 
 #include "helpers.h"
 
@@ -243,6 +245,56 @@ static void kmprof_objmap_test_dropped_sample_takes_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_BUCKETS), 2);
 }
 
+/* What kmprof_profile_ages() reported. */
+struct kmprof_ages_seen {
+	unsigned int nr;
+	u64 bucket_age[4];	/* bucket index << 32 | age, sorted */
+};
+
+static void kmprof_objmap_count_age(void *arg, unsigned int bucket, u32 age)
+{
+	struct kmprof_ages_seen *seen = arg;
+
+	if (seen->nr < ARRAY_SIZE(seen->bucket_age))
+		seen->bucket_age[seen->nr] = (u64)bucket << 32 | age;
+	seen->nr++;
+}
+
+static int kmprof_objmap_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every mapped object is reported once, with its bucket and its age since
+ * its allocation; a freed one is not.
+ */
+static void kmprof_objmap_test_ages(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_ages_seen seen = {};
+	u32 young, old;
+
+	kmprof_test_alloc(prof, OBJ(1), 64, 1);
+	kmprof_test_alloc(prof, OBJ(2), 64, 2);
+	msleep(2100);
+	kmprof_test_alloc(prof, OBJ(3), 64, 1);
+	kmprof_record_free(prof, OBJ(2));
+	kmprof_profile_ages(prof, kmprof_objmap_count_age, &seen);
+	KUNIT_ASSERT_EQ(test, seen.nr, 2);
+	sort(seen.bucket_age, seen.nr, sizeof(u64), kmprof_objmap_cmp_u64,
+	     NULL);
+	/* Both in the first bucket made (site 1): index 0. */
+	KUNIT_EXPECT_EQ(test, seen.bucket_age[1] >> 32, 0);
+	young = (u32)seen.bucket_age[0];
+	old = (u32)seen.bucket_age[1];
+	KUNIT_EXPECT_LE(test, young, 1);
+	KUNIT_EXPECT_GE(test, old, 2);
+	KUNIT_EXPECT_LE(test, old, 5);
+}
+
 static struct kunit_case kmprof_objmap_cases[] = {
 	KUNIT_CASE(kmprof_objmap_test_insert_lookup_remove),
 	KUNIT_CASE(kmprof_objmap_test_prefilter_rate),
@@ -251,6 +303,7 @@ static struct kunit_case kmprof_objmap_cases[] = {
 	KUNIT_CASE(kmprof_objmap_test_reuse_retires),
 	KUNIT_CASE(kmprof_objmap_test_object_pool_exhaustion),
 	KUNIT_CASE(kmprof_objmap_test_dropped_sample_takes_nothing),
+	KUNIT_CASE_SLOW(kmprof_objmap_test_ages),
 	{}
 };
 

@@ -189,8 +189,9 @@ heap_site()
 # heap_records FILE: one line per record of the heap file FILE:
 # "<allocator> <inuse_objs> <inuse_bytes> <alloc_objs> <alloc_bytes>
 # <alloc_req_bytes> <size> <labels> <function>...", <labels> its label
-# keys joined by commas ("context=task,cgroup=1") or "-" for none, its
-# frames as function names, innermost first.
+# keys joined by commas ("context=task,cgroup=1") or "-" for none (its
+# ages= is not a label: heap_ages), its frames as function names,
+# innermost first.
 heap_records()
 {
 	awk '
@@ -214,14 +215,41 @@ heap_records()
 		req = $4; sub(/alloc_req=/, "", req)
 		alloc = $5; sub(/allocator=/, "", alloc)
 		rec = rec " " req
-		labels = $6
-		for (i = 7; i <= NF; i++)
-			labels = labels "," $i
+		labels = ""
+		for (i = 6; i <= NF; i++)
+			if ($i !~ /^ages=/)
+				labels = labels (labels == "" ? "" : ",") $i
 		if (labels == "")
 			labels = "-"
 		next
 	}
 	/^#\t/ { fn = $3; sub(/\+.*/, "", fn); frames = frames " " fn }
+	END { flush() }' "$1"
+}
+
+# heap_ages FILE FUNCTION: the ages= of each record of FILE whose first
+# four frames hold FUNCTION, one line each ("-" for a record without).
+heap_ages()
+{
+	awk -v fn="$2" '
+	function flush() {
+		if (mine)
+			print ages
+		mine = 0
+	}
+	/^[0-9]/ { flush(); frame = 0; ages = "-"; next }
+	/^# size=/ {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^ages=/) {
+				ages = $i
+				sub(/^ages=/, "", ages)
+			}
+		next
+	}
+	/^#\t/ {
+		if (frame++ < 4 && index($3, fn "+") == 1)
+			mine = 1
+	}
 	END { flush() }' "$1"
 }
 
