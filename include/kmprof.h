@@ -21,7 +21,7 @@
  *
  * ``heap``
  *     The published profile, in the format of ``include/kmprof_heap.h``
- *     (version 4, or 3 when no label is kept): the shape of Go's legacy heap profile (``go tool
+ *     (version 5): the shape of Go's legacy heap profile (``go tool
  *     pprof`` reads it as it is), with requested bytes, the size class and
  *     ``%pS`` symbols in comment lines. Counts are sampled counts;
  *     ``kmprof`` unbiases them. Opening the file takes a snapshot: one
