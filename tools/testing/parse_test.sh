@@ -84,7 +84,7 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v5/' "unknown heap format version 5: this kmprof reads versions 1 to 4"
+mutate magic_unknown_version 2 version '2s/v1/v6/' "unknown heap format version 6: this kmprof reads versions 1 to 5"
 mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
