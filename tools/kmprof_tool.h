@@ -217,6 +217,12 @@ struct heap_bucket {
 	enum kmprof_context context;
 	char comm[HEAP_COMM_MAX + 1];	/* unescaped, NUL terminated */
 	uint64_t pid, cgroup;
+	/*
+	 * ages= (version 5), if has_ages: the sampled objects in use by age
+	 * class, KMPROF_HEAP_AGE_CLASSES of them (in the profile's arena)
+	 */
+	bool has_ages;
+	uint64_t *ages;
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
