@@ -1103,9 +1103,11 @@ static const struct command commands[] = {
 	  "allocator label (slab, page, user, vmalloc, percpu; go tool pprof\n"
 	  "-tagfocus=allocator=page), the record's labels of heap format 4\n"
 	  "(string labels context, comm, cgroup, a numeric pid; -tagfocus=\n"
-	  "cgroup=/system.slice), locations at the call (return address - 1),\n"
-	  "the time the snapshot was taken (heap format 2 and later). Stacks\n"
-	  "start at the allocation site.",
+	  "cgroup=/system.slice), with the ages of heap format 5 a string age\n"
+	  "label on a sample per age class with its in-use values (<1s, 1s-2s,\n"
+	  "2s-4s, ...; -tagfocus=age=^1s-2s$), locations at the call (return\n"
+	  "address - 1), the time the snapshot was taken (heap format 2 and\n"
+	  "later). Stacks start at the allocation site.",
 	  pprof_opts, cmd_pprof },
 	{ "folded", "", 0, "write folded stacks for flame graphs",
 	  "One \"[allocator];root;...;site bytes\" line per stack, for\n"
