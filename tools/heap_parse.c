@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, versions 1 to 4
+ * kmprof - the parser of the "heap" file, versions 1 to 5
  * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
@@ -94,6 +94,14 @@ static int number(struct parser *ps, struct cursor *c, const char *field,
 		return fail(ps, HEAP_ERR_SYNTAX, field,
 			    "expected \"%s\" after the number", sep);
 	return 0;
+}
+
+static bool add_ok(uint64_t *sum, uint64_t v)
+{
+	if (*sum > UINT64_MAX - v)
+		return false;
+	*sum += v;
+	return true;
 }
 
 /* @part, which @what, may not exceed the @whole allocated. */
@@ -405,6 +413,55 @@ static int read_cgroup(struct parser *ps, struct cursor *c, const char *key,
 #define LABEL_KEY(key, read, b) { key, read, b, 4, false, true }
 
 /*
+ * ages=: "<class>:<objs>[,<class>:<objs>...]", the record's sampled
+ * objects in use by age class: classes below KMPROF_HEAP_AGE_CLASSES,
+ * ascending, counts of at least one summing to at most its inuse_objs.
+ */
+static int read_ages(struct parser *ps, struct cursor *c, const char *key,
+		     void *dst)
+{
+	struct heap_bucket *b = dst;
+	const char *s;
+	size_t len = word(c, &s);
+	struct cursor v = { s, s + len };
+	uint64_t sum = 0;
+	int last = -1;
+
+	b->ages = arena_alloc(&ps->prof->arena,
+			      KMPROF_HEAP_AGE_CLASSES * sizeof(*b->ages));
+	memset(b->ages, 0, KMPROF_HEAP_AGE_CLASSES * sizeof(*b->ages));
+	do {
+		uint64_t k, n;
+
+		if (dec(&v, &k) != 1 || !eat(&v, ":") || dec(&v, &n) != 1)
+			return fail(ps, HEAP_ERR_SYNTAX, key,
+				    "expected <class>:<objs>[,<class>:<objs>...]");
+		if (k >= KMPROF_HEAP_AGE_CLASSES)
+			return fail(ps, HEAP_ERR_SYNTAX, key,
+				    "class %" PRIu64 " out of range: the classes are 0 to %d",
+				    k, KMPROF_HEAP_AGE_CLASSES - 1);
+		if ((int)k <= last)
+			return fail(ps, HEAP_ERR_SYNTAX, key,
+				    "class %" PRIu64 " after class %d: classes ascend, each once",
+				    k, last);
+		if (n == 0)
+			return fail(ps, HEAP_ERR_SYNTAX, key,
+				    "class %" PRIu64 " with no objects", k);
+		if (!add_ok(&sum, n) || sum > b->inuse_objs)
+			return fail(ps, HEAP_ERR_SYNTAX, key,
+				    "more objects than the %" PRIu64 " in use of line %u",
+				    b->inuse_objs, b->line);
+		b->ages[k] = n;
+		last = (int)k;
+	} while (eat(&v, ","));
+	if (v.p != v.end)
+		return fail(ps, HEAP_ERR_SYNTAX, key,
+			    "expected <class>:<objs>[,<class>:<objs>...]");
+	b->has_ages = true;
+	return 0;
+}
+
+/*
  * A record's labels agree with line 2 and each other: a context if the
  * labels have it, and no task's labels on an interrupt's allocation.
  */
@@ -426,7 +483,7 @@ static int check_labels(struct parser *ps, const struct heap_bucket *b)
 /*
  * Line 2: "# kmprof-heap v<N> rate=<r> cycle=<c> pending=<p> buckets=<n>",
  * from version 2 on " time_ns=<ns>", from version 3 on " sources=<names>",
- * from version 4 on " labels=<names>".
+ * from version 4 on " labels=<names>", optional from version 5 on.
  */
 static int parse_magic(struct parser *ps, struct cursor *c)
 {
@@ -461,6 +518,8 @@ static int parse_magic(struct parser *ps, struct cursor *c)
 	if (c->p != c->end && !eat(c, " "))
 		return fail(ps, HEAP_ERR_SYNTAX, "version",
 			    "expected a space after the version");
+	/* labels=, from version 5 on only when the module kept labels */
+	fields[NFIELDS(fields) - 1].optional = p->version >= 5;
 	if (key_values(ps, c, "magic", fields, NFIELDS(fields)))
 		return -1;
 	p->has_time = p->version >= 2;
@@ -556,7 +615,7 @@ static int bytes_of(struct parser *ps, const struct heap_bucket *b,
  * "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=",
  * from version 3 on " allocator=<name>", from version 4 on the labels:
  * " context=<context> comm=<comm> pid=<pid> cgroup=<id>", each optional
- * here (check_labels()).
+ * here (check_labels()), from version 5 on an optional " ages=<ages>".
  */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
@@ -569,6 +628,7 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 		LABEL_KEY("comm", read_comm, b),
 		LABEL_KEY("pid", read_pid, b),
 		LABEL_KEY("cgroup", read_cgroup, b),
+		{ "ages", read_ages, b, 5, false, true },
 	};
 
 	if (!b)
@@ -662,14 +722,6 @@ static int check_bytes(struct parser *ps, const char *s, size_t len)
 				    ch, i + 1);
 	}
 	return 0;
-}
-
-static bool add_ok(uint64_t *sum, uint64_t v)
-{
-	if (*sum > UINT64_MAX - v)
-		return false;
-	*sum += v;
-	return true;
 }
 
 /* The header's totals are the sums over the records. */

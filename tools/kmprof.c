@@ -47,6 +47,7 @@ enum opt_id {
 	OPT_CGROUP,
 	OPT_COMM,
 	OPT_PID,
+	OPT_MIN_AGE,
 	OPT_CGROUP_ROOT,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
@@ -104,7 +105,13 @@ enum {
 	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
 	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
 	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
-	O_RAW, O_TOP_FILTERS
+	O_RAW, O_TOP_FILTERS, O_MIN_AGE
+/* top's and watch's, not diff's: ages are of one profile. */
+#define O_MIN_AGE \
+	{ OPT_MIN_AGE, 0, "min-age", "DURATION", \
+	  "only the objects in use for at least DURATION (30s,\n" \
+	  "10m, 2h, 1d, or seconds), rounded up to an age class\n" \
+	  "of the profile (heap format 5): in-use columns only", false }
 /* What top's rows are and which records they count: top's and diff's. */
 #define O_TOP_FILTERS \
 	{ OPT_ALLOCATOR, 0, "allocator", "NAME[,NAME...]", \
@@ -238,6 +245,34 @@ static int bad_usage(const struct command *cmd, const char *fmt, const char *arg
 	return EXIT_USAGE;
 }
 
+/*
+ * "30s", "10m", "2h", "1d" or plain seconds into *@seconds: 0, or -1 if
+ * malformed or too large.
+ */
+static int parse_duration(const char *arg, uint64_t *seconds)
+{
+	static const struct { char suffix; uint64_t mult; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	size_t len = strlen(arg);
+	uint64_t mult = 1, v;
+	char digits[32];
+
+	if (!len || len >= sizeof(digits))
+		return -1;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+		if (arg[len - 1] == units[u].suffix) {
+			mult = units[u].mult;
+			len--;
+			break;
+		}
+	snprintf(digits, sizeof(digits), "%.*s", (int)len, arg);
+	if (!len || parse_u64(digits, UINT64_MAX / mult, &v))
+		return -1;
+	*seconds = v * mult;
+	return 0;
+}
+
 /* One option's value into cli: OPTS_GO_ON, or an exit status. */
 static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 {
@@ -327,6 +362,12 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 		if (parse_u64(arg, UINT64_MAX, &cli.top.pid))
 			return bad_usage(cmd, "--pid: expected a process id, not '%s'", arg);
 		cli.top.has_pid = true;
+		break;
+	case OPT_MIN_AGE:
+		if (parse_duration(arg, &cli.top.min_age))
+			return bad_usage(cmd, "--min-age: expected a duration (30s, 10m, 2h, 1d or seconds), not '%s'", arg);
+		cli.top.has_min_age = true;
+		cli.top.min_age_class = top_min_age_class(cli.top.min_age);
 		break;
 	case OPT_CGROUP_ROOT:
 		cli.cgroup_root = arg;
@@ -659,6 +700,11 @@ static int check_top_labels(const struct command *cmd,
 		ret = need_label(cmd, p, who, "--pid", KMPROF_LABEL_PID);
 	if (!ret && t->cgroup)
 		ret = need_label(cmd, p, who, "--cgroup", KMPROF_LABEL_CGROUP);
+	if (!ret && t->has_min_age && p->version < 5) {
+		fprintf(stderr, "kmprof %s: --min-age: %s has no ages (heap format 5)\n",
+			cmd->name, who);
+		ret = EXIT_USAGE;
+	}
 	return ret;
 }
 
@@ -701,6 +747,9 @@ static int load_top_profile(const struct command *cmd, struct heap_profile *p)
 
 	if (cli.top.by >= 0 && cli.top.cumulative)
 		return bad_usage(cmd, "%s", "--cumulative: rows are functions, not --by a label");
+	if (cli.top.has_min_age &&
+	    (cli.top.sort == SORT_ALLOC || cli.top.sort == SORT_FREES))
+		return bad_usage(cmd, "%s", "--sort: allocations have no age: inuse or objects with --min-age");
 	ret = load_profile(p);
 	if (ret)
 		return ret;
@@ -1054,9 +1103,11 @@ static const struct command commands[] = {
 	  "allocator label (slab, page, user, vmalloc, percpu; go tool pprof\n"
 	  "-tagfocus=allocator=page), the record's labels of heap format 4\n"
 	  "(string labels context, comm, cgroup, a numeric pid; -tagfocus=\n"
-	  "cgroup=/system.slice), locations at the call (return address - 1),\n"
-	  "the time the snapshot was taken (heap format 2 and later). Stacks\n"
-	  "start at the allocation site.",
+	  "cgroup=/system.slice), with the ages of heap format 5 a string age\n"
+	  "label on a sample per age class with its in-use values (<1s, 1s-2s,\n"
+	  "2s-4s, ...; -tagfocus=age=^1s-2s$), locations at the call (return\n"
+	  "address - 1), the time the snapshot was taken (heap format 2 and\n"
+	  "later). Stacks start at the allocation site.",
 	  pprof_opts, cmd_pprof },
 	{ "folded", "", 0, "write folded stacks for flame graphs",
 	  "One \"[allocator];root;...;site bytes\" line per stack, for\n"

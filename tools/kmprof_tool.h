@@ -217,6 +217,12 @@ struct heap_bucket {
 	enum kmprof_context context;
 	char comm[HEAP_COMM_MAX + 1];	/* unescaped, NUL terminated */
 	uint64_t pid, cgroup;
+	/*
+	 * ages= (version 5), if has_ages: the sampled objects in use by age
+	 * class, KMPROF_HEAP_AGE_CLASSES of them (in the profile's arena)
+	 */
+	bool has_ages;
+	uint64_t *ages;
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
@@ -335,6 +341,23 @@ void heap_scale(uint64_t count, uint64_t bytes, uint64_t rate,
 		uint64_t *est_count, uint64_t *est_bytes, double *scale);
 /* Fill p->est for every bucket. */
 void heap_estimate(struct heap_profile *p);
+/*
+ * The estimate of bucket @i's objects in use of the age classes [@lo,
+ * @hi) (ages=, heap format 5): their sampled count scaled by the
+ * record's in-use scale, bytes the same count times the size class,
+ * scaled; requested bytes the record's in proportion. So a class's
+ * objects are estimated as the record's in use are, and all of them
+ * together are its in-use estimate. Allocation fields 0; all 0 if the
+ * record has no ages=.
+ */
+void heap_age_estimate(const struct heap_profile *p, size_t i,
+		       unsigned int lo, unsigned int hi,
+		       struct heap_estimate *e);
+/* The lower bound of age class @k in seconds: 0, then 2^(k-1). */
+uint64_t heap_age_class_lo(unsigned int k);
+/* Age class @k's name: "<1s", "1s-2s", "2s-4s", ... (HEAP_AGE_NAME_MAX). */
+#define HEAP_AGE_NAME_MAX	32
+const char *heap_age_class_name(char *buf, size_t len, unsigned int k);
 
 /* === outputs === */
 
@@ -354,7 +377,18 @@ struct top_options {
 	bool has_pid;
 	uint64_t pid;
 	struct cgroup_names *cgroups;	/* names the cgroup label */
+	/*
+	 * --min-age: only the objects in use of the age classes from
+	 * min_age_class on (heap format 5's ages=), min_age seconds asked
+	 * for; the allocation columns are not shown
+	 */
+	bool has_min_age;
+	uint64_t min_age;
+	unsigned int min_age_class;
 };
+
+/* The first age class whose objects are all at least @seconds old. */
+unsigned int top_min_age_class(uint64_t seconds);
 
 void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt);

@@ -11,7 +11,9 @@
  * a string "allocator" label with the allocator of the record ("slab" for
  * heap files before version 3: go tool pprof -tagfocus=allocator=page),
  * the record's labels of heap format 4 (string labels "context", "comm",
- * "cgroup", a numeric "pid"; -tagfocus=cgroup=/system.slice),
+ * "cgroup", a numeric "pid"; -tagfocus=cgroup=/system.slice), with
+ * the ages of heap format 5 a string "age" label on a Sample per age
+ * class ("<1s", "1s-2s", "2s-4s", ...; -tagfocus=age=^1s-2s$),
  * estimated (unbiased) values, and stacks that start at the allocation
  * site: as Go hides the runtime's malloc frames, the allocators' are
  * left out (heap_site()) unless all_frames is asked for.
@@ -129,8 +131,15 @@ static void builder_init(struct builder *b, const struct heap_profile *p)
 	b->lo = UINT64_MAX;
 	strtab_init(&b->st);
 	b->func_id = xcalloc(p->nfuncs + 1, sizeof(*b->func_id));
-	for (size_t i = 0; i < p->nr; i++)
-		nframes += p->buckets[i].depth;
+	size_t nsamples = p->nr;
+
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct heap_bucket *hb = &p->buckets[i];
+
+		nframes += hb->depth;
+		for (unsigned int k = 0; hb->has_ages && k < KMPROF_HEAP_AGE_CLASSES; k++)
+			nsamples += hb->ages[k] != 0;
+	}
 	b->map.nslots = 16;
 	while (b->map.nslots < nframes * 2)
 		b->map.nslots *= 2;
@@ -138,7 +147,7 @@ static void builder_init(struct builder *b, const struct heap_profile *p)
 	b->map.id = xcalloc(b->map.nslots, sizeof(*b->map.id));
 	prof->location = arena_alloc(&b->a, (nframes + 1) * sizeof(*prof->location));
 	prof->function = arena_alloc(&b->a, (p->nfuncs + 1) * sizeof(*prof->function));
-	prof->sample = arena_alloc(&b->a, (p->nr + 1) * sizeof(*prof->sample));
+	prof->sample = arena_alloc(&b->a, (nsamples + 1) * sizeof(*prof->sample));
 }
 
 static void builder_free(struct builder *b)
@@ -255,11 +264,11 @@ static Label *label(struct builder *b, const char *key, const char *str,
  * path) as strings, "pid" as a number.
  */
 static void add_labels(struct builder *b, Sample *s,
-		       const struct heap_bucket *hb)
+		       const struct heap_bucket *hb, const char *age)
 {
 	char buf[HEAP_LABEL_VALUE_MAX];
 
-	s->label = arena_alloc(&b->a, (2 + KMPROF_LABELS) * sizeof(*s->label));
+	s->label = arena_alloc(&b->a, (3 + KMPROF_LABELS) * sizeof(*s->label));
 	s->label[s->n_label++] = label(b, "bytes", NULL, clamp(hb->size));
 	s->label[s->n_label++] = label(b, "allocator",
 				       b->p->sources.name[hb->allocator], 0);
@@ -275,32 +284,68 @@ static void add_labels(struct builder *b, Sample *s,
 		else
 			s->label[s->n_label++] = label(b, label_name(l), v, 0);
 	}
+	if (age)
+		s->label[s->n_label++] = label(b, "age", age, 0);
 }
 
 /*
- * Bucket @i as a Sample: its estimated values, its labels, and its stack
- * from heap_first_frame() on.
+ * A Sample of bucket @i with @values (alloc_objects, alloc_space,
+ * inuse_objects, inuse_space), its labels and @age's if not NULL, and
+ * its stack from heap_first_frame() on.
  */
-static void add_sample(struct builder *b, size_t i, bool all_frames)
+static void add_sample(struct builder *b, size_t i, bool all_frames,
+		       const int64_t values[4], const char *age)
 {
 	const struct heap_bucket *hb = &b->p->buckets[i];
-	const struct heap_estimate *e = &b->p->est[i];
 	unsigned int first = heap_first_frame(b->p, hb, all_frames);
 	Sample *s = arena_alloc(&b->a, sizeof(*s));
 
 	perftools__profiles__sample__init(s);
 	s->n_value = 4;
 	s->value = arena_alloc(&b->a, 4 * sizeof(*s->value));
-	s->value[0] = clamp(e->alloc_objs);
-	s->value[1] = clamp(e->alloc_bytes);
-	s->value[2] = clamp(e->inuse_objs);
-	s->value[3] = clamp(e->inuse_bytes);
-	add_labels(b, s, hb);
+	memcpy(s->value, values, 4 * sizeof(*s->value));
+	add_labels(b, s, hb, age);
 	s->n_location_id = hb->depth - first;
 	s->location_id = arena_alloc(&b->a, hb->depth * sizeof(*s->location_id));
 	for (unsigned int k = first; k < hb->depth; k++)
 		s->location_id[k - first] = location_id(b, hb->pcs[k], hb->func[k]);
 	b->prof.sample[b->prof.n_sample++] = s;
+}
+
+/*
+ * Bucket @i as Samples of its estimated values. With ages= (heap format
+ * 5), one per age class with the class's in-use values (heap_age_estimate())
+ * and an "age" label naming the class, and one without it carrying the
+ * allocations and the in-use values no class has (objects freed since
+ * the snapshot, what truncation leaves): each value sums over the
+ * bucket's Samples to what one Sample of the bucket would have.
+ */
+static void add_bucket(struct builder *b, size_t i, bool all_frames)
+{
+	const struct heap_bucket *hb = &b->p->buckets[i];
+	const struct heap_estimate *e = &b->p->est[i];
+	int64_t v[4] = {
+		clamp(e->alloc_objs), clamp(e->alloc_bytes),
+		clamp(e->inuse_objs), clamp(e->inuse_bytes),
+	};
+
+	for (unsigned int k = 0; hb->has_ages && k < KMPROF_HEAP_AGE_CLASSES; k++) {
+		struct heap_estimate ae;
+		char name[HEAP_AGE_NAME_MAX];
+		int64_t av[4] = { 0, 0, 0, 0 };
+
+		if (!hb->ages[k])
+			continue;
+		heap_age_estimate(b->p, i, k, k + 1, &ae);
+		/* never more than the bucket has left (saturated values) */
+		av[2] = clamp(ae.inuse_objs) < v[2] ? clamp(ae.inuse_objs) : v[2];
+		av[3] = clamp(ae.inuse_bytes) < v[3] ? clamp(ae.inuse_bytes) : v[3];
+		v[2] -= av[2];
+		v[3] -= av[3];
+		add_sample(b, i, all_frames, av,
+			   heap_age_class_name(name, sizeof(name), k));
+	}
+	add_sample(b, i, all_frames, v, NULL);
 }
 
 /* The one Mapping, "[kernel.kallsyms]", over every Location's address. */
@@ -349,7 +394,7 @@ int pprof_encode(const struct heap_profile *p, bool all_frames,
 	add_sample_types(&b);
 	add_time_and_comment(&b);
 	for (size_t i = 0; i < p->nr; i++)
-		add_sample(&b, i, all_frames);
+		add_bucket(&b, i, all_frames);
 	add_mapping(&b);
 	/* Every string is in: the table is whole. */
 	b.prof.n_string_table = b.st.nr;

@@ -11,7 +11,9 @@
  * labels) are a row named by their context. Every number is an estimate
  * (unbias.c). Requested next to allocated bytes shows what size classes
  * waste. Only the allocators and the labels asked for count, in the rows
- * and in the totals.
+ * and in the totals. With --min-age (heap format 5), only the objects in
+ * use of the age classes old enough count, of the records with ages=;
+ * the allocation columns are "-": allocations have no age.
  */
 
 #include <inttypes.h>
@@ -73,9 +75,9 @@ static void add(struct heap_estimate *to, const struct heap_estimate *e)
 	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
 }
 
-/* Bucket @i's estimates into row @r, named @name. */
+/* Bucket @i's estimates @e into row @r, named @name. */
 static void count(struct top_row *r, const struct heap_profile *p,
-		  const char *name, size_t i)
+		  const char *name, size_t i, const struct heap_estimate *e)
 {
 	if (r->stamp == i + 1)
 		return;		/* recursion: once per stack */
@@ -83,16 +85,16 @@ static void count(struct top_row *r, const struct heap_profile *p,
 	r->used = true;
 	r->name = name;
 	r->allocators |= 1U << p->buckets[i].allocator;
-	add(&r->e, &p->est[i]);
+	add(&r->e, e);
 }
 
 /* Bucket @i's estimates into the row of @func and its allocator. */
 static void count_func(struct top_row *rows, const struct heap_profile *p,
-		       uint32_t func, size_t i)
+		       uint32_t func, size_t i, const struct heap_estimate *e)
 {
 	size_t r = (size_t)func * p->sources.nr + p->buckets[i].allocator;
 
-	count(&rows[r], p, p->funcs[func].name, i);
+	count(&rows[r], p, p->funcs[func].name, i, e);
 }
 
 /*
@@ -115,14 +117,15 @@ static const char *label_row_name(const struct heap_bucket *b,
 
 /* Bucket @i's estimates into the row of its label's value in @t. */
 static void count_label(struct top_rows *t, const struct heap_profile *p,
-			const struct top_options *opt, size_t i)
+			const struct top_options *opt, size_t i,
+			const struct heap_estimate *e)
 {
 	char buf[HEAP_LABEL_VALUE_MAX];
 	const char *name = label_row_name(&p->buckets[i], opt, buf, sizeof(buf));
 	uint32_t id = strtab_intern(&t->values, name);
 
 	t->row = xgrow(t->row, &t->cap, (size_t)id + 1, sizeof(*t->row));
-	count(&t->row[id], p, t->values.str[id], i);
+	count(&t->row[id], p, t->values.str[id], i, e);
 }
 
 /* True if record @b has the labels the options ask for. */
@@ -174,18 +177,28 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 	keep_sources(t, p, opt);
 	for (size_t i = 0; i < p->nr; i++) {
 		const struct heap_bucket *b = &p->buckets[i];
+		const struct heap_estimate *e = &p->est[i];
+		struct heap_estimate aged;
 
 		if (!t->keep[b->allocator] || !labels_match(b, opt))
 			continue;
-		add(&t->all, &p->est[i]);
-		add(&t->source[b->allocator], &p->est[i]);
+		if (opt->has_min_age) {
+			/* only its objects of the classes old enough */
+			heap_age_estimate(p, i, opt->min_age_class,
+					  KMPROF_HEAP_AGE_CLASSES, &aged);
+			if (!aged.inuse_objs)
+				continue;
+			e = &aged;
+		}
+		add(&t->all, e);
+		add(&t->source[b->allocator], e);
 		if (opt->by >= 0) {
-			count_label(t, p, opt, i);
+			count_label(t, p, opt, i, e);
 		} else if (opt->cumulative) {
 			for (unsigned int k = 0; k < b->depth; k++)
-				count_func(t->row, p, b->func[k], i);
+				count_func(t->row, p, b->func[k], i, e);
 		} else {
-			count_func(t->row, p, b->func[heap_site(p, b)], i);
+			count_func(t->row, p, b->func[heap_site(p, b)], i, e);
 		}
 	}
 	t->nr = opt->by < 0 ? t->cap : t->values.nr;
@@ -215,11 +228,21 @@ static uint64_t lost(const struct heap_estimate *e)
 	return e->inuse_bytes > e->inuse_req ? e->inuse_bytes - e->inuse_req : 0;
 }
 
+unsigned int top_min_age_class(uint64_t seconds)
+{
+	unsigned int k = 0;
+
+	while (k < KMPROF_HEAP_AGE_CLASSES && heap_age_class_lo(k) < seconds)
+		k++;
+	return k;
+}
+
 static void print_totals(FILE *out, const struct heap_profile *p,
-			 const struct top_rows *t, bool raw)
+			 const struct top_rows *t, const struct top_options *opt)
 {
 	const struct heap_estimate *all = &t->all;
 	char b1[32], b2[32], b3[32];
+	bool raw = opt->raw;
 
 	fprintf(out, "kmprof heap v%u: rate %s, cycle %" PRIu64 ", %zu %s%s\n",
 		p->version, fmt_bytes(b1, sizeof(b1), p->rate, raw),
@@ -230,6 +253,12 @@ static void print_totals(FILE *out, const struct heap_profile *p,
 		all->inuse_objs, plural(all->inuse_objs, "object", "objects"),
 		fmt_bytes(b2, sizeof(b2), all->inuse_req, raw),
 		pct(b3, sizeof(b3), lost(all), all->inuse_bytes));
+	if (opt->has_min_age) {
+		/* allocations have no age: their line is left out */
+		fprintf(out, "age:       objects in use for at least %" PRIu64 " s (--min-age %" PRIu64 " s rounded up to an age class)\n",
+			heap_age_class_lo(opt->min_age_class), opt->min_age);
+		return;
+	}
 	fprintf(out, "allocated: %s in %" PRIu64 " %s, requested %s; %" PRIu64 " %s freed\n",
 		fmt_bytes(b1, sizeof(b1), all->alloc_bytes, raw),
 		all->alloc_objs, plural(all->alloc_objs, "object", "objects"),
@@ -286,8 +315,10 @@ const char *top_row_title(const struct top_options *opt, char *buf,
 
 /* "  page:    in use ... in N objects, allocated ... in N objects" */
 static void print_sources(FILE *out, const struct heap_profile *p,
-			  const struct top_rows *t, bool raw)
+			  const struct top_rows *t, const struct top_options *opt)
 {
+	bool raw = opt->raw;
+
 	char label[KMPROF_HEAP_ALLOCATOR_MAX + 2], b1[32], b2[32];
 
 	for (unsigned int s = 0; s < p->sources.nr; s++) {
@@ -296,6 +327,12 @@ static void print_sources(FILE *out, const struct heap_profile *p,
 		if (!t->keep[s])
 			continue;
 		snprintf(label, sizeof(label), "%s:", p->sources.name[s]);
+		if (opt->has_min_age) {
+			fprintf(out, "  %-8s in use %s in %" PRIu64 " %s\n", label,
+				fmt_bytes(b1, sizeof(b1), e->inuse_bytes, raw),
+				e->inuse_objs, plural(e->inuse_objs, "object", "objects"));
+			continue;
+		}
 		fprintf(out, "  %-8s in use %s in %" PRIu64 " %s, allocated %s in %" PRIu64 " %s\n",
 			label, fmt_bytes(b1, sizeof(b1), e->inuse_bytes, raw),
 			e->inuse_objs, plural(e->inuse_objs, "object", "objects"),
@@ -316,15 +353,21 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 		"ALLOCS", "FREES", "ALLOCATOR", top_row_title(opt, b1, sizeof(b1)));
 	for (size_t i = 0; i < n && (!opt->limit || i < opt->limit); i++) {
 		const struct heap_estimate *e = &rows[i].e;
+		char allocs[24], freed[24];
 
-		fprintf(out, "%11s %6s %11s %6s %9" PRIu64 " %11s %9" PRIu64 " %9" PRIu64 "  %-9s %s\n",
+		/* --min-age: allocations have no age, "-" */
+		snprintf(allocs, sizeof(allocs), "%" PRIu64, e->alloc_objs);
+		snprintf(freed, sizeof(freed), "%" PRIu64, frees(e));
+		fprintf(out, "%11s %6s %11s %6s %9" PRIu64 " %11s %9s %9s  %-9s %s\n",
 			fmt_bytes(b1, sizeof(b1), e->inuse_bytes, opt->raw),
 			pct(b2, sizeof(b2), e->inuse_bytes, inuse),
 			fmt_bytes(b3, sizeof(b3), e->inuse_req, opt->raw),
 			pct(b4, sizeof(b4), lost(e), e->inuse_bytes),
 			e->inuse_objs,
+			opt->has_min_age ? "-" :
 			fmt_bytes(b5, sizeof(b5), e->alloc_bytes, opt->raw),
-			e->alloc_objs, frees(e),
+			opt->has_min_age ? "-" : allocs,
+			opt->has_min_age ? "-" : freed,
 			allocator_list_names(names, sizeof(names), &p->sources,
 					     rows[i].allocators),
 			rows[i].name);
@@ -337,8 +380,8 @@ void top_print(FILE *out, const struct heap_profile *p,
 	struct top_rows t;
 
 	top_rows_build(&t, p, opt);
-	print_totals(out, p, &t, opt->raw);
-	print_sources(out, p, &t, opt->raw);
+	print_totals(out, p, &t, opt);
+	print_sources(out, p, &t, opt);
 	print_labels(out, p, opt);
 	print_rows(out, p, t.row, t.nr, opt, t.all.inuse_bytes);
 	top_rows_free(&t);

@@ -51,6 +51,36 @@ void heap_scale(uint64_t count, uint64_t bytes, uint64_t rate,
 	*est_bytes = scaled(bytes, s);
 }
 
+/* v * num / den * s truncated, saturating; exactly scaled() if num == den. */
+static uint64_t scaled_part(uint64_t v, uint64_t num, uint64_t den, double s)
+{
+	if (num == den)
+		return scaled(v, s);
+	return scaled(v, (double)num / (double)den * s);
+}
+
+void heap_age_estimate(const struct heap_profile *p, size_t i,
+		       unsigned int lo, unsigned int hi,
+		       struct heap_estimate *e)
+{
+	const struct heap_bucket *b = &p->buckets[i];
+	uint64_t n = 0, objs, bytes;
+	double s;
+
+	*e = (struct heap_estimate){ 0 };
+	if (!b->has_ages)
+		return;
+	for (unsigned int k = lo; k < hi && k < KMPROF_HEAP_AGE_CLASSES; k++)
+		n += b->ages[k];	/* the parser bounds the sum by inuse_objs */
+	if (!n)
+		return;
+	/* the record's in-use scale, so that the classes add up to its estimate */
+	heap_scale(b->inuse_objs, b->inuse_bytes, p->rate, &objs, &bytes, &s);
+	e->inuse_objs = scaled(n, s);
+	e->inuse_bytes = scaled(n * b->size, s);
+	e->inuse_req = scaled_part(b->inuse_req, n, b->inuse_objs, s);
+}
+
 void heap_estimate(struct heap_profile *p)
 {
 	free(p->est);
@@ -67,4 +97,20 @@ void heap_estimate(struct heap_profile *p)
 			   &e->alloc_objs, &e->alloc_bytes, &s);
 		e->alloc_req = scaled(b->alloc_req, s);
 	}
+}
+
+uint64_t heap_age_class_lo(unsigned int k)
+{
+	return k ? 1ULL << (k - 1) : 0;
+}
+
+const char *heap_age_class_name(char *buf, size_t len, unsigned int k)
+{
+	if (!k)
+		snprintf(buf, len, "<1s");
+	else
+		snprintf(buf, len, "%llus-%llus",
+			 (unsigned long long)heap_age_class_lo(k),
+			 (unsigned long long)heap_age_class_lo(k + 1));
+	return buf;
 }

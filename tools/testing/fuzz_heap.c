@@ -119,12 +119,12 @@ static uint8_t *gunzip(const unsigned char *in, size_t len, size_t *outlen)
 static void check_allocator_label(const Perftools__Profiles__Profile *pb,
 				  const Perftools__Profiles__Sample *s,
 				  const struct heap_bucket *b,
-				  const char *allocator)
+				  const char *allocator, bool age)
 {
 	const Perftools__Profiles__Label *l;
 
 	if (s->n_label != 2U + b->has_context + b->has_comm + b->has_pid +
-	    b->has_cgroup)
+	    b->has_cgroup + age)
 		abort();
 	for (size_t i = 0; i < s->n_label; i++)
 		if (s->label[i]->key <= 0 ||
@@ -137,6 +137,12 @@ static void check_allocator_label(const Perftools__Profiles__Profile *pb,
 	    strcmp(pb->string_table[l->key], "allocator") ||
 	    strcmp(pb->string_table[l->str], allocator))
 		abort();
+}
+
+/* A value as pprof.c writes it: int64, saturated. */
+static int64_t clamp(uint64_t v)
+{
+	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
 /* pprof's output decodes, and everything in it points somewhere. */
@@ -153,23 +159,55 @@ static void check_pprof(const struct heap_profile *p, bool all_frames)
 	free(gz);
 	pb = perftools__profiles__profile__unpack(NULL, plen, packed);
 	free(packed);
-	if (!pb || pb->n_sample != p->nr || pb->n_sample_type != 4 ||
+	size_t nsamples = p->nr, j = 0;
+
+	for (size_t i = 0; i < p->nr; i++)
+		for (unsigned int k = 0; p->buckets[i].has_ages && k < KMPROF_HEAP_AGE_CLASSES; k++)
+			nsamples += p->buckets[i].ages[k] != 0;
+	if (!pb || pb->n_sample != nsamples || pb->n_sample_type != 4 ||
 	    pb->n_string_table == 0 || pb->default_sample_type < 0 ||
 	    (size_t)pb->default_sample_type >= pb->n_string_table ||
 	    strcmp(pb->string_table[pb->sample_type[0]->type], "alloc_objects") ||
 	    strcmp(pb->string_table[pb->sample_type[3]->type], "inuse_space"))
 		abort();
-	for (size_t i = 0; i < pb->n_sample; i++) {
-		const Perftools__Profiles__Sample *s = pb->sample[i];
+	/*
+	 * A bucket's samples: one per age class (an age label, no
+	 * allocations), then one without; each value sums to the estimate.
+	 */
+	for (size_t i = 0; i < p->nr; i++) {
+		const struct heap_bucket *b = &p->buckets[i];
+		const struct heap_estimate *e = &p->est[i];
+		int64_t sum[4] = { 0, 0, 0, 0 };
+		const int64_t want[4] = {
+			clamp(e->alloc_objs), clamp(e->alloc_bytes),
+			clamp(e->inuse_objs), clamp(e->inuse_bytes),
+		};
+		size_t n = 1;
 
-		if (s->n_value != 4 || !s->n_location_id ||
-		    s->n_location_id > p->buckets[i].depth)
-			abort();
-		check_allocator_label(pb, s, &p->buckets[i],
-				      p->sources.name[p->buckets[i].allocator]);
-		for (size_t k = 0; k < s->n_location_id; k++)
-			if (!s->location_id[k] || s->location_id[k] > pb->n_location)
+		for (unsigned int k = 0; b->has_ages && k < KMPROF_HEAP_AGE_CLASSES; k++)
+			n += b->ages[k] != 0;
+		for (size_t m = 0; m < n; m++, j++) {
+			const Perftools__Profiles__Sample *s = pb->sample[j];
+			bool age = m + 1 < n;
+
+			if (s->n_value != 4 || !s->n_location_id ||
+			    s->n_location_id > b->depth)
 				abort();
+			if (age && (s->value[0] || s->value[1]))
+				abort();
+			for (int v = 0; v < 4; v++) {
+				if (s->value[v] < 0)
+					abort();
+				sum[v] += s->value[v];
+			}
+			check_allocator_label(pb, s, b,
+					      p->sources.name[b->allocator], age);
+			for (size_t k = 0; k < s->n_location_id; k++)
+				if (!s->location_id[k] || s->location_id[k] > pb->n_location)
+					abort();
+		}
+		if (memcmp(sum, want, sizeof(sum)))
+			abort();
 	}
 	for (size_t i = 0; i < pb->n_location; i++) {
 		const Perftools__Profiles__Location *l = pb->location[i];

@@ -11,7 +11,7 @@ data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/host_lib.sh"
-ktap_plan 144
+ktap_plan 168
 
 # refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
 # most, must exit 5 with TEXT on stderr and nothing on stdout.
@@ -84,7 +84,7 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v5/' "unknown heap format version 5: this kmprof reads versions 1 to 4"
+mutate magic_unknown_version 2 version '2s/v1/v6/' "unknown heap format version 6: this kmprof reads versions 1 to 5"
 mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
@@ -148,6 +148,7 @@ mutate v4_comm_raw_backslash 4 comm '4s/comm=bash/comm=ba\\sh/' 'byte 3: expecte
 mutate v4_comm_raw_tab 4 comm '4s/comm=bash/comm=ba\tsh/' 'byte 3: 0x09 must be written "\011"'
 mutate v4_comm_raw_utf8 4 line '4s/comm=bash/comm=b\xc3\xa9/' "byte 0xc3 at column"
 mutate v4_comm_too_long 4 comm '4s/comm=bash/comm=abcdefghijklmnop/' "longer than 15 bytes"
+
 mutate v4_comm_escaped_too_long 11 comm '11s/comm=my/comm=abcdefghijklmy/' "longer than 15 bytes"
 mutate v4_comm_twice 4 comm '4s/$/ comm=x/' "given twice"
 mutate v4_pid_not_number 4 pid '4s/pid=100/pid=abc/' "expected a number"
@@ -158,6 +159,32 @@ mutate v4_cgroup_text_after 4 cgroup '4s/cgroup=11/cgroup=11x/' "expected a sing
 mutate v4_comm_on_softirq 18 comm '18s/$/ comm=x/' "context=softirq: an interrupt's allocation is charged to no task"
 mutate v4_pid_on_hardirq 32 pid '32s/$/ pid=7/' "context=hardirq: an interrupt's allocation"
 mutate v4_cgroup_on_nmi 32 cgroup '32s/context=hardirq/context=nmi cgroup=1/' "context=nmi: an interrupt's allocation"
+
+# --- version 5: labels= optional, ages= on size lines ---
+base=ages_v5.heap
+ages_syntax='expected <class>:<objs>[,<class>:<objs>...]'
+mutate v5_ages_empty 4 ages '4s/ages=[^ ]*/ages=/' "$ages_syntax"
+mutate v5_ages_no_colon 4 ages '4s/ages=0:1,/ages=0,/' "$ages_syntax"
+mutate v5_ages_no_count 4 ages '4s/ages=0:1,/ages=0:,/' "$ages_syntax"
+mutate v5_ages_trailing_comma 4 ages '4s/7:1$/7:1,/' "$ages_syntax"
+mutate v5_ages_text_after 4 ages '4s/7:1$/7:1x/' "$ages_syntax"
+mutate v5_ages_leading_zero 4 ages '4s/3:2/03:2/' "$ages_syntax"
+mutate v5_ages_negative 4 ages '4s/3:2/-3:2/' "$ages_syntax"
+mutate v5_ages_class_overflow 4 ages '4s/7:1$/99999999999999999999:1/' "$ages_syntax"
+mutate v5_ages_class_out_of_range 4 ages '4s/7:1$/33:1/' \
+	"class 33 out of range: the classes are 0 to 32"
+mutate v5_ages_not_ascending 4 ages '4s/0:1,3:2/3:2,0:1/' \
+	"class 0 after class 3: classes ascend, each once"
+mutate v5_ages_class_twice 4 ages '4s/3:2,7:1/3:2,3:1/' \
+	"class 3 after class 3: classes ascend, each once"
+mutate v5_ages_zero_count 4 ages '4s/3:2/3:0/' "class 3 with no objects"
+mutate v5_ages_above_inuse 4 ages '4s/7:1/7:2/' "more objects than the 4 in use of line 3"
+mutate v5_ages_count_overflow 11 ages '11s/10:1/10:18446744073709551615/' \
+	"more objects than the 3 in use of line 10"
+mutate v5_ages_without_inuse 23 ages '23s/$/ ages=1:1/' "more objects than the 0 in use of line 22"
+mutate v5_ages_twice 4 ages '4s/$/ ages=1:1/' "given twice"
+mutate v5_ages_space 4 ages '4s/0:1,3:2/0:1, 3:2/' "$ages_syntax"
+
 base=basic.heap
 
 # --- records ---
@@ -262,6 +289,31 @@ sed -e "4s/comm=bash/comm=$(printf '\\\\%03o' $(seq 1 15))/" -e '11s/comm=[^ ]*/
 	"$data/labels_v4.heap" >"$tmp/in"
 "$tool" -f "$tmp/in" top >"$tmp/out" 2>"$tmp/err"
 ktap_result accepts_v4_longest_and_empty_comm $?
+
+# --- what a v5 reader must accept ---
+# Without labels= (the module kept none), and with labels.
+"$tool" -f "$data/ages_v5.heap" --no-kallsyms top >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v5_without_labels $?
+"$tool" -f "$data/ages_labels_v5.heap" --no-kallsyms top --by comm >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v5_with_labels $?
+# ages= is optional, and without it a record reads as before.
+sed -e 's/ ages=[^ ]*//' "$data/ages_v5.heap" >"$tmp/in"
+sed -e 's/ ages=[^ ]*//' -e '2s/v5/v4/' -e '2s/$/ labels=pid/' "$data/ages_v5.heap" >"$tmp/want.heap"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw 2>&1 | sed 1d >"$tmp/out"
+"$tool" -f "$tmp/want.heap" --no-kallsyms top --raw 2>&1 | sed '1d; /^labels:/d' >"$tmp/want"
+cmp -s "$tmp/out" "$tmp/want"
+ktap_result accepts_v5_without_ages $?
+sed -e '2s/$/ later=1/' -e '4s/$/ later=7/' "$data/ages_v5.heap" >"$tmp/in"
+accept v5_unknown_keys ages_v5.heap
+# The class of the oldest objects, and the labels' keys with ages= last.
+sed -e '4s/7:1$/32:1/' "$data/ages_v5.heap" >"$tmp/in"
+accept v5_last_class ages_v5.heap
+# Before v5, ages= is an unknown key: skipped, even malformed.
+sed -e '4s/$/ ages=x/' "$data/labels_v4.heap" >"$tmp/in"
+accept v4_with_ages_key labels_v4.heap
+# v4 still requires labels=.
+sed -e '2s/v5/v4/' "$data/ages_v5.heap" >"$tmp/in"
+reject v4_still_needs_labels 2 labels missing
 
 # --- what a v2 reader must accept: the v1 records, the same numbers ---
 "$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"

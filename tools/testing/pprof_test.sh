@@ -59,12 +59,13 @@ samples()
 	}' | sort
 }
 
-# no_allocator SAMPLES-FILE: its samples without their allocator label,
-# which the heap text read by Go has not; samples that differed only in it
-# merged, as pprof merges those of the same stack and labels.
+# no_allocator SAMPLES-FILE: its samples without their allocator and age
+# labels, which the heap text read by Go has not; samples that differed
+# only in them merged, as pprof merges those of the same stack and labels:
+# the samples of a record's age classes sum to the record's.
 no_allocator()
 {
-	sed 's/allocator:\[[a-z0-9_]*\] //' "$1" | awk -F' [|] ' '
+	sed 's/allocator:\[[a-z0-9_]*\] //; s/age:\[[^]]*\] //' "$1" | awk -F' [|] ' '
 	/^types:/ { print; next }
 	{ k = $2 " | " $3; if (!(k in n)) order[++keys] = k
 	  split($1, v, " "); for (i = 1; i <= 4; i++) s[k, i] += v[i]; n[k]++ }
@@ -76,7 +77,7 @@ no_allocator()
 # once, and how many samples have none.
 allocator_labels()
 {
-	grep -v '^types:' "$1" | awk '{ if (match($0, /[|] allocator:\[[a-z0-9_]*\] /)) print substr($0, RSTART + 13, RLENGTH - 15); else print "NONE" }' |
+	grep -v '^types:' "$1" | awk '{ if (match($0, / allocator:\[[a-z0-9_]*\] /)) print substr($0, RSTART + 12, RLENGTH - 14); else print "NONE" }' |
 		sort -u | tr '\n' ' '
 }
 
@@ -143,8 +144,8 @@ generate()
 }
 
 # 15 cases per input, 22 after them.
-inputs="basic basic_v2 basic_v3 random"
-ktap_plan $((15 * $(echo $inputs | wc -w) + 45))
+inputs="basic basic_v2 basic_v3 ages_v5 random"
+ktap_plan $((15 * $(echo $inputs | wc -w) + 53))
 if ! command -v go >/dev/null || ! go tool pprof -h >/dev/null 2>&1; then
 	ktap_fail "go_tool_pprof_present (install golang-go)"
 	ktap_finish
@@ -187,7 +188,7 @@ for input in $inputs; do
 		samples "$tmp/only.heap" stacks >"$tmp/only.go.raw"
 		no_allocator "$tmp/only.go.raw" >"$tmp/only.go"
 		samples "$tmp/$input.all.pb.gz" stacks -tagfocus=allocator="$name" >"$tmp/only.labelled"
-		if grep -v '^types:' "$tmp/only.labelled" | grep -qv "| allocator:\[$name\] "; then
+		if grep -v '^types:' "$tmp/only.labelled" | grep -qv " allocator:\[$name\] "; then
 			echo "# $input: -tagfocus=allocator=$name keeps another allocator's samples" >&2
 			status=1
 		fi
@@ -274,6 +275,34 @@ expect v4_tagfocus_context_softirq "$(grep -v '^types:' "$tmp/focus")" \
 	"3 192 3 192 | allocator:[slab] context:[softirq] bytes:[64]  | -"
 samples "$tmp/v4.pb.gz" "" -tagfocus=comm=bash >"$tmp/focus"
 expect v4_tagfocus_comm_is_top "$(sums "$tmp/focus" | cut -d' ' -f3-)" "$(in_use "$tmp/v4.heap" --comm bash)"
+
+# --- heap format 5: an "age" label per age class on in-use samples ---
+# ages_labels_v5.heap at rate 512 KiB: bar_create (pid 100) has ages
+# 0:1,3:2,7:1 of 64 bytes, alloc_inode 2:1,10:1 of 192, pgd_alloc 32:1.
+v5l=$data/ages_labels_v5.heap
+"$tool" -f "$v5l" pprof --all-frames -o "$tmp/v5.pb.gz"
+ktap_result v5_writes_profile $?
+expect v5_tags_age "$(go tool pprof -tags -unit=B "$tmp/v5.pb.gz" 2>/dev/null |
+	awk '$1 == "age:" { f = 1; next } f && !NF { exit } f { sub(/\.0B$/, "", $1); print $NF, $1 }' | tr '\n' ' ')" \
+	"4s-8s 1048640 2147483648s-4294967296s 526338 2s-4s 524384 512s-1024s 524384 64s-128s 524320 <1s 524320 "
+samples "$tmp/v5.pb.gz" stacks >"$tmp/v5.ours"
+expect_empty v5_raw_no_warnings "$(cat "$tmp/raw.err")"
+# A sample per class with in-use values only, one per record without age.
+expect v5_samples_per_class "$(grep -c 'age:\[' "$tmp/v5.ours") $(grep -v '^types:' "$tmp/v5.ours" | grep -vc 'age:\[')" "6 3"
+expect v5_age_samples_no_allocations "$(grep 'age:\[' "$tmp/v5.ours" | awk '{ s += $1 + $2 } END { print s }')" 0
+# Totals and every record's sums unchanged: Go's reading of the heap text.
+samples "$v5l" stacks >"$tmp/v5.go.raw"
+no_allocator "$tmp/v5.go.raw" >"$tmp/v5.go"
+sed -E 's/ (comm|context):\[[^]]*\]//g; s/pid:\[[0-9]*\] //' "$tmp/v5.ours" >"$tmp/v5.nolabels"
+no_allocator "$tmp/v5.nolabels" >"$tmp/v5.merged"
+expect_same v5_samples_match_go "$tmp/v5.merged" "$tmp/v5.go"
+# -tagfocus=age selects exactly a class: what top --min-age counts of it.
+samples "$tmp/v5.pb.gz" "" '-tagfocus=age=^2147483648s-4294967296s$' >"$tmp/focus"
+expect v5_tagfocus_oldest_class_is_top "$(sums "$tmp/focus" | cut -d' ' -f3-)" \
+	"$("$tool" -f "$v5l" top --raw --min-age 2147483648 | awk '/^in use:/ { print $5, $3 }')"
+samples "$tmp/v5.pb.gz" "" '-tagfocus=age=^64s-128s$' >"$tmp/focus"
+expect v5_tagfocus_class_is_top "$(sums "$tmp/focus") $(grep -o 'age:\[[^]]*\]' "$tmp/focus" | sort -u)" \
+	"0 0 $("$tool" -f "$v5l" top --raw --min-age 64 --pid 100 | awk '/^in use:/ { print $5, $3 }') age:[64s-128s]"
 
 # Go's heap profile shape: the sample types in Go's order, inuse_space the
 # default, so that -sample_index means what it means for Go's profiles and

@@ -57,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 192
+ktap_plan 217
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -219,6 +219,63 @@ check top_by_cumulative_exits_2 status 2 "$tool" -f "$v4" top --by comm --cumula
 check top_cgroup_relative_exits_2 status 2 "$tool" -f "$v4" top --cgroup a
 check top_pid_not_number_exits_2 status 2 "$tool" -f "$v4" top --pid x
 check top_comm_too_long_exits_2 status 2 "$tool" -f "$v4" top --comm abcdefghijklmnop
+# --- top --min-age: the objects in use of the age classes old enough
+# (heap format 5). ages_v5.heap is at rate 1: bar_create has 4 objects
+# in use of 64 bytes (ages 0:1,3:2,7:1, 200 bytes requested),
+# alloc_inode 3 of 192 (2:1,10:1, 450 requested), pgd_alloc and d_alloc
+# no ages. ages_labels_v5.heap is the same at a sampling rate, with
+# labels; its pgd_alloc's one object is of class 32.
+v5=$data/ages_v5.heap
+v5l=$data/ages_labels_v5.heap
+export v5 v5l
+age_rows() { "$tool" top --raw -n 0 "$@" 2>"$fake/err" |
+	awk 'f { print $1, $3, $5, $6, $7, $8, $9, $10 } /^ *INUSE/ { f = 1 }'; }
+age_head() { "$tool" top --raw "$@" 2>"$fake/err" | grep -e '^in use:' -e '^age:' -e '^  [a-z]*:'; }
+expect top_min_age_rows "$(age_rows -f "$v5" --min-age 60s)" "192 150 1 - - - slab alloc_inode
+64 50 1 - - - slab bar_create"
+expect top_min_age_totals "$(age_head -f "$v5" --min-age 60s)" \
+"in use:    256 in 2 objects, requested 200 (21.9% lost to size classes)
+age:       objects in use for at least 64 s (--min-age 60 s rounded up to an age class)
+  slab:    in use 256 in 2 objects
+  page:    in use 0 in 0 objects"
+# 4 s is a class boundary: classes 3 and up; 5 s rounds up to 8 s.
+expect top_min_age_boundary "$(age_rows -f "$v5" --min-age 4)" "192 150 1 - - - slab alloc_inode
+192 150 3 - - - slab bar_create"
+expect top_min_age_rounds_up "$(age_head -f "$v5" --min-age 5 | head -n 2)" \
+"in use:    256 in 2 objects, requested 200 (21.9% lost to size classes)
+age:       objects in use for at least 8 s (--min-age 5 s rounded up to an age class)"
+expect top_min_age_units "$(age_head -f "$v5" --min-age 2m | sed -n 2p; age_head -f "$v5" --min-age 1h | sed -n 2p;
+	age_head -f "$v5" --min-age 1d | sed -n 2p)" \
+"age:       objects in use for at least 128 s (--min-age 120 s rounded up to an age class)
+age:       objects in use for at least 4096 s (--min-age 3600 s rounded up to an age class)
+age:       objects in use for at least 131072 s (--min-age 86400 s rounded up to an age class)"
+# 0 s keeps every class, the youngest too, but only records with ages=.
+expect top_min_age_zero "$(age_rows -f "$v5" --min-age 0)" "384 300 2 - - - slab alloc_inode
+256 200 4 - - - slab bar_create"
+expect top_min_age_none_old_enough "$(age_rows -f "$v5" --min-age 1d | wc -l)" 0
+# At a rate, a class is estimated with its record's in-use scale: the
+# 1 object of 64 bytes as 8192 (1 / (1 - exp(-64 / 524288))), 524320
+# bytes; pgd_alloc's one object, all of its in use, as the record is.
+expect top_min_age_scaled "$(age_rows -f "$v5l" --min-age 60s)" "526338 526338 128 - - - page pgd_alloc
+524384 409675 2731 - - - slab alloc_inode
+524320 409625 8192 - - - slab bar_create"
+expect top_min_age_record_whole "$(age_rows -f "$v5l" --min-age 1d --allocator page)" \
+	"$("$tool" -f "$v5l" top --raw -n 0 --allocator page | awk 'f { print $1, $3, $5, "-", "-", "-", $9, $10 } /^ *INUSE/ { f = 1 }')"
+expect top_min_age_by_label "$(age_rows -f "$v5l" --min-age 60s --by comm)" "1050658 935963 8320 - - - slab,page bash
+524384 409675 2731 - - - slab [softirq]"
+check watch_min_age bash -c '"$tool" -f "$v5" watch -i 0.1 --iterations 1 --min-age 60s | grep -q "^ *64 .* slab  *bar_create$"'
+check top_min_age_v4_exits_2 bash -c '"$tool" -f "$v4" top --min-age 1m >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof top: --min-age: the profile has no ages (heap format 5)" "$D/err"'
+check top_min_age_v3_exits_2 status 2 "$tool" -f "$v3" top --min-age 0
+for bad in x 10x 5ms -1 m "" 1.5h 99999999999999999999d; do
+	check "top_min_age_malformed_exits_2 ($bad)" bash -c '"$tool" -f "$v5" top --min-age "$1" >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+		grep -qxF "kmprof top: --min-age: expected a duration (30s, 10m, 2h, 1d or seconds), not '"'"'$1'"'"'" "$D/err"' - "$bad"
+done
+check top_min_age_sort_alloc_exits_2 status 2 "$tool" -f "$v5" top --min-age 1 --sort alloc
+check top_min_age_sort_objects bash -c '"$tool" -f "$v5" top --min-age 4 --sort objects --raw | tail -n 1 | grep -q " alloc_inode$"'
+check diff_refuses_min_age status 2 "$tool" diff --min-age 1 "$v5" "$v5"
+check top_without_min_age_as_before bash -c '"$tool" -f "$v5" top --raw | grep -q "^ *576 .* 960 *5 *2  slab  *alloc_inode$"'
+
 check folded_refuses_cgroup_root status 2 "$tool" -f "$v4" --cgroup-root "$cg" folded
 check watch_by_comm bash -c '"$tool" -f "$v4" watch -i 0.1 --iterations 1 --by comm | grep -q " slab,page bash$"'
 check folded_v4_stacks_as_before bash -c '[ "$("$tool" -f "$v4" folded)" = "[slab];do_syscall_64;__x64_sys_ioctl;bar_ioctl;bar_create 384
@@ -241,7 +298,7 @@ check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms 
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "\[slab\];new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
-check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 4" "$D/err"'
+check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 5" "$D/err"'
 populate
 
 # --- heap files without labels read as they always have: top and folded
@@ -406,7 +463,7 @@ check long_option_error_names_command bash -c '"$tool" folded --frobnicate 2>&1 
 check missing_argument_names_command bash -c '"$tool" top -n 2>&1 >/dev/null | grep -q "^kmprof top: option requires an argument -- .n.$"'
 export version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$(dirname "$0")/../../dkms.conf")
 check version_prints_tool_and_formats bash -c '[ "$("$tool" --version)" = "kmprof $version
-reads heap format versions 1 to 4" ]'
+reads heap format versions 1 to 5" ]'
 check help_command bash -c '"$tool" help | grep -q "^  pprof " && [ "$("$tool" help top)" = "$("$tool" top --help)" ]'
 check help_unknown_command_exits_2 status 2 "$tool" help frobnicate
 check snapshot_refuses_no_advance bash -c 'printf "cycle 6 pending 0\n" >"$D/cycle"; "$tool" -d "$D" snapshot --no-advance; [ $? = 2 ] && [ "$(cat "$D/cycle")" = "cycle 6 pending 0" ]'
