@@ -88,12 +88,13 @@
  *   one; the counts sum to at most <inuse_objs> (an object freed since
  *   the snapshot is no longer counted).
  *
- * Versions: 4 is version 5 without ages=, and a module of version 4 that
- * kept no label wrote version 3. 3 is version 4 without labels=,
- * context=, comm=, pid= and cgroup=. 2 is version 3 without sources= and allocator=: its sources are slab,
- * and so is every record's allocator (an allocator= key there is an
- * unknown key). 1 is version 2 without time_ns. Readers read every version
- * from KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
+ * Versions: 4 is version 5 without ages=, with labels= required (a
+ * module of version 4 that kept no label wrote version 3). 3 is version 4
+ * without labels=, context=, comm=, pid= and cgroup=. 2 is version 3
+ * without sources= and allocator=: its sources are slab, and so is every
+ * record's allocator (an allocator= key there is an unknown key). 1 is
+ * version 2 without time_ns. Readers read every version from
+ * KMPROF_HEAP_VERSION_FIRST to KMPROF_HEAP_VERSION.
  */
 #ifndef KMPROF_HEAP_H
 #define KMPROF_HEAP_H
