@@ -23,20 +23,6 @@ young_ok()
 			END { exit bad || sum != n }'
 }
 
-# top_row FILE FUNCTION OPTION...: in-use bytes of FUNCTION's row of
-# kmprof top with OPTIONs, 0 without one.
-top_row()
-{
-	local file=$1 fn=$2
-
-	shift 2
-	kmprof -f "$file" top --raw -n 0 "$@" |
-		awk -v fn="$fn" 'f && $NF == "[kmprof_workload]" && $(NF - 1) == fn {
-			print $1; found = 1; exit }
-			/^ *INUSE/ { f = 1 }
-			END { if (!found) print 0 }'
-}
-
 ktap_plan 9
 ktap_check load kmprof_load rate=1
 ktap_check load_workload workload_load

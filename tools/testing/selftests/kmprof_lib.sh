@@ -287,6 +287,20 @@ heap_alloc_site()
 	}'
 }
 
+# top_row FILE FUNCTION OPTION...: in-use bytes of the workload
+# module's FUNCTION's row of kmprof top with OPTIONs, 0 without one.
+top_row()
+{
+	local file=$1 fn=$2
+
+	shift 2
+	kmprof -f "$file" top --raw -n 0 "$@" |
+		awk -v fn="$fn" 'f && $NF == "[kmprof_workload]" && $(NF - 1) == fn {
+			print $1; found = 1; exit }
+			/^ *INUSE/ { f = 1 }
+			END { if (!found) print 0 }'
+}
+
 # expect_eq WHAT GOT WANT: ok if equal, else a diagnostic.
 expect_eq()
 {

@@ -43,20 +43,6 @@ labeled_records()
 	}'
 }
 
-# top_row FILE FUNCTION OPTION...: in-use bytes of FUNCTION's row of
-# kmprof top with OPTIONs, 0 without one.
-top_row()
-{
-	local file=$1 fn=$2
-
-	shift 2
-	kmprof -f "$file" top --raw -n 0 "$@" |
-		awk -v fn="$fn" 'f && $NF == "[kmprof_workload]" && $(NF - 1) == fn {
-			print $1; found = 1; exit }
-			/^ *INUSE/ { f = 1 }
-			END { if (!found) print 0 }'
-}
-
 # refused PARAM...: kmprof does not load with these parameters.
 refused() { ! kmprof_load "$@"; }
 
