@@ -10,8 +10,11 @@
 RATE=4096
 N=$((200 * SCALE))
 # command:function:allocator of each site.
+# A percpu area weighs its size times the CPUs: 256 bytes on two CPUs is
+# one sample in 8 at this rate (24 bytes, one in 86, left the debug
+# kernel's 200 allocations without a sample one run in ten).
 SITES="kmalloc:workload_kmalloc:slab:256 pages:workload_pages:page:0
-vmalloc:workload_vmalloc:vmalloc:3000 percpu:workload_percpu:percpu:24"
+vmalloc:workload_vmalloc:vmalloc:3000 percpu:workload_percpu:percpu:256"
 
 # estimate FUNCTION ALLOCATOR: "ok ..." when FUNCTION's records of
 # ALLOCATOR, unbiased, estimate its N allocations within 3 sigma. Each
