@@ -6,17 +6,19 @@
  *
  * The records have the shape of Go's legacy heap profile so that a saved
  * file is also readable by pprof as it is; everything Go's format has no
- * room for lives in comment lines. Version 5:
+ * room for lives in comment lines. Version 6:
  *
  *   heap profile: <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ heap_v2/<rate>
- *   # kmprof-heap v5 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
+ *   # kmprof-heap v6 rate=<rate> cycle=<cycle> pending=<pending> buckets=<n> \
  *     time_ns=<ns> sources=<name>[,<name>...] [labels=<label>[,<label>...]]
  *                                                  (one line in the file)
  *   then, per bucket with published counts:
  *   <inuse_objs>: <inuse_bytes> [<alloc_objs>: <alloc_bytes>] @ 0x<pc> 0x<pc> ...
  *   # size=<size class> inuse_req=<bytes> alloc_req=<bytes> allocator=<name> \
  *     [context=<context>] [comm=<comm>] [pid=<tgid>] [cgroup=<id>] \
- *     [ages=<class>:<objs>[,<class>:<objs>...]]   (one line in the file)
+ *     [ages=<class>:<objs>[,<class>:<objs>...]] \
+ *     [lifetimes=<class>:<objs>[,<class>:<objs>...] lifetime_sum=<seconds>]
+ *                                                  (one line in the file)
  *   #	0x<pc>	<symbol>+0x<off>/0x<size>[ [module]]   (one per pc, "%pS")
  *
  * - Counts are raw sampled counts, not estimates: a reader unbiases them
@@ -88,7 +90,23 @@
  *   one; the counts sum to at most <inuse_objs> (an object freed since
  *   the snapshot is no longer counted).
  *
- * Versions: 4 is version 5 without ages=, with labels= required (a
+ * - lifetimes= counts the record's sampled objects freed, by how long they
+ *   lived, and lifetime_sum= is the sum of those lifetimes in seconds: both
+ *   when the record has frees (<alloc_objs> above <inuse_objs>), neither
+ *   otherwise. They are counted with the frees, in the same cycle, so they
+ *   describe exactly the frees of the record. Lifetimes are whole seconds
+ *   on the jiffies clock (an object freed within its first second lived 0
+ *   seconds). Class 0 is under a second, class k (1 to
+ *   KMPROF_HEAP_LIFETIME_CLASSES - 2) from 2^(k-1) to 2^k seconds, and the
+ *   last class 2^(KMPROF_HEAP_LIFETIME_CLASSES - 2) seconds or more.
+ *   Classes ascend, each once, with a count of at least one; the counts
+ *   sum to the record's frees, or less if a count reached 2^32 - 1, where
+ *   it stays. A freed object's lifetime is that of a free the module saw,
+ *   or, for a free it missed (lost_frees in the stats), up to when its
+ *   address was allocated again.
+ *
+ * Versions: 5 is version 6 without lifetimes= and lifetime_sum=. 4 is
+ * version 5 without ages=, with labels= required (a
  * module of version 4 that kept no label wrote version 3). 3 is version 4
  * without labels=, context=, comm=, pid= and cgroup=. 2 is version 3
  * without sources= and allocator=: its sources are slab, and so is every
@@ -99,7 +117,7 @@
 #ifndef KMPROF_HEAP_H
 #define KMPROF_HEAP_H
 
-#define KMPROF_HEAP_VERSION	5
+#define KMPROF_HEAP_VERSION	6
 #define KMPROF_HEAP_VERSION_FIRST	1
 #define KMPROF_HEAP_FILE	"heap"
 #define KMPROF_HEAP_HEADER	"heap profile:"
@@ -118,5 +136,11 @@
 
 /* ages=: class 0 under a second, class k from 2^(k-1) to 2^k seconds. */
 #define KMPROF_HEAP_AGE_CLASSES	33
+
+/*
+ * lifetimes=: class 0 under a second, class k from 2^(k-1) to 2^k seconds,
+ * the last one from 2^14 seconds (4 h 33 min) on.
+ */
+#define KMPROF_HEAP_LIFETIME_CLASSES	16
 
 #endif /* KMPROF_HEAP_H */
