@@ -272,11 +272,12 @@ static void kmprof_cycle_test_lifetimes(struct kunit *test)
 	struct kmprof_test_totals totals;
 	unsigned int k;
 
+	kmprof_cycle_publish_one(test, prof);
 	kmprof_test_alloc(prof, OBJ(1), 64, 1);
 	kmprof_test_alloc(prof, OBJ(2), 64, 1);
 	kmprof_test_alloc(prof, OBJ(3), 64, 1);
 	kmprof_record_free(prof, OBJ(1));
-	kmprof_cycle_expect(test, prof, 3, 0);
+	kmprof_cycle_expect(test, prof, 1, 0);
 	kmprof_cycle_advance_wait(prof);
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
@@ -287,9 +288,9 @@ static void kmprof_cycle_test_lifetimes(struct kunit *test)
 	kmprof_record_free(prof, OBJ(2));
 	/* OBJ(3)'s free was missed; a new object lives there now. */
 	kmprof_test_alloc(prof, OBJ(3), 64, 2);
-	kmprof_cycle_expect(test, prof, 3, 1);
+	kmprof_cycle_expect(test, prof, 4, 1);
 	kmprof_cycle_advance_wait(prof);
-	kmprof_cycle_expect(test, prof, 4, 3);
+	kmprof_cycle_expect(test, prof, 5, 3);
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[0], 1);
 	KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[2], 2);
