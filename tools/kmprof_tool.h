@@ -223,6 +223,15 @@ struct heap_bucket {
 	 */
 	bool has_ages;
 	uint64_t *ages;
+	/*
+	 * lifetimes= and lifetime_sum= (version 6), if has_lifetimes: the
+	 * sampled objects freed by lifetime class, KMPROF_HEAP_LIFETIME_CLASSES
+	 * of them (in the profile's arena), and the sum of the lifetimes of
+	 * all the record's frees, in seconds
+	 */
+	bool has_lifetimes;
+	uint64_t *lifetimes;
+	uint64_t lifetime_sum;
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
@@ -358,6 +367,10 @@ uint64_t heap_age_class_lo(unsigned int k);
 /* Age class @k's name: "<1s", "1s-2s", "2s-4s", ... (HEAP_AGE_NAME_MAX). */
 #define HEAP_AGE_NAME_MAX	32
 const char *heap_age_class_name(char *buf, size_t len, unsigned int k);
+/* The lower bound of lifetime class @k in seconds: 0, then 2^(k-1). */
+uint64_t heap_lifetime_class_lo(unsigned int k);
+/* Lifetime class @k's name: as an age class's, the last "16384s+". */
+const char *heap_lifetime_class_name(char *buf, size_t len, unsigned int k);
 
 /* === outputs === */
 

@@ -114,3 +114,17 @@ const char *heap_age_class_name(char *buf, size_t len, unsigned int k)
 			 (unsigned long long)heap_age_class_lo(k + 1));
 	return buf;
 }
+
+uint64_t heap_lifetime_class_lo(unsigned int k)
+{
+	return heap_age_class_lo(k);	/* the same bounds, up to the last */
+}
+
+const char *heap_lifetime_class_name(char *buf, size_t len, unsigned int k)
+{
+	if (k + 1 < KMPROF_HEAP_LIFETIME_CLASSES)
+		return heap_age_class_name(buf, len, k);
+	snprintf(buf, len, "%llus+",
+		 (unsigned long long)heap_lifetime_class_lo(k));
+	return buf;
+}

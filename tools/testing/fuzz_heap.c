@@ -13,7 +13,8 @@
  * whose error names no line or field, or whose message is not text; on an
  * accepted one whose totals are not the sums of its records, or with a
  * record whose allocator is none of its sources or with labels line 2 does
- * not list; and on a pprof output
+ * not list, or with lifetimes where it has no frees or none where it has
+ * some (format 6); and on a pprof output
  * that does not decode, or whose samples, locations, functions, allocator
  * labels or strings do not match the profile or point nowhere.
  */
@@ -61,6 +62,23 @@ static void check_labels(const struct heap_profile *p,
 		abort();
 }
 
+/*
+ * Lifetimes only in version 6, in every record with frees and only there,
+ * counting at most its frees.
+ */
+static void check_lifetimes(const struct heap_profile *p,
+			    const struct heap_bucket *b)
+{
+	uint64_t frees = b->alloc_objs - b->inuse_objs, n = 0;
+
+	if (b->has_lifetimes != (p->version >= 6 && frees))
+		abort();
+	for (unsigned int k = 0; b->has_lifetimes && k < KMPROF_HEAP_LIFETIME_CLASSES; k++)
+		n += b->lifetimes[k];
+	if (n > frees)
+		abort();
+}
+
 static void check_totals(const struct heap_profile *p)
 {
 	uint64_t io = 0, ab = 0;
@@ -76,6 +94,7 @@ static void check_totals(const struct heap_profile *p)
 		    b->alloc_req > b->alloc_bytes)
 			abort();
 		check_labels(p, b);
+		check_lifetimes(p, b);
 	}
 	if (io != p->inuse_objs || ab != p->alloc_bytes ||
 	    p->nr != p->declared_buckets || !p->sources.nr ||
