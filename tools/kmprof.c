@@ -48,6 +48,7 @@ enum opt_id {
 	OPT_COMM,
 	OPT_PID,
 	OPT_MIN_AGE,
+	OPT_LIFETIMES,
 	OPT_CGROUP_ROOT,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
@@ -105,7 +106,10 @@ enum {
 	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
 	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
 	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
-	O_RAW, O_TOP_FILTERS, O_MIN_AGE
+	O_RAW, O_TOP_FILTERS, O_MIN_AGE, \
+	{ OPT_LIFETIMES, 0, "lifetimes", NULL, \
+	  "the objects freed and how long they lived (heap format\n" \
+	  "6): their mean lifetime and the class of their median", false }
 /* top's and watch's, not diff's: ages are of one profile. */
 #define O_MIN_AGE \
 	{ OPT_MIN_AGE, 0, "min-age", "DURATION", \
@@ -368,6 +372,10 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 			return bad_usage(cmd, "--min-age: expected a duration (30s, 10m, 2h, 1d or seconds), not '%s'", arg);
 		cli.top.has_min_age = true;
 		cli.top.min_age_class = top_min_age_class(cli.top.min_age);
+		break;
+	case OPT_LIFETIMES:
+		cli.top.lifetimes = true;
+		cli.top.classes = true;
 		break;
 	case OPT_CGROUP_ROOT:
 		cli.cgroup_root = arg;
@@ -705,6 +713,11 @@ static int check_top_labels(const struct command *cmd,
 			cmd->name, who);
 		ret = EXIT_USAGE;
 	}
+	if (!ret && t->lifetimes && p->version < 6) {
+		fprintf(stderr, "kmprof %s: --lifetimes: %s has no lifetimes (heap format 6)\n",
+			cmd->name, who);
+		ret = EXIT_USAGE;
+	}
 	return ret;
 }
 
@@ -750,6 +763,8 @@ static int load_top_profile(const struct command *cmd, struct heap_profile *p)
 	if (cli.top.has_min_age &&
 	    (cli.top.sort == SORT_ALLOC || cli.top.sort == SORT_FREES))
 		return bad_usage(cmd, "%s", "--sort: allocations have no age: inuse or objects with --min-age");
+	if (cli.top.has_min_age && cli.top.lifetimes)
+		return bad_usage(cmd, "%s", "--lifetimes: frees have no age: not with --min-age");
 	ret = load_profile(p);
 	if (ret)
 		return ret;

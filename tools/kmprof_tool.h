@@ -242,6 +242,7 @@ struct heap_bucket {
 struct heap_estimate {
 	uint64_t inuse_objs, inuse_bytes, inuse_req;
 	uint64_t alloc_objs, alloc_bytes, alloc_req;
+	double inuse_bytes_var;	/* the variance of inuse_bytes' estimate */
 };
 
 struct heap_profile {
@@ -367,6 +368,41 @@ uint64_t heap_age_class_lo(unsigned int k);
 /* Age class @k's name: "<1s", "1s-2s", "2s-4s", ... (HEAP_AGE_NAME_MAX). */
 #define HEAP_AGE_NAME_MAX	32
 const char *heap_age_class_name(char *buf, size_t len, unsigned int k);
+/*
+ * The variance of the estimate of the bytes of @n sampled objects of
+ * @size bytes, sampled at @rate (0 at rate <= 1: nothing is estimated).
+ */
+double heap_inuse_variance(uint64_t n, uint64_t size, uint64_t rate);
+
+/* Objects by class, estimated: a record's or a row's (heap_classes_add()). */
+struct heap_classes {
+	double age[KMPROF_HEAP_AGE_CLASSES];	/* in use by age (ages=) */
+	double life[KMPROF_HEAP_LIFETIME_CLASSES];	/* freed by lifetime */
+	/* the frees of the records with lifetimes=, their lifetimes summed */
+	double freed, life_seconds;
+};
+
+/*
+ * Record @i's sampled counts by class added to @c, scaled as its in-use
+ * and allocation counts are, so that a row of records of several sizes
+ * weighs each as its estimate does.
+ */
+void heap_classes_add(struct heap_classes *c, const struct heap_profile *p,
+		      size_t i);
+/* True if @c counts freed objects with lifetimes. */
+bool heap_classes_have_lifetimes(const struct heap_classes *c);
+/* The mean lifetime of @c's freed objects, in seconds. */
+double heap_classes_mean_lifetime(const struct heap_classes *c);
+/*
+ * The median lifetime class of @c's freed objects: the first class by
+ * which half of those its classes count are counted.
+ */
+unsigned int heap_classes_median_lifetime(const struct heap_classes *c);
+/* The highest lifetime class @c counts. */
+unsigned int heap_classes_last_lifetime(const struct heap_classes *c);
+/* @c's objects in use of the age classes from @lo on. */
+double heap_classes_aged(const struct heap_classes *c, unsigned int lo);
+
 /* The lower bound of lifetime class @k in seconds: 0, then 2^(k-1). */
 uint64_t heap_lifetime_class_lo(unsigned int k);
 /* Lifetime class @k's name: as an age class's, the last "16384s+". */
@@ -398,6 +434,10 @@ struct top_options {
 	bool has_min_age;
 	uint64_t min_age;
 	unsigned int min_age_class;
+	/* count each row's objects by class (top_row's classes) */
+	bool classes;
+	/* --lifetimes: the lifetimes of the freed objects (heap format 6) */
+	bool lifetimes;
 };
 
 /* The first age class whose objects are all at least @seconds old. */
@@ -413,6 +453,8 @@ struct top_row {
 	size_t stamp;		/* last bucket counted, + 1 */
 	bool used;
 	struct heap_estimate e;
+	/* with the options' classes, its records' (top_rows_free() frees it) */
+	struct heap_classes *classes;
 };
 
 /* The rows of a profile as top counts them, and their totals. */
@@ -424,6 +466,7 @@ struct top_rows {
 	struct heap_estimate source[KMPROF_HEAP_SOURCES_MAX];
 	bool keep[KMPROF_HEAP_SOURCES_MAX];	/* the allocators kept */
 	struct strtab values;	/* the names of rows by a label's value */
+	bool classes;		/* rows count their classes */
 };
 
 /*

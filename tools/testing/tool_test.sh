@@ -57,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 217
+ktap_plan 223
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -275,6 +275,34 @@ check top_min_age_sort_alloc_exits_2 status 2 "$tool" -f "$v5" top --min-age 1 -
 check top_min_age_sort_objects bash -c '"$tool" -f "$v5" top --min-age 4 --sort objects --raw | tail -n 1 | grep -q " alloc_inode$"'
 check diff_refuses_min_age status 2 "$tool" diff --min-age 1 "$v5" "$v5"
 check top_without_min_age_as_before bash -c '"$tool" -f "$v5" top --raw | grep -q "^ *576 .* 960 *5 *2  slab  *alloc_inode$"'
+# --- top --lifetimes (heap format 6): lifetimes_v6.heap is ages_v5.heap
+# at rate 1 with lifetimes: bar_create's 2 frees 0:1,2:1 (3 s in all),
+# alloc_inode's 2 1:1,4:1 (10 s), pgd_alloc's 1 15:1 (20000 s), d_alloc's
+# 2 3:2 (11 s). Mean: the sum over the frees; median: the class holding
+# the first half of them.
+v6=$data/lifetimes_v6.heap
+export v6
+life_rows() { "$tool" top --raw -n 0 --lifetimes "$@" 2>"$fake/err" |
+	awk 'f { print $4, $5, $6, $8 } /^ *INUSE/ { f = 1 }'; }
+expect top_lifetimes_rows "$(life_rows -f "$v6")" "1 20000.0s 16384s+ pgd_alloc
+2 5.0s 1s-2s alloc_inode
+2 1.5s <1s bar_create
+2 5.5s 4s-8s d_alloc"
+# At rate 4096, one site's two records: 2 frees of 64 bytes that lived 0 s
+# (scale 1 / (1 - exp(-64 / 4096)) = 64.5013), 1 of 4096 bytes that lived
+# 5 s (scale 1.58198): frees 129 + 3 - 1 = 131, mean lifetime
+# 5 * 1.58198 / (2 * 64.5013 + 1.58198) = 0.06 s, not 5 / 3.
+printf '%s\n' 'heap profile: 1: 4096 [4: 8320] @ heap_v2/4096' \
+	'# kmprof-heap v6 rate=4096 cycle=3 pending=0 buckets=2 time_ns=1 sources=slab' \
+	'0: 0 [2: 128] @ 0xffffffff81a3c2f1' \
+	'# size=64 inuse_req=0 alloc_req=128 allocator=slab lifetimes=0:2 lifetime_sum=0' \
+	'1: 4096 [2: 8192] @ 0xffffffff81a3c2f1' \
+	'# size=4096 inuse_req=4096 alloc_req=8192 allocator=slab lifetimes=3:1 lifetime_sum=5' >"$fake/life.heap"
+expect top_lifetimes_scaled "$(life_rows -f "$fake/life.heap")" "131 0.1s <1s 0xffffffff81a3c2f1"
+check top_lifetimes_v5_exits_2 bash -c '"$tool" -f "$v5" top --lifetimes >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof top: --lifetimes: the profile has no lifetimes (heap format 6)" "$D/err"'
+check top_lifetimes_min_age_exits_2 status 2 "$tool" -f "$v6" top --lifetimes --min-age 1
+check watch_lifetimes bash -c '"$tool" -f "$v6" watch -i 0.1 --iterations 1 --lifetimes | grep -q " 5.5s 4s-8s  *slab  *d_alloc$"'
 
 check folded_refuses_cgroup_root status 2 "$tool" -f "$v4" --cgroup-root "$cg" folded
 check watch_by_comm bash -c '"$tool" -f "$v4" watch -i 0.1 --iterations 1 --by comm | grep -q " slab,page bash$"'
@@ -509,5 +537,6 @@ check completion_diff_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof dif
 check completion_diff_options bash -c '. "$completion"; COMP_WORDS=(kmprof diff --so); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --sort ]'
 check completion_by bash -c '. "$completion"; COMP_WORDS=(kmprof top --by c); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "comm cgroup context" ]'
 check completion_cgroup_paths bash -c '. "$completion"; COMP_WORDS=(kmprof top --cgroup-root "$cg" --cgroup /); COMP_CWORD=5; _kmprof; [ "$(printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " ")" = "/a /b " ]'
+check completion_top_lifetimes bash -c '. "$completion"; COMP_WORDS=(kmprof top --life); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --lifetimes ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
 ktap_finish
