@@ -494,6 +494,29 @@ struct diff_options {
 };
 
 /*
+ * Rows of several profiles matched, as diff and leaks match them: by what
+ * they show, never by address. rows_merge_sources() lists the allocators
+ * of the @n profiles @p: the first's, then those only later ones have (at
+ * most KMPROF_HEAP_SOURCES_MAX; past that, rows show fewer).
+ * rows_merged_mask() is @mask, of @p's sources, as a mask of @all.
+ * rows_match_id() is the id in @keys of row @r of @p's rows built with
+ * @opt: a site's name and its allocator's name, or a label's value, so
+ * that rows of any profile showing the same have the same id.
+ */
+void rows_merge_sources(struct allocator_list *all,
+			const struct heap_profile *const *p, unsigned int n);
+uint32_t rows_merged_mask(const struct allocator_list *all,
+			  const struct heap_profile *p, uint32_t mask);
+uint32_t rows_match_id(struct strtab *keys, const struct heap_profile *p,
+		       const struct top_row *r, const struct top_options *opt);
+/*
+ * Why @new is no later snapshot of @old's profile (another rate, an
+ * earlier cycle, a record with fewer allocations), NULL if it is.
+ */
+const char *heap_other_profile(const struct heap_profile *old,
+			       const struct heap_profile *new);
+
+/*
  * The growth from @old to @new, two profiles symbolized and estimated:
  * their rows matched by name and allocator (or label value), see diff.c.
  */
