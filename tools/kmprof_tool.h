@@ -523,6 +523,26 @@ const char *heap_other_profile(const struct heap_profile *old,
 void diff_print(FILE *out, const struct heap_profile *old,
 		const struct heap_profile *new, const struct diff_options *opt);
 
+struct leaks_options {
+	const char *const *names;	/* of the snapshots, oldest first */
+	/* the rows (by site or --by label), filters, limit and raw of top */
+	const struct top_options *top;
+};
+
+/*
+ * Why the @n profiles @p (named @names) cannot be snapshots of one
+ * profile given oldest first, into @why: their rates differ, or one was
+ * taken before the one before it. 0 if they can, else -1.
+ */
+int leaks_refuse(const struct heap_profile *const *p, const char *const *names,
+		 unsigned int n, char *why, size_t len);
+/*
+ * The rows whose bytes in use grew from the first of the @n (at least 2)
+ * profiles @p to the last, beyond sampling error, and why; see leaks.c.
+ */
+void leaks_print(FILE *out, const struct heap_profile *const *p,
+		 unsigned int n, const struct leaks_options *opt);
+
 struct folded_options {
 	bool alloc;		/* allocated bytes instead of in-use bytes */
 	bool all_frames;	/* keep the allocator's frames, see heap_site() */

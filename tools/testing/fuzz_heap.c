@@ -2,7 +2,8 @@
 /*
  * kmprof - libFuzzer target of the heap file parser, of the kallsyms
  * parser, and of everything the tool does with what they accept: naming,
- * estimates, top, diff (of the profile with itself), folded, pprof (from
+ * estimates, top (also --lifetimes), diff (of the profile with itself), leaks (of
+ * it three times), folded, pprof (from
  * the site and with all frames), and pprof's output decoded again. Built with -fsanitize=fuzzer,address,
  * undefined by `make -C tools fuzz`.
  *
@@ -263,6 +264,21 @@ static void print_diffs(const struct heap_profile *p,
 	topt->by = -1;
 }
 
+/* leaks over the profile three times, by site and by a label. */
+static void print_leaks(const struct heap_profile *p,
+			struct top_options *topt)
+{
+	const struct heap_profile *three[3] = { p, p, p };
+	const char *names[3] = { "a", "b", "c" };
+	struct leaks_options lopt = { .names = names, .top = topt };
+
+	topt->cumulative = false;
+	leaks_print(sink, three, 3, &lopt);
+	topt->by = KMPROF_LABEL_COMM;
+	leaks_print(sink, three, 2, &lopt);
+	topt->by = -1;
+}
+
 /* top by every label, then of the records of a task, pid and cgroup. */
 static void print_by_labels(const struct heap_profile *p,
 			    struct top_options *topt)
@@ -327,6 +343,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
 	print_diffs(&p, &topt);
+	print_leaks(&p, &topt);
+	topt.lifetimes = topt.classes = true;
+	top_print(sink, &p, &topt);
+	topt.lifetimes = topt.classes = false;
 	print_by_labels(&p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;
