@@ -21,7 +21,7 @@
  *
  * ``heap``
  *     The published profile, in the format of ``include/kmprof_heap.h``
- *     (version 5): the shape of Go's legacy heap profile (``go tool
+ *     (version 6): the shape of Go's legacy heap profile (``go tool
  *     pprof`` reads it as it is), with requested bytes, the size class and
  *     ``%pS`` symbols in comment lines. Counts are sampled counts;
  *     ``kmprof`` unbiases them. Opening the file takes a snapshot: one
@@ -88,9 +88,25 @@
  *     missed), ``STATE`` is ``armed``, ``disarmed`` (``enable`` is 0),
  *     ``absent`` (not in this kernel) or ``failed``, and ``HITS`` is ``-``
  *     unless kmprof was loaded with ``hits=1``.
+ *
+ * ``oom``
+ *     ``kmprof oom vKMPROF_OOM_VERSION report=N reports=R skipped=S``: the
+ *     sites a report names (``oom_report``, 0: no report), the reports
+ *     written since load, and those skipped because the control was busy
+ *     (its mutex not free after a few tries: its holder may be the task
+ *     that is allocating). Then the last report, if its profile is still
+ *     the live one (a ``reset`` or a rate change drops it), as the kernel
+ *     log has it: ``out of memory: N sites in use, estimated at rate R,
+ *     cycle C, time_ns T``, then per site ``#K BYTES bytes in OBJECTS
+ *     objects of SIZE bytes, ALLOCATOR``, estimated as the tool does, and
+ *     up to KMPROF_OOM_FRAMES frames from the site, ``  %pS`` each. A
+ *     report is written when the OOM killer is about to run, at most once
+ *     every KMPROF_OOM_INTERVAL_S seconds: the cycle is closed and
+ *     published first, so it shows every allocation up to then.
  */
 #define KMPROF_STATS_VERSION	1
 #define KMPROF_PROBES_VERSION	5
+#define KMPROF_OOM_VERSION	1
 
 /**
  * DOC: profile parameters
@@ -167,8 +183,14 @@
  *                               with handlers that return at once and
  *                               record nothing, so that they cost what
  *                               the mechanism alone costs
+ * ``oom_report``    10          the sites the report at OOM names, 0 to
+ *                               64; 0: no report (see the ``oom`` file)
  * ================  ==========  ==========================================
  */
+#define KMPROF_OOM_REPORT_DEFAULT	10U
+#define KMPROF_OOM_REPORT_MAX		64U
+#define KMPROF_OOM_FRAMES		5U
+#define KMPROF_OOM_INTERVAL_S		60U
 #define KMPROF_AUTOCYCLE_MS_MIN		10U
 #define KMPROF_AUTOCYCLE_MS_MAX		(3600U * 1000)
 

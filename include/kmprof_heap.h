@@ -143,4 +143,46 @@
  */
 #define KMPROF_HEAP_LIFETIME_CLASSES	16
 
+/*
+ * The allocators' entry points (slab, page, vmalloc, percpu), the
+ * wrappers that only pass an allocation on (kstrdup, krealloc, ...) and
+ * the probes' trampolines: the site of an allocation is the first frame
+ * of its stack that is none of these, as Go's pprof hides the runtime's
+ * frames above a heap sample. A symbol matches without a ".suffix" the
+ * compiler added ("foo.cold", "foo.isra.0") and without the "_noprof" of
+ * 6.10's allocation tagging.
+ */
+#define KMPROF_HEAP_ALLOCATOR_FUNCS \
+	"__kmalloc", "__kmalloc_node", "__kmalloc_node_track_caller", \
+	"__kmalloc_cache", "__kmalloc_cache_node", "__kmalloc_large", \
+	"__kmalloc_large_node", "kmalloc_large", "kmalloc_large_node", \
+	"kmalloc_trace", "kmalloc_node_trace", "__do_kmalloc_node", \
+	"kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kmalloc_node", \
+	"kmalloc_node_track_caller", "kmem_cache_alloc", "kmem_cache_zalloc", \
+	"kmem_cache_alloc_lru", "kmem_cache_alloc_node", "kmem_cache_alloc_bulk", \
+	"slab_alloc_node", "__slab_alloc", "___slab_alloc", "__slab_alloc_node", \
+	"krealloc", "__krealloc", "krealloc_array", "kvmalloc", "kvzalloc", \
+	"kvmalloc_node", "__kvmalloc_node", "kvrealloc", "kvcalloc", \
+	"kmemdup", "kmemdup_nul", "kmemdup_array", "kvmemdup", "kstrdup", \
+	"kstrndup", "kstrdup_const", "kasprintf", "kvasprintf", \
+	"kvasprintf_const", \
+	/* the page allocator */ \
+	"__alloc_pages", "alloc_pages", "alloc_pages_mpol", "__alloc_pages_node", \
+	"alloc_pages_node", "alloc_page_interleave", "__alloc_pages_bulk", \
+	"alloc_pages_bulk_array_mempolicy", "__folio_alloc", "folio_alloc", \
+	"folio_alloc_mpol", "vma_alloc_folio", "__get_free_pages", \
+	"get_zeroed_page", "alloc_pages_exact", "alloc_pages_exact_nid", \
+	/* vmalloc */ \
+	"vmalloc", "vzalloc", "vmalloc_node", "vzalloc_node", "vmalloc_user", \
+	"vmalloc_32", "vmalloc_32_user", "vmalloc_huge", "__vmalloc", \
+	"__vmalloc_node", "__vmalloc_node_range", "__vmalloc_area_node", \
+	"vm_area_alloc_pages", "__vmalloc_array", "vmalloc_array", "__vcalloc", \
+	"vcalloc", "vrealloc", \
+	/* percpu */ \
+	"pcpu_alloc", "__alloc_percpu", "__alloc_percpu_gfp", \
+	"__alloc_reserved_percpu", \
+	/* probes */ \
+	"__kretprobe_trampoline", "kretprobe_trampoline", \
+	"arch_rethook_trampoline"
+
 #endif /* KMPROF_HEAP_H */

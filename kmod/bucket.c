@@ -72,8 +72,9 @@ static void kmprof_bucket_key_init(struct kmprof_bucket_key *key,
 	hash = jhash2((const u32 *)stack,
 		      key->depth * (sizeof(*stack) / sizeof(u32)),
 		      buckets->seed);
-	hash = jhash2((const u32 *)labels, sizeof(*labels) / sizeof(u32),
-		      hash);
+	if (labels)
+		hash = jhash2((const u32 *)labels,
+			      sizeof(*labels) / sizeof(u32), hash);
 	key->hash = jhash_3words(hash, (u32)size_class,
 				 upper_32_bits(size_class) ^ allocator,
 				 buckets->seed);
@@ -93,8 +94,8 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
 		    bucket->size_class == key->size_class &&
 		    bucket->allocator == key->allocator &&
 		    bucket->depth == key->depth &&
-		    !memcmp(&bucket->labels, key->labels,
-			    sizeof(*key->labels)) &&
+		    (!key->labels || !memcmp(&bucket->labels, key->labels,
+					     sizeof(*key->labels))) &&
 		    !memcmp(bucket->stack, key->stack,
 			    key->depth * sizeof(*key->stack)))
 			return bucket;
@@ -110,7 +111,8 @@ kmprof_bucket_lookup(const struct kmprof_bucket_key *key)
  * @depth: entries in @stack.
  * @size_class: allocated size of the object.
  * @allocator: the allocator it comes from.
- * @labels: who allocated it.
+ * @labels: who allocated it; NULL in a profile that keeps no label, whose
+ *	buckets all have empty labels: then neither hashed nor compared.
  *
  * Context: any context but NMI; takes buckets->insert_lock (raw, irqsave)
  * on a miss.
@@ -144,7 +146,10 @@ struct kmprof_bucket *kmprof_bucket_get(struct kmprof_buckets *buckets,
 	bucket->depth = key.depth;
 	bucket->size_class = size_class;
 	bucket->allocator = allocator;
-	bucket->labels = *labels;
+	if (labels)
+		bucket->labels = *labels;
+	else
+		memset(&bucket->labels, 0, sizeof(bucket->labels));
 	memcpy(bucket->stack, stack, key.depth * sizeof(*stack));
 	RCU_INIT_POINTER(bucket->next, rcu_dereference(*key.head));
 	rcu_assign_pointer(*key.head, bucket);
@@ -286,7 +291,7 @@ EXPORT_SYMBOL_IF_KUNIT(kmprof_bucket_test_set_hash_bits);
  * @depth: entries in @stack.
  * @size_class: allocated size.
  * @allocator: the allocator.
- * @labels: the labels.
+ * @labels: the labels; ignored in a profile that keeps none.
  * @index: if not NULL, set to the bucket's creation index when found.
  *
  * Context: any.
@@ -304,7 +309,7 @@ bool kmprof_bucket_test_exists(struct kmprof_profile *prof,
 	struct kmprof_bucket *bucket;
 
 	kmprof_bucket_key_init(&key, buckets, stack, depth, size_class,
-			       allocator, labels);
+			       allocator, prof->labels ? labels : NULL);
 	rcu_read_lock();
 	bucket = kmprof_bucket_lookup(&key);
 	rcu_read_unlock();

@@ -39,6 +39,7 @@
 
 #include "backend.h"
 #include "control.h"
+#include "oom.h"
 
 static DEFINE_MUTEX(kmprof_control_mutex);
 static struct kmprof_profile *kmprof_profile;	/* kmprof_control_mutex */
@@ -282,6 +283,18 @@ struct kmprof_profile *kmprof_control_lock(void)
 }
 
 /**
+ * kmprof_control_trylock() - kmprof_control_lock(), if the mutex is free.
+ *
+ * Context: process context.
+ * Return: the profile, valid until kmprof_control_unlock(); NULL if the
+ * mutex is held.
+ */
+struct kmprof_profile *kmprof_control_trylock(void)
+{
+	return mutex_trylock(&kmprof_control_mutex) ? kmprof_profile : NULL;
+}
+
+/**
  * kmprof_control_unlock() - release what kmprof_control_lock() returned.
  */
 void kmprof_control_unlock(void)
@@ -353,6 +366,7 @@ static int kmprof_replace_profile_locked(void)
 		return PTR_ERR(fresh);
 	old = kmprof_profile;
 	kmprof_profile = fresh;
+	kmprof_oom_forget_locked();
 	/* Waits for every handler that may still hold @old. */
 	kmprof_set_live_locked(kmprof_enabled);
 	kmprof_events_base = kmprof_backend->alloc_hits();

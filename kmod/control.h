@@ -53,6 +53,7 @@ int kmprof_control_start(void);
 void kmprof_control_stop(void);
 void kmprof_control_exit(void);
 struct kmprof_profile *kmprof_control_lock(void);
+struct kmprof_profile *kmprof_control_trylock(void);
 void kmprof_control_unlock(void);
 void kmprof_control_view_locked(struct kmprof_control_view *view);
 int kmprof_control_advance(void);

@@ -124,16 +124,6 @@ struct kmprof_object {
 	u32 born;		/* kmprof_now_sec() when it was recorded */
 };
 
-/*
- * Seconds on the jiffies clock, which any context may read (the
- * monotonic clock's seconds warn while timekeeping is suspended). Only
- * differences mean anything; they wrap after 136 years.
- */
-static inline u32 kmprof_now_sec(void)
-{
-	return (u32)(get_jiffies_64() / HZ);
-}
-
 struct kmprof_objmap {
 	raw_spinlock_t lock;		/* everything below but @prefilter reads */
 	unsigned long *prefilter;	/* bit set <=> some entry hashes there */
@@ -201,9 +191,12 @@ struct kmprof_cycles {
 };
 
 void kmprof_cycles_init(struct kmprof_cycles *cycles);
-void kmprof_cycle_add_locked(struct kmprof_cycles *cycles,
-			     struct kmprof_bucket *bucket, bool is_free,
-			     size_t req_size, size_t alloc_size);
+void kmprof_counts_add(struct kmprof_counts *to,
+		       const struct kmprof_counts *from);
+void kmprof_cycle_alloc_locked(struct kmprof_cycles *cycles,
+			       struct kmprof_bucket *bucket, size_t req_size);
+void kmprof_cycle_free_locked(struct kmprof_cycles *cycles,
+			      const struct kmprof_object *obj, u32 now);
 
 /* === Counters (stats.c) === */
 

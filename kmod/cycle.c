@@ -91,55 +91,87 @@ static unsigned int kmprof_cycle_open_slot(const struct kmprof_cycles *cycles)
 	return (cycles->cycle + 1) % KMPROF_CYCLE_SLOTS;
 }
 
-static void kmprof_counts_add(struct kmprof_counts *to,
-			      const struct kmprof_counts *from)
+/**
+ * kmprof_counts_add() - add one record to another.
+ * @to: the sum.
+ * @from: what is added.
+ *
+ * Lifetime classes saturate at U32_MAX, where they stay.
+ *
+ * Context: any; the caller owns both records.
+ */
+void kmprof_counts_add(struct kmprof_counts *to,
+		       const struct kmprof_counts *from)
 {
+	unsigned int k;
+
 	to->allocs += from->allocs;
 	to->frees += from->frees;
 	to->alloc_req_bytes += from->alloc_req_bytes;
 	to->alloc_bytes += from->alloc_bytes;
 	to->free_req_bytes += from->free_req_bytes;
 	to->free_bytes += from->free_bytes;
+	to->lifetime_sum += from->lifetime_sum;
+	for (k = 0; k < KMPROF_LIFETIME_CLASSES; k++)
+		to->lifetimes[k] = min_t(u64, (u64)to->lifetimes[k] +
+					 from->lifetimes[k], U32_MAX);
 }
+EXPORT_SYMBOL_IF_KUNIT(kmprof_counts_add);
 
 /**
- * kmprof_cycle_add_locked() - account one event in the open slot.
+ * kmprof_cycle_alloc_locked() - account a sampled allocation in the open slot.
  * @cycles: the ring.
  * @bucket: the bucket of the object.
- * @is_free: false for an allocation, true for a free.
- * @req_size: bytes requested for the object.
- * @alloc_size: bytes allocated for it.
+ * @req_size: bytes requested for the object; its size class is the bucket's.
  *
  * The caller holding cycles->lock is what makes the event and an advance
  * ordered: the event belongs to the cycle the counter reads now.
  *
  * Context: any context but NMI; caller holds cycles->lock.
  */
-void kmprof_cycle_add_locked(struct kmprof_cycles *cycles,
-			     struct kmprof_bucket *bucket, bool is_free,
-			     size_t req_size, size_t alloc_size)
+void kmprof_cycle_alloc_locked(struct kmprof_cycles *cycles,
+			       struct kmprof_bucket *bucket, size_t req_size)
 {
 	struct kmprof_counts *slot;
 
 	lockdep_assert_held(&cycles->lock);
 	slot = &bucket->future[kmprof_cycle_open_slot(cycles)];
-	if (is_free) {
-		slot->frees++;
-		slot->free_req_bytes += req_size;
-		slot->free_bytes += alloc_size;
-	} else {
-		slot->allocs++;
-		slot->alloc_req_bytes += req_size;
-		slot->alloc_bytes += alloc_size;
-	}
+	slot->allocs++;
+	slot->alloc_req_bytes += req_size;
+	slot->alloc_bytes += bucket->size_class;
 }
 
-/*
- * How long a section of cycles.lock has held it, with IRQs off, since @start;
- * raises *@max to it. Advances and flush batches time themselves for the
- * stats file, the record path does not. The clock is the NMI-safe one:
- * an advance may come from any context.
+/**
+ * kmprof_cycle_free_locked() - account the free of a sampled object in the
+ * open slot, with its lifetime.
+ * @cycles: the ring.
+ * @obj: the object, just unmapped.
+ * @now: kmprof_now_sec() at the free.
+ *
+ * The lifetime goes to the same slot as the free: a published profile's
+ * lifetimes are exactly those of its frees.
+ *
+ * Context: any context but NMI; caller holds cycles->lock.
  */
+void kmprof_cycle_free_locked(struct kmprof_cycles *cycles,
+			      const struct kmprof_object *obj, u32 now)
+{
+	struct kmprof_bucket *bucket = obj->bucket;
+	struct kmprof_counts *slot;
+	u32 lifetime = now - obj->born;
+	unsigned int class;
+
+	lockdep_assert_held(&cycles->lock);
+	slot = &bucket->future[kmprof_cycle_open_slot(cycles)];
+	slot->frees++;
+	slot->free_req_bytes += obj->req_size;
+	slot->free_bytes += bucket->size_class;
+	slot->lifetime_sum += lifetime;
+	class = kmprof_age_class(lifetime, KMPROF_LIFETIME_CLASSES);
+	if (slot->lifetimes[class] < U32_MAX)
+		slot->lifetimes[class]++;
+}
+
 static u64 kmprof_cycle_held_locked(struct kmprof_cycles *cycles, u64 start,
 				    u64 *max)
 {

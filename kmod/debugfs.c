@@ -25,6 +25,7 @@
 
 #include "control.h"
 #include "debugfs.h"
+#include "oom.h"
 #include "report.h"
 #include "testing.h"
 
@@ -85,6 +86,7 @@ static int kmprof_write_one(struct file *file, const char __user *ubuf,
 
 DEFINE_SHOW_ATTRIBUTE(kmprof_report_stats);
 DEFINE_SHOW_ATTRIBUTE(kmprof_report_probes);
+DEFINE_SHOW_ATTRIBUTE(kmprof_oom);
 
 /* === heap === */
 
@@ -236,6 +238,7 @@ int kmprof_debugfs_init(void)
 	debugfs_create_file("rate", 0600, dir, NULL, &kmprof_rate_fops);
 	debugfs_create_file("enable", 0600, dir, NULL, &kmprof_enable_fops);
 	debugfs_create_file("reset", 0200, dir, NULL, &kmprof_reset_fops);
+	debugfs_create_file("oom", 0400, dir, NULL, &kmprof_oom_fops);
 	kmprof_testing_debugfs_init(dir);
 	kmprof_debugfs_dir = dir;
 	return 0;

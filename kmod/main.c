@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "control.h"
 #include "debugfs.h"
+#include "oom.h"
 #include "profile.h"
 
 static unsigned long rate = KMPROF_RATE_DEFAULT;
@@ -72,6 +73,10 @@ MODULE_PARM_DESC(floor, "Arm the probes with handlers that return at once (bench
  * Context: process context.
  * Return: 0, or -EINVAL for an unknown or repeated name.
  */
+static unsigned int oom_report = KMPROF_OOM_REPORT_DEFAULT;
+module_param(oom_report, uint, 0444);
+MODULE_PARM_DESC(oom_report, "Sites the report at OOM names in the kernel log and the oom file (0 = no report)");
+
 static int __init kmprof_param_names(const char *param, const char *list,
 				     const char *const *names, unsigned int nr,
 				     unsigned int *set)
@@ -151,9 +156,12 @@ static int __init kmprof_init(void)
 	ret = kmprof_control_start();
 	if (ret)
 		goto err_control;
-	ret = kmprof_debugfs_init();
+	ret = kmprof_oom_init(oom_report);
 	if (ret)
 		goto err_stop;
+	ret = kmprof_debugfs_init();
+	if (ret)
+		goto err_oom;
 	if (floor)
 		pr_info("loaded with floor=1: the %s backend records nothing\n",
 			feed->name);
@@ -162,6 +170,8 @@ static int __init kmprof_init(void)
 			feed->name, rate, sources, *labels ? labels : "none");
 	return 0;
 
+err_oom:
+	kmprof_oom_exit();
 err_stop:
 	kmprof_control_stop();
 err_control:
@@ -176,6 +186,8 @@ static void __exit kmprof_exit(void)
 	 * backend is disarmed, which waits for handlers in flight).
 	 */
 	kmprof_control_stop();
+	/* No report at OOM starts after this; one under way has ended. */
+	kmprof_oom_exit();
 	/* No file operation runs after this, none can start. */
 	kmprof_debugfs_exit();
 	/* Cancels the flush work, the last user, then frees the pools. */

@@ -221,9 +221,11 @@ void kmprof_objmap_free(struct kmprof_objmap *map)
 /**
  * kmprof_profile_ages() - the age of every sampled object in use.
  * @prof: the profile.
+ * @now: the time the ages are taken at, from kmprof_now_sec(): two walks
+ *	with the same @now see an object of both at the same age.
  * @fn: called for each object with @arg, its bucket's creation index and
- *	its age in seconds, under objects.lock with IRQs off: it must only
- *	count.
+ *	its age in seconds (0 if it was allocated after @now), under
+ *	objects.lock with IRQs off: it must only count.
  * @arg: passed to @fn.
  *
  * Walks the object map KMPROF_AGES_BATCH entries per hold of its lock:
@@ -231,24 +233,26 @@ void kmprof_objmap_free(struct kmprof_objmap *map)
  *
  * Context: process context; may sleep between batches.
  */
-void kmprof_profile_ages(struct kmprof_profile *prof, kmprof_age_fn fn,
-			 void *arg)
+void kmprof_profile_ages(struct kmprof_profile *prof, u32 now,
+			 kmprof_age_fn fn, void *arg)
 {
 	const struct kmprof_buckets *buckets = &prof->buckets;
 	struct kmprof_objmap *map = &prof->objects;
 	const struct kmprof_object *obj;
 	unsigned long flags;
-	u32 i = 0, end, now;
+	u32 i = 0, end;
+	s32 age;
 
 	while (i < map->capacity) {
 		end = min(i + KMPROF_AGES_BATCH, map->capacity);
 		raw_spin_lock_irqsave(&map->lock, flags);
-		now = kmprof_now_sec();
 		for (; i < end; i++) {
 			obj = &map->pool[i];
-			if (obj->bucket)
-				fn(arg, ((void *)obj->bucket - buckets->pool) /
-					buckets->stride, now - obj->born);
+			if (!obj->bucket)
+				continue;
+			age = now - obj->born;
+			fn(arg, ((void *)obj->bucket - buckets->pool) /
+				buckets->stride, max(age, 0));
 		}
 		raw_spin_unlock_irqrestore(&map->lock, flags);
 		cond_resched();

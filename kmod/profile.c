@@ -306,7 +306,8 @@ void kmprof_profile_clear_broken(struct kmprof_profile *prof)
  * @depth: entries in @stack; deeper stacks are cut to max_depth.
  *
  * Called in the allocation's own context: the labels the profile keeps
- * (part of the bucket key) are read from it (kmprof_labels_capture()).
+ * (part of the bucket key) are read from it (kmprof_labels_capture());
+ * a profile that keeps none reads, hashes and compares none.
  * The event goes to the cycle open now. If @addr is still mapped, the free
  * of the previous object there went unseen: that free is accounted now
  * and counted as a lost free. Then, if no stack was saved, the object map
@@ -324,14 +325,19 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 			 const unsigned long *stack, unsigned int depth)
 {
 	enum kmprof_stat result = KMPROF_STAT_SAMPLES;
+	struct kmprof_labels labels, *kept = NULL;
 	struct kmprof_bucket *bucket = NULL;
-	struct kmprof_labels labels;
 	struct kmprof_object old;
 	unsigned long flags;
 	bool stale;
+	u32 now;
 
-	kmprof_labels_capture(&labels, prof->labels);
+	if (prof->labels) {
+		kmprof_labels_capture(&labels, prof->labels);
+		kept = &labels;
+	}
 	raw_spin_lock_irqsave(&prof->objects.lock, flags);
+	now = kmprof_now_sec();
 	stale = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
 	if (!depth)	/* the heap file's records all have a frame */
 		result = KMPROF_STAT_DROPS_STACK;
@@ -339,19 +345,17 @@ void kmprof_record_alloc(struct kmprof_profile *prof, unsigned long addr,
 		result = KMPROF_STAT_DROPS_OBJECT;
 	else
 		bucket = kmprof_bucket_get(&prof->buckets, stack, depth,
-					   alloc_size, allocator, &labels);
+					   alloc_size, allocator, kept);
 	if (bucket)
 		kmprof_objmap_insert_locked(&prof->objects, addr, bucket,
-					    req_size, kmprof_now_sec());
+					    req_size, now);
 	else if (result == KMPROF_STAT_SAMPLES)
 		result = KMPROF_STAT_DROPS_BUCKET;
 	raw_spin_lock(&prof->cycles.lock);
 	if (stale)
-		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
-					old.req_size, old.bucket->size_class);
+		kmprof_cycle_free_locked(&prof->cycles, &old, now);
 	if (bucket)
-		kmprof_cycle_add_locked(&prof->cycles, bucket, false, req_size,
-					alloc_size);
+		kmprof_cycle_alloc_locked(&prof->cycles, bucket, req_size);
 	raw_spin_unlock(&prof->cycles.lock);
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);
 
@@ -372,8 +376,7 @@ static bool kmprof_retire(struct kmprof_profile *prof, unsigned long addr)
 	mapped = kmprof_objmap_remove_locked(&prof->objects, addr, &old);
 	if (mapped) {
 		raw_spin_lock(&prof->cycles.lock);
-		kmprof_cycle_add_locked(&prof->cycles, old.bucket, true,
-					old.req_size, old.bucket->size_class);
+		kmprof_cycle_free_locked(&prof->cycles, &old, kmprof_now_sec());
 		raw_spin_unlock(&prof->cycles.lock);
 	}
 	raw_spin_unlock_irqrestore(&prof->objects.lock, flags);

@@ -18,9 +18,13 @@
 #ifndef KMPROF_PROFILE_H
 #define KMPROF_PROFILE_H
 
+#include <linux/bitops.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 #include <kmprof.h>
+#include <kmprof_heap.h>
 
 struct kmprof_profile;
 struct rnd_state;
@@ -67,6 +71,9 @@ struct kmprof_labels {
 	char comm[16];
 };
 
+/* Lifetime classes of freed objects, as the heap file's lifetimes=. */
+#define KMPROF_LIFETIME_CLASSES	KMPROF_HEAP_LIFETIME_CLASSES
+
 /**
  * struct kmprof_counts - what happened to the objects of one bucket.
  * @allocs: sampled allocations.
@@ -75,6 +82,9 @@ struct kmprof_labels {
  * @alloc_bytes: bytes the allocator handed out (the size class), summed.
  * @free_req_bytes: requested bytes of the freed objects.
  * @free_bytes: allocated bytes of the freed objects.
+ * @lifetime_sum: seconds the freed objects lived, summed.
+ * @lifetimes: the freed objects by lifetime class (kmprof_lifetime_class()),
+ *	each count saturating at U32_MAX: they sum to @frees until one does.
  *
  * In use is @allocs - @frees objects, @alloc_bytes - @free_bytes bytes.
  */
@@ -85,7 +95,28 @@ struct kmprof_counts {
 	u64 alloc_bytes;
 	u64 free_req_bytes;
 	u64 free_bytes;
+	u64 lifetime_sum;
+	u32 lifetimes[KMPROF_LIFETIME_CLASSES];
 };
+
+/*
+ * Seconds on the jiffies clock, which any context may read (the
+ * monotonic clock's seconds warn while timekeeping is suspended). Only
+ * differences mean anything; they wrap after 136 years.
+ */
+static inline u32 kmprof_now_sec(void)
+{
+	return (u32)(get_jiffies_64() / HZ);
+}
+
+/*
+ * The class of an age or lifetime of @seconds: 0 under a second, k for
+ * [2^(k-1), 2^k) seconds, and no more than @classes - 1.
+ */
+static inline unsigned int kmprof_age_class(u32 seconds, unsigned int classes)
+{
+	return min_t(unsigned int, fls(seconds), classes - 1);
+}
 
 /**
  * struct kmprof_bucket_view - one bucket as a reader of the profile sees it.
@@ -123,7 +154,8 @@ typedef int (*kmprof_read_fn)(void *arg, const struct kmprof_bucket_view *view);
  * typedef kmprof_age_fn - called by kmprof_profile_ages() for each object.
  * @arg: the argument given to kmprof_profile_ages().
  * @bucket: the creation index of the object's bucket.
- * @age: seconds since the object was allocated.
+ * @age: seconds from the object's allocation to the walk's @now, 0 if it
+ *	was allocated after.
  *
  * Context: under a raw spinlock with IRQs off: count, nothing else.
  */
@@ -263,8 +295,8 @@ int kmprof_profile_read(struct kmprof_profile *prof, kmprof_read_fn fn,
 			void *arg, struct kmprof_cycle_info *info);
 
 /* objmap.c: the sampled objects in use */
-void kmprof_profile_ages(struct kmprof_profile *prof, kmprof_age_fn fn,
-			 void *arg);
+void kmprof_profile_ages(struct kmprof_profile *prof, u32 now,
+			 kmprof_age_fn fn, void *arg);
 
 /* stats.c: counters */
 extern const char *const kmprof_stat_names[KMPROF_STAT_COUNT];

@@ -17,6 +17,7 @@
  * the rest of a record.
  */
 
+#include <linux/bitmap.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/ktime.h>
@@ -178,7 +179,11 @@ int kmprof_report_enable(struct seq_file *m, void *unused)
  *	each.
  * @symbols: the symbols of frames printed so far, 1 << @symbol_bits.
  * @symbol_bits: log2 of the entries of @symbols.
- * @ages: per view, its sampled objects in use by age class.
+ * @age_classes: per view, the age classes its sampled objects in use fell
+ *	in, BIT_ULL(class) each.
+ * @age_first: per view, where its classes' counts start in @age_counts.
+ * @age_counts: the objects of each class of @age_classes, view by view,
+ *	classes ascending: memory for the classes that count objects only.
  */
 struct kmprof_heap_snapshot {
 	struct kmprof_profile *prof;
@@ -190,8 +195,13 @@ struct kmprof_heap_snapshot {
 	unsigned int sources;
 	struct kmprof_symbol *symbols;
 	unsigned int symbol_bits;
-	u32 (*ages)[KMPROF_HEAP_AGE_CLASSES];
+	u64 *age_classes;
+	u32 *age_first;
+	u32 *age_counts;
 };
+
+/* @age_classes is a bitmap of them. */
+static_assert(KMPROF_HEAP_AGE_CLASSES <= 64);
 
 /*
  * A frame's symbol as "%pS" prints it, kept for the next record that
@@ -217,60 +227,118 @@ static int kmprof_heap_collect(void *arg, const struct kmprof_bucket_view *view)
 	return 0;
 }
 
-/* Where kmprof_heap_count_age() counts: views by bucket index. */
+/* Where the age walks count: views by bucket index. */
 struct kmprof_heap_ages {
 	struct kmprof_heap_snapshot *snap;
 	u32 *view_of;		/* by bucket index: view index + 1, 0 none */
 	unsigned int nr_buckets;
 };
 
-/* An age in seconds: class 0 under 1 s, class k in [2^(k-1), 2^k) s. */
-static void kmprof_heap_count_age(void *arg, unsigned int bucket, u32 age)
+/* The first walk: which classes each view's objects fall in. */
+static void kmprof_heap_mark_age(void *arg, unsigned int bucket, u32 age)
 {
 	struct kmprof_heap_ages *ages = arg;
 
 	if (bucket < ages->nr_buckets && ages->view_of[bucket])
-		ages->snap->ages[ages->view_of[bucket] - 1][fls(age)]++;
+		ages->snap->age_classes[ages->view_of[bucket] - 1] |=
+			BIT_ULL(kmprof_age_class(age, KMPROF_HEAP_AGE_CLASSES));
 }
 
 /*
- * The age classes of each view's sampled objects in use. The object map
- * is read after the profile: objects allocated since the snapshot are in
- * it, and they are the youngest, so each view keeps at most its in-use
- * objects, the oldest ones. Objects freed since are missing: the classes
- * may count fewer objects than the view has in use.
+ * The second walk, at the same time: count them. An object of a class the
+ * first walk did not see was allocated after that walk read its entry, at
+ * the walks' time or later: class 0, among the youngest, which the trim
+ * below would drop first. It is left out.
+ */
+static void kmprof_heap_count_age(void *arg, unsigned int bucket, u32 age)
+{
+	struct kmprof_heap_ages *ages = arg;
+	struct kmprof_heap_snapshot *snap = ages->snap;
+	u64 below, bit = BIT_ULL(kmprof_age_class(age, KMPROF_HEAP_AGE_CLASSES));
+	unsigned int view;
+
+	if (bucket >= ages->nr_buckets || !ages->view_of[bucket])
+		return;
+	view = ages->view_of[bucket] - 1;
+	if (!(snap->age_classes[view] & bit))
+		return;
+	below = snap->age_classes[view] & (bit - 1);
+	snap->age_counts[snap->age_first[view] + hweight64(below)]++;
+}
+
+/*
+ * Each view keeps at most its in-use objects, the oldest ones: objects
+ * allocated since the snapshot are in the map too, and they are the
+ * youngest. Objects freed since are missing: the classes may count fewer
+ * objects than the view has in use.
+ */
+static void kmprof_heap_trim_ages(struct kmprof_heap_snapshot *snap,
+				  unsigned int view)
+{
+	const struct kmprof_counts *c = &snap->views[view].counts;
+	u32 *counts = &snap->age_counts[snap->age_first[view]];
+	unsigned int k, nr = hweight64(snap->age_classes[view]);
+	u64 sum = 0, inuse = c->allocs - c->frees;
+	u32 drop;
+
+	for (k = 0; k < nr; k++)
+		sum += counts[k];
+	for (k = 0; sum > inuse; k++) {
+		drop = min_t(u64, counts[k], sum - inuse);
+		counts[k] -= drop;
+		sum -= drop;
+	}
+}
+
+/*
+ * The age classes of each view's sampled objects in use, in two walks of
+ * the object map at one time: the first finds the classes, the second
+ * counts them, so that only the classes with objects take memory.
  */
 static int kmprof_heap_snapshot_ages(struct kmprof_heap_snapshot *snap)
 {
 	struct kmprof_heap_ages ages = { .snap = snap };
-	unsigned int i, k;
-	u64 inuse, sum;
+	u32 now = kmprof_now_sec();
+	unsigned int i, nr_counts = 0;
+	int ret = -ENOMEM;
 
 	ages.nr_buckets = kmprof_profile_buckets(snap->prof);
 	ages.view_of = kvcalloc(ages.nr_buckets, sizeof(*ages.view_of),
 				GFP_KERNEL);
-	snap->ages = kvcalloc(snap->nr, sizeof(*snap->ages), GFP_KERNEL);
-	if (!ages.view_of || !snap->ages) {
-		kvfree(ages.view_of);
-		return -ENOMEM;
-	}
+	snap->age_classes = kvcalloc(snap->nr, sizeof(*snap->age_classes),
+				     GFP_KERNEL);
+	snap->age_first = kvcalloc(snap->nr, sizeof(*snap->age_first),
+				   GFP_KERNEL);
+	if (!ages.view_of || !snap->age_classes || !snap->age_first)
+		goto out;
 	for (i = 0; i < snap->nr; i++)
 		ages.view_of[snap->views[i].index] = i + 1;
-	kmprof_profile_ages(snap->prof, kmprof_heap_count_age, &ages);
-	kvfree(ages.view_of);
+	kmprof_profile_ages(snap->prof, now, kmprof_heap_mark_age, &ages);
 	for (i = 0; i < snap->nr; i++) {
-		inuse = snap->views[i].counts.allocs - snap->views[i].counts.frees;
-		sum = 0;
-		for (k = 0; k < KMPROF_HEAP_AGE_CLASSES; k++)
-			sum += snap->ages[i][k];
-		for (k = 0; sum > inuse; k++) {
-			u32 drop = min_t(u64, snap->ages[i][k], sum - inuse);
-
-			snap->ages[i][k] -= drop;
-			sum -= drop;
-		}
+		snap->age_first[i] = nr_counts;
+		nr_counts += hweight64(snap->age_classes[i]);
 	}
-	return 0;
+	snap->age_counts = kvcalloc(max(nr_counts, 1U),
+				    sizeof(*snap->age_counts), GFP_KERNEL);
+	if (!snap->age_counts)
+		goto out;
+	kmprof_profile_ages(snap->prof, now, kmprof_heap_count_age, &ages);
+	for (i = 0; i < snap->nr; i++)
+		kmprof_heap_trim_ages(snap, i);
+	ret = 0;
+out:
+	kvfree(ages.view_of);
+	return ret;
+}
+
+/* Free what a snapshot holds besides its profile's reference. */
+static void kmprof_heap_snapshot_free(struct kmprof_heap_snapshot *snap)
+{
+	kvfree(snap->symbols);
+	kvfree(snap->age_counts);
+	kvfree(snap->age_first);
+	kvfree(snap->age_classes);
+	kvfree(snap->views);
 }
 
 /*
@@ -304,7 +372,7 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 	}
 	ret = kmprof_heap_snapshot_ages(snap);
 	if (ret) {
-		kvfree(snap->views);
+		kmprof_heap_snapshot_free(snap);
 		return ret;
 	}
 	for (i = 0; i < snap->nr; i++) {
@@ -322,8 +390,7 @@ static int kmprof_heap_snapshot_take(struct kmprof_heap_snapshot *snap,
 	snap->symbols = kvcalloc(1U << snap->symbol_bits,
 				 sizeof(*snap->symbols), GFP_KERNEL);
 	if (!snap->symbols) {
-		kvfree(snap->ages);
-		kvfree(snap->views);
+		kmprof_heap_snapshot_free(snap);
 		return -ENOMEM;
 	}
 	return 0;
@@ -420,18 +487,42 @@ static void kmprof_heap_show_labels(struct seq_file *m, unsigned int kept,
 		seq_printf(m, " cgroup=%llu", labels->cgroup);
 }
 
-/* The age classes that count objects, as "k:n" pairs, if any does. */
-static void kmprof_heap_show_ages(struct seq_file *m, const u32 *ages)
+/* The age classes of view @i that count objects, as "k:n" pairs, if any. */
+static void kmprof_heap_show_ages(struct seq_file *m,
+				  const struct kmprof_heap_snapshot *snap,
+				  unsigned int i)
 {
+	const u32 *counts = &snap->age_counts[snap->age_first[i]];
+	DECLARE_BITMAP(classes, KMPROF_HEAP_AGE_CLASSES);
 	const char *sep = " ages=";
 	unsigned int k;
 
-	for (k = 0; k < KMPROF_HEAP_AGE_CLASSES; k++) {
-		if (ages[k]) {
-			seq_printf(m, "%s%u:%u", sep, k, ages[k]);
+	bitmap_from_u64(classes, snap->age_classes[i]);
+	for_each_set_bit(k, classes, KMPROF_HEAP_AGE_CLASSES) {
+		if (*counts) {
+			seq_printf(m, "%s%u:%u", sep, k, *counts);
+			sep = ",";
+		}
+		counts++;
+	}
+}
+
+/* The lifetimes of a record's freed objects, if it has any. */
+static void kmprof_heap_show_lifetimes(struct seq_file *m,
+				       const struct kmprof_counts *c)
+{
+	const char *sep = " lifetimes=";
+	unsigned int k;
+
+	if (!c->frees)
+		return;
+	for (k = 0; k < KMPROF_LIFETIME_CLASSES; k++) {
+		if (c->lifetimes[k]) {
+			seq_printf(m, "%s%u:%u", sep, k, c->lifetimes[k]);
 			sep = ",";
 		}
 	}
+	seq_printf(m, " lifetime_sum=%llu", c->lifetime_sum);
 }
 
 static void kmprof_heap_show_bucket(struct seq_file *m,
@@ -450,7 +541,8 @@ static void kmprof_heap_show_bucket(struct seq_file *m,
 		   c->alloc_req_bytes, kmprof_allocator_names[view->allocator]);
 	kmprof_heap_show_labels(m, kmprof_profile_labels(snap->prof),
 				view->labels);
-	kmprof_heap_show_ages(m, snap->ages[view - snap->views]);
+	kmprof_heap_show_ages(m, snap, view - snap->views);
+	kmprof_heap_show_lifetimes(m, c);
 	seq_putc(m, '\n');
 	for (i = 0; i < view->depth; i++)
 		seq_printf(m, "#\t0x%lx\t%s\n", view->stack[i],
@@ -544,9 +636,7 @@ int kmprof_report_heap_release(struct inode *inode, struct file *file)
 	struct seq_file *m = file->private_data;
 	struct kmprof_heap_snapshot *snap = m->private;
 
-	kvfree(snap->symbols);
-	kvfree(snap->ages);
-	kvfree(snap->views);
+	kmprof_heap_snapshot_free(snap);
 	kmprof_profile_put(snap->prof);
 	return seq_release_private(inode, file);
 }

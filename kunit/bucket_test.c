@@ -204,6 +204,7 @@ static void kmprof_buckets_test_pool_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, 5);
 	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 }
 
 /*

@@ -81,6 +81,7 @@ static void kmprof_stress_check_read(struct kunit *test,
 
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 	KUNIT_EXPECT_GE(test, totals.sum.allocs, totals.sum.frees);
 	KUNIT_EXPECT_GE(test, totals.sum.alloc_bytes, totals.sum.free_bytes);
 	(*reads)++;
@@ -163,6 +164,7 @@ static void kmprof_cycle_test_concurrent(struct kunit *test)
 	kmprof_cycle_advance_wait(prof);
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, allocs);
 	KUNIT_EXPECT_EQ(test, totals.sum.frees,
 			frees + kmprof_test_stat(prof, KMPROF_STAT_LOST_FREES));

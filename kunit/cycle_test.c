@@ -20,6 +20,7 @@
 #include <linux/hrtimer.h>
 #include <linux/irqflags.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 
 #include "helpers.h"
 
@@ -31,6 +32,7 @@ static void kmprof_cycle_expect(struct kunit *test, struct kmprof_profile *prof,
 
 	kmprof_test_read(test, prof, &totals);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 	KUNIT_EXPECT_EQ(test, totals.sum.allocs, allocs);
 	KUNIT_EXPECT_EQ(test, totals.sum.frees, frees);
 }
@@ -259,6 +261,76 @@ static void kmprof_cycle_test_lost_free_cycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmprof_test_stat(prof, KMPROF_STAT_OBJECTS), 2);
 }
 
+/*
+ * A freed object's lifetime is published with its free, in the cycle of
+ * the free: class 0 under a second, class 2 for 2 s to 4 s; a lost free's
+ * lifetime runs to the allocation that found it.
+ */
+static void kmprof_cycle_test_lifetimes(struct kunit *test)
+{
+	struct kmprof_profile *prof = kmprof_test_create(test, 1, 16, 16);
+	struct kmprof_test_totals totals;
+	unsigned int k;
+
+	kmprof_test_alloc(prof, OBJ(1), 64, 1);
+	kmprof_test_alloc(prof, OBJ(2), 64, 1);
+	kmprof_test_alloc(prof, OBJ(3), 64, 1);
+	kmprof_record_free(prof, OBJ(1));
+	kmprof_cycle_expect(test, prof, 3, 0);
+	kmprof_cycle_advance_wait(prof);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.frees, 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[0], 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.lifetime_sum, 0);
+
+	msleep(2100);
+	kmprof_record_free(prof, OBJ(2));
+	/* OBJ(3)'s free was missed; a new object lives there now. */
+	kmprof_test_alloc(prof, OBJ(3), 64, 2);
+	kmprof_cycle_expect(test, prof, 3, 1);
+	kmprof_cycle_advance_wait(prof);
+	kmprof_cycle_expect(test, prof, 4, 3);
+	kmprof_test_read(test, prof, &totals);
+	KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[0], 1);
+	KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[2], 2);
+	for (k = 0; k < KMPROF_LIFETIME_CLASSES; k++)
+		if (k != 0 && k != 2)
+			KUNIT_EXPECT_EQ(test, totals.sum.lifetimes[k], 0);
+	KUNIT_EXPECT_GE(test, totals.sum.lifetime_sum, 4);
+	KUNIT_EXPECT_LE(test, totals.sum.lifetime_sum, 8);
+}
+
+/* Lifetime classes: powers of two, the last one open; sums saturate. */
+static void kmprof_cycle_test_lifetime_classes(struct kunit *test)
+{
+	struct kmprof_counts to = {}, from = {};
+
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(0, KMPROF_LIFETIME_CLASSES), 0);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(1, KMPROF_LIFETIME_CLASSES), 1);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(3, KMPROF_LIFETIME_CLASSES), 2);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(4, KMPROF_LIFETIME_CLASSES), 3);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class((1U << 14) - 1,
+					       KMPROF_LIFETIME_CLASSES), 14);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(1U << 14,
+					       KMPROF_LIFETIME_CLASSES), 15);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(U32_MAX,
+					       KMPROF_LIFETIME_CLASSES), 15);
+	KUNIT_EXPECT_EQ(test, kmprof_age_class(U32_MAX,
+					       KMPROF_HEAP_AGE_CLASSES), 32);
+
+	to.lifetimes[3] = U32_MAX - 1;
+	to.lifetimes[4] = 7;
+	from.lifetimes[3] = 5;
+	from.lifetimes[4] = 1;
+	from.frees = 6;
+	from.lifetime_sum = 60;
+	kmprof_counts_add(&to, &from);
+	KUNIT_EXPECT_EQ(test, to.lifetimes[3], U32_MAX);
+	KUNIT_EXPECT_EQ(test, to.lifetimes[4], 8);
+	KUNIT_EXPECT_EQ(test, to.frees, 6);
+	KUNIT_EXPECT_EQ(test, to.lifetime_sum, 60);
+}
+
 /* Flush and fold walk every batch of buckets, not just the first. */
 static void kmprof_cycle_test_flush_many_buckets(struct kunit *test)
 {
@@ -399,6 +471,7 @@ static void kmprof_cycle_test_read_races_advance(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, race.ran);
 	KUNIT_ASSERT_EQ(test, race.advance_ret, 0);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 	KUNIT_EXPECT_GE(test, totals.sum.allocs, totals.sum.frees);
 
 	kmprof_cycle_advance_wait(prof);
@@ -416,6 +489,8 @@ static struct kunit_case kmprof_cycle_cases[] = {
 	KUNIT_CASE(kmprof_cycle_test_fold_after_empty_cycles),
 	KUNIT_CASE(kmprof_cycle_test_every_interleaving),
 	KUNIT_CASE(kmprof_cycle_test_lost_free_cycle),
+	KUNIT_CASE_SLOW(kmprof_cycle_test_lifetimes),
+	KUNIT_CASE(kmprof_cycle_test_lifetime_classes),
 	KUNIT_CASE(kmprof_cycle_test_flush_many_buckets),
 	KUNIT_CASE(kmprof_cycle_test_times),
 	KUNIT_CASE(kmprof_cycle_test_advance_in_hardirq),

@@ -101,8 +101,17 @@ static int kmprof_test_sum(void *arg, const struct kmprof_bucket_view *view)
 {
 	struct kmprof_test_totals *totals = arg;
 	const struct kmprof_counts *c = &view->counts;
+	u64 lifetimes = 0;
+	unsigned int k;
 
 	totals->buckets++;
+	for (k = 0; k < KMPROF_LIFETIME_CLASSES; k++) {
+		lifetimes += c->lifetimes[k];
+		totals->sum.lifetimes[k] += c->lifetimes[k];
+	}
+	if (lifetimes != c->frees)
+		totals->unmatched_lifetimes++;
+	totals->sum.lifetime_sum += c->lifetime_sum;
 	if (c->allocs < c->frees || c->alloc_bytes < c->free_bytes ||
 	    c->alloc_req_bytes < c->free_req_bytes)
 		totals->negative_buckets++;

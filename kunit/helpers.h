@@ -25,6 +25,8 @@
  * struct kmprof_test_totals - the published profile, summed.
  * @sum: counts summed over all buckets.
  * @buckets: buckets with published counts.
+ * @unmatched_lifetimes: buckets whose lifetime classes do not sum to their
+ *	frees: a free published without its lifetime, or the reverse.
  * @negative_buckets: buckets whose published in-use (objects or bytes,
  *	requested or allocated) is negative.
  */
@@ -32,6 +34,7 @@ struct kmprof_test_totals {
 	struct kmprof_counts sum;
 	unsigned int buckets;
 	unsigned int negative_buckets;
+	unsigned int unmatched_lifetimes;
 };
 
 struct kmprof_profile *kmprof_test_create(struct kunit *test,

@@ -177,6 +177,7 @@ static void kmprof_objmap_test_lost_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, totals.sum.alloc_bytes - totals.sum.free_bytes,
 			256);
 	KUNIT_EXPECT_EQ(test, totals.negative_buckets, 0);
+	KUNIT_EXPECT_EQ(test, totals.unmatched_lifetimes, 0);
 }
 
 /* An unsampled allocation at a mapped address retires the stale entry. */
@@ -282,7 +283,8 @@ static void kmprof_objmap_test_ages(struct kunit *test)
 	msleep(2100);
 	kmprof_test_alloc(prof, OBJ(3), 64, 1);
 	kmprof_record_free(prof, OBJ(2));
-	kmprof_profile_ages(prof, kmprof_objmap_count_age, &seen);
+	kmprof_profile_ages(prof, kmprof_now_sec(), kmprof_objmap_count_age,
+			    &seen);
 	KUNIT_ASSERT_EQ(test, seen.nr, 2);
 	sort(seen.bucket_age, seen.nr, sizeof(u64), kmprof_objmap_cmp_u64,
 	     NULL);
@@ -293,6 +295,14 @@ static void kmprof_objmap_test_ages(struct kunit *test)
 	KUNIT_EXPECT_LE(test, young, 1);
 	KUNIT_EXPECT_GE(test, old, 2);
 	KUNIT_EXPECT_LE(test, old, 5);
+
+	/* Taken at a time before both were allocated: age 0, not negative. */
+	memset(&seen, 0, sizeof(seen));
+	kmprof_profile_ages(prof, kmprof_now_sec() - 1000,
+			    kmprof_objmap_count_age, &seen);
+	KUNIT_ASSERT_EQ(test, seen.nr, 2);
+	KUNIT_EXPECT_EQ(test, (u32)seen.bucket_age[0], 0);
+	KUNIT_EXPECT_EQ(test, (u32)seen.bucket_age[1], 0);
 }
 
 static struct kunit_case kmprof_objmap_cases[] = {

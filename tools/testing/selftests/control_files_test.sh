@@ -60,7 +60,7 @@ disabled_costs_nothing()
 	[ "$(hits)" -gt "$before" ] || { ktap_diag "no hits once enabled"; return 1; }
 }
 
-ktap_plan 20
+ktap_plan 21
 ktap_check load kmprof_load rate=4096 hits=1
 ktap_check rate_reads_param expect_eq rate "$(cat $D/rate)" 4096
 ktap_check rate_refuses_bad refuses rate rate abc -1 1.5 " " 0x10 \
@@ -86,4 +86,5 @@ ktap_check zero_buckets_param load_refused max_buckets=0
 ktap_check zero_objects_param load_refused max_objects=0
 ktap_check bad_autocycle_param load_refused autocycle_ms=5
 ktap_check bad_hits_param load_refused hits=2
+ktap_check bad_oom_report_param load_refused oom_report=65
 ktap_finish

@@ -227,23 +227,22 @@ heap_records()
 	END { flush() }' "$1"
 }
 
-# heap_ages FILE FUNCTION: the ages= of each record of FILE whose first
-# four frames hold FUNCTION, one line each ("-" for a record without).
-heap_ages()
+# heap_key FILE FUNCTION KEY: the value of KEY= in each record of FILE
+# whose first four frames hold FUNCTION, one line each ("-" for a record
+# without).
+heap_key()
 {
-	awk -v fn="$2" '
+	awk -v fn="$2" -v key="$3=" '
 	function flush() {
 		if (mine)
-			print ages
+			print value
 		mine = 0
 	}
-	/^[0-9]/ { flush(); frame = 0; ages = "-"; next }
+	/^[0-9]/ { flush(); frame = 0; value = "-"; next }
 	/^# size=/ {
 		for (i = 2; i <= NF; i++)
-			if ($i ~ /^ages=/) {
-				ages = $i
-				sub(/^ages=/, "", ages)
-			}
+			if (index($i, key) == 1)
+				value = substr($i, length(key) + 1)
 		next
 	}
 	/^#\t/ {
@@ -252,6 +251,9 @@ heap_ages()
 	}
 	END { flush() }' "$1"
 }
+
+# heap_ages FILE FUNCTION: heap_key's ages=.
+heap_ages() { heap_key "$1" "$2" ages; }
 
 # heap_alloc_buckets FILE FUNCTION ALLOCATOR: one line per record of
 # ALLOCATOR in FILE that FUNCTION made, as heap_buckets prints them:

@@ -10,7 +10,13 @@ a run that never reached "done", and on any kernel splat anywhere in the log
 but one a test asked for: between "kmprof-vm: expect-warnings begin N" and
 "kmprof-vm: expect-warnings end", exactly N warnings of kmprof's fail-safe
 ("kmprof: invariant broken") and no other splat are what the test wants;
-any other count fails the run.
+any other count fails the run. Likewise, between "kmprof-vm: expect-oom
+begin" and "kmprof-vm: expect-oom end" the kernel's own reports of memory
+running out are what the test wants: the stack each OOM kill and each
+failed allocation prints ("invoked oom-killer", "page allocation
+failure", a few lines on, "Call Trace:" to "</TASK>") is no splat there,
+and at least one OOM kill must be in the bracket. Any other splat in it
+still fails the run.
 
 The judge prints its cases as a KTAP document of its own (a plan, one
 "ok N NAME" or "not ok N NAME" per case, "# SKIP" on a skipped one, and
@@ -33,6 +39,13 @@ ARTIFACT = re.compile(r'kmprof-vm: artifact-(begin|end) ')
 EXPECT = re.compile(r'kmprof-vm: expect-warnings (?:begin (\d+)|end)')
 FAILSAFE = 'kmprof: invariant broken'
 WARNING = re.compile(r'WARNING:')
+# The out-of-memory reports a test provokes on purpose.
+EXPECT_OOM = re.compile(r'kmprof-vm: expect-oom (begin|end)')
+OOM_KILL = re.compile(r'invoked oom-killer:')
+OOM_REPORT = re.compile(r'invoked oom-killer:|page allocation failure:')
+# How far after its first line a report's stack starts, and how long it is.
+OOM_TRACE_AFTER = 6
+OOM_TRACE_MAX = 80
 
 # Anything here anywhere in the log fails the run: the kernel found a bug,
 # in kmprof or in what it drove.
@@ -126,6 +139,47 @@ def without_expected(lines):
     return out, problems
 
 
+def without_oom_reports(lines):
+    """The log without the OOM reports a test asked for; and the problems.
+
+    Inside an expect-oom bracket, the stack of each report of memory
+    running out (from its "Call Trace:" to its "</TASK>", if that is near)
+    is dropped, the rest of the report kept (it holds no splat). A bracket without an OOM
+    kill, or one never closed, is a problem.
+    """
+    out, problems, inside, kills, report_at = [], [], False, 0, None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = EXPECT_OOM.search(line)
+        if m:
+            if m.group(1) == 'begin':
+                inside, kills = True, 0
+            elif inside:
+                if not kills:
+                    problems.append('an expect-oom bracket saw no OOM kill')
+                inside = False
+            i += 1
+            continue
+        if inside and OOM_REPORT.search(line):
+            report_at = i
+            kills += bool(OOM_KILL.search(line))
+        if (inside and report_at is not None and 'Call Trace:' in line
+                and i - report_at <= OOM_TRACE_AFTER):
+            end = next((j for j in range(i, min(len(lines),
+                                               i + OOM_TRACE_MAX))
+                        if '</TASK>' in lines[j]), None)
+            report_at = None
+            if end is not None:
+                i = end + 1
+                continue
+        out.append(line)
+        i += 1
+    if inside:
+        problems.append('an expect-oom bracket never ended')
+    return out, problems
+
+
 def find_documents(lines):
     """Return ([(name, lines)], [names never closed], reached_done)."""
     docs, unclosed, done = [], [], False
@@ -215,8 +269,9 @@ def judge(name, log_lines, kunit_py, timed_out):
         console_problems.append('the VM timed out')
     elif not done:
         console_problems.append('the guest never reached its end')
-    unexpected, bracket_problems = without_expected(log_lines)
-    console_problems += bracket_problems
+    unexpected, oom_problems = without_oom_reports(log_lines)
+    unexpected, bracket_problems = without_expected(unexpected)
+    console_problems += oom_problems + bracket_problems
     splats = find_splats(unexpected)
     if splats:
         console_problems.append(f'{len(splats)} kernel splat(s)')

@@ -7,7 +7,8 @@ is judged as it is (it must pass), with a file the guest handed over in the
 middle (it must still pass), and with one change each: a failing KTAP
 case, a lockdep splat, a timeout, and a guest that died mid-document. Every
 such variant must be judged a failure. A warning of kmprof's fail-safe
-passes only inside a bracket that expects exactly that many. The judge's
+passes only inside a bracket that expects exactly that many, and the
+kernel's report of an OOM kill only inside an expect-oom bracket. The judge's
 KTAP totals must say what its verdict says. Prints KTAP.
 """
 
@@ -64,6 +65,21 @@ def failsafe_warning(lines, begin=None, end=True):
     return lines[:at + 1] + warning + lines[at + 1:]
 
 
+def oom_report(lines, bracket=True, kill=True, inside=None):
+    """A recorded OOM kill's report (without it, KILL=False), inside an
+    expect-oom bracket if BRACKET, with INSIDE(lines) applied to the
+    bracket's lines."""
+    with open(os.path.join(DATA, 'oom-report.txt')) as f:
+        report = f.read().splitlines() if kill else []
+    if bracket:
+        report = (['[    3.000001] kmprof-vm: expect-oom begin'] + report +
+                  ['[    3.900001] kmprof-vm: expect-oom end'])
+    if inside:
+        report = inside(report)
+    at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
+    return lines[:at + 1] + report + lines[at + 1:]
+
+
 def with_artifact(lines):
     """A base64 artifact whose text happens to spell a splat word."""
     at = next(i for i, line in enumerate(lines) if 'ok 4 tool_stats' in line)
@@ -112,6 +128,14 @@ def main():
          ': 6 ok, 1 not ok'),
         ('other_splat_in_bracket_fails',
          lockdep_splat(failsafe_warning(clean, 1), 'expect-warnings begin'),
+         [], ': 6 ok, 1 not ok'),
+        ('expected_oom_passes', oom_report(clean), [], ': 7 ok, 0 not ok'),
+        ('unexpected_oom_fails', oom_report(clean, bracket=False), [],
+         ': 6 ok, 1 not ok'),
+        ('oom_bracket_without_kill_fails', oom_report(clean, kill=False), [],
+         ': 6 ok, 1 not ok'),
+        ('other_splat_in_oom_bracket_fails',
+         oom_report(clean, inside=lambda r: lockdep_splat(r, 'expect-oom begin')),
          [], ': 6 ok, 1 not ok'),
         ('timeout_fails', cut_at(clean, 'ok 5 rmmod_removes_dir'),
          ['--timed-out'], ': 0 ok, 2 not ok'),
