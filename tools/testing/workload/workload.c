@@ -287,9 +287,18 @@ static noinline void *workload_hardirq_kmalloc(size_t size)
 	return workload_keep_frame(kmalloc(size, GFP_ATOMIC | __GFP_NOWARN));
 }
 
-static noinline void *workload_churn_kmalloc(size_t size)
+/*
+ * An object allocated and freed here: false if none could be. Its body is
+ * unlike workload_kmalloc()'s, which the compiler would otherwise fold
+ * into one function (-fipa-icf), one frame for both sites.
+ */
+static noinline bool workload_churn_kmalloc(size_t size)
 {
-	return workload_keep_frame(kmalloc(size, GFP_KERNEL));
+	void *p = kmalloc(size, GFP_KERNEL);
+	bool allocated = p;
+
+	kfree(p);
+	return allocated;
 }
 
 static void workload_softirq_fn(struct timer_list *timer)
@@ -588,13 +597,10 @@ static int workload_churn(unsigned int count, size_t size)
 {
 	struct workload_truth *t = &workload_truth[SITE_CHURN];
 	unsigned int i;
-	void *p;
 
 	for (i = 0; i < count; i++) {
-		p = workload_churn_kmalloc(size);
-		if (!p)
+		if (!workload_churn_kmalloc(size))
 			return -ENOMEM;
-		kfree(p);
 		t->allocs++;
 		t->req_bytes += size;
 		t->alloc_bytes += kmalloc_size_roundup(size);
