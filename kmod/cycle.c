@@ -15,7 +15,8 @@
  * of its bucket: the open slot. Go sends mallocs to C + 2 and sweep frees
  * to C + 1 because its frees of a cycle arrive only after the next mark
  * termination; the kernel frees explicitly, so both kinds of event take
- * one offset.
+ * one offset. A free carries its object's lifetime into the same slot:
+ * the lifetimes a profile publishes are exactly those of its frees.
  *
  * kmprof_cycle_advance() (C := C + 1, under cycles.lock) closes the open
  * slot: it now holds exactly the events that happened before the advance,

@@ -55,6 +55,10 @@ static char *labels = KMPROF_LABELS_DEFAULT;
 module_param(labels, charp, 0444);
 MODULE_PARM_DESC(labels, "What a sample keeps of who allocated: context, comm, pid, cgroup, separated by commas (empty: none)");
 
+static unsigned int oom_report = KMPROF_OOM_REPORT_DEFAULT;
+module_param(oom_report, uint, 0444);
+MODULE_PARM_DESC(oom_report, "Sites the report at OOM names in the kernel log and the oom file (0 = no report)");
+
 /* A measurement aid for the benchmarks, not a way to run kmprof. */
 static bool floor;
 module_param(floor, bool, 0444);
@@ -73,10 +77,6 @@ MODULE_PARM_DESC(floor, "Arm the probes with handlers that return at once (bench
  * Context: process context.
  * Return: 0, or -EINVAL for an unknown or repeated name.
  */
-static unsigned int oom_report = KMPROF_OOM_REPORT_DEFAULT;
-module_param(oom_report, uint, 0444);
-MODULE_PARM_DESC(oom_report, "Sites the report at OOM names in the kernel log and the oom file (0 = no report)");
-
 static int __init kmprof_param_names(const char *param, const char *list,
 				     const char *const *names, unsigned int nr,
 				     unsigned int *set)
