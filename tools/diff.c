@@ -113,26 +113,24 @@ static void text_add(struct text *t, const char *s)
 	t->len += n;
 }
 
-/*
- * The allocators of both profiles: OLD's, then those only NEW has (at most
- * KMPROF_HEAP_SOURCES_MAX; past that, a row shows fewer).
- */
-static void merge_sources(struct allocator_list *all,
-			  const struct heap_profile *p[2])
+void rows_merge_sources(struct allocator_list *all,
+			const struct heap_profile *const *p, unsigned int n)
 {
-	*all = p[OLD]->sources;
-	for (unsigned int s = 0; s < p[NEW]->sources.nr; s++) {
-		const char *name = p[NEW]->sources.name[s];
+	*all = p[0]->sources;
+	for (unsigned int f = 1; f < n; f++) {
+		for (unsigned int s = 0; s < p[f]->sources.nr; s++) {
+			const char *name = p[f]->sources.name[s];
 
-		if (allocator_list_find(all, name) < 0 &&
-		    all->nr < KMPROF_HEAP_SOURCES_MAX)
-			memcpy(all->name[all->nr++], name, sizeof(all->name[0]));
+			if (allocator_list_find(all, name) < 0 &&
+			    all->nr < KMPROF_HEAP_SOURCES_MAX)
+				memcpy(all->name[all->nr++], name,
+				       sizeof(all->name[0]));
+		}
 	}
 }
 
-/* @mask of @p's sources as a mask of @all. */
-static uint32_t merged_mask(const struct allocator_list *all,
-			    const struct heap_profile *p, uint32_t mask)
+uint32_t rows_merged_mask(const struct allocator_list *all,
+			  const struct heap_profile *p, uint32_t mask)
 {
 	uint32_t m = 0;
 
@@ -145,6 +143,26 @@ static uint32_t merged_mask(const struct allocator_list *all,
 	return m;
 }
 
+uint32_t rows_match_id(struct strtab *keys, const struct heap_profile *p,
+		       const struct top_row *r, const struct top_options *opt)
+{
+	char names[KMPROF_HEAP_SOURCES_MAX * (KMPROF_HEAP_ALLOCATOR_MAX + 1)];
+	struct text key = { .s = NULL };
+	uint32_t id;
+
+	text_add(&key, "");
+	if (opt->by < 0) {
+		/* a site's row is of one allocator */
+		text_add(&key, allocator_list_names(names, sizeof(names),
+						    &p->sources, r->allocators));
+		text_add(&key, "\n");
+	}
+	text_add(&key, r->name);
+	id = strtab_intern(keys, key.s);
+	free(key.s);
+	return id;
+}
+
 /* The rows of both files, matched: *@n of them, unsorted (never NULL). */
 static struct diff_row *match_rows(const struct heap_profile *p[2],
 				   const struct top_rows t[2],
@@ -153,35 +171,22 @@ static struct diff_row *match_rows(const struct heap_profile *p[2],
 				   struct strtab *keys, size_t *n)
 {
 	struct diff_row *rows = xcalloc(1, sizeof(*rows));
-	struct text key = { .s = NULL };
 	size_t cap = 1;
 
 	for (int f = OLD; f <= NEW; f++) {
 		for (size_t i = 0; i < t[f].nr; i++) {
 			const struct top_row *r = &t[f].row[i];
-			char names[KMPROF_HEAP_SOURCES_MAX * (KMPROF_HEAP_ALLOCATOR_MAX + 1)];
+			uint32_t id = rows_match_id(keys, p[f], r, opt);
 			struct diff_row *d;
-			uint32_t id;
 
-			key.len = 0;
-			if (opt->by < 0) {
-				/* a site's row is of one allocator */
-				text_add(&key, allocator_list_names(names, sizeof(names),
-								    &p[f]->sources,
-								    r->allocators));
-				text_add(&key, "\n");
-			}
-			text_add(&key, r->name);
-			id = strtab_intern(keys, key.s);
 			rows = xgrow(rows, &cap, (size_t)id + 1, sizeof(*rows));
 			d = &rows[id];
 			d->name = r->name;
 			d->used = true;
-			d->allocators |= merged_mask(all, p[f], r->allocators);
+			d->allocators |= rows_merged_mask(all, p[f], r->allocators);
 			d->e[f] = r->e;
 		}
 	}
-	free(key.s);
 	/* id 0 is "": a row only if a label's value is empty */
 	*n = 0;
 	for (size_t id = 0; id < keys->nr; id++)
@@ -247,9 +252,8 @@ static bool allocs_decrease(const struct heap_profile *old,
 	return fewer;
 }
 
-/* Why NEW is no later snapshot of OLD's profile, NULL if it is. */
-static const char *other_profile(const struct heap_profile *old,
-				 const struct heap_profile *new)
+const char *heap_other_profile(const struct heap_profile *old,
+			       const struct heap_profile *new)
 {
 	if (old->rate != new->rate)
 		return "the rates differ";
@@ -373,7 +377,7 @@ void diff_print(FILE *out, const struct heap_profile *old,
 		const struct heap_profile *new, const struct diff_options *opt)
 {
 	const struct heap_profile *p[2] = { old, new };
-	const char *other = other_profile(old, new);
+	const char *other = heap_other_profile(old, new);
 	enum diff_sort sort = opt->sort;
 	struct allocator_list all;
 	struct top_rows t[2];
@@ -383,7 +387,7 @@ void diff_print(FILE *out, const struct heap_profile *old,
 
 	for (int f = OLD; f <= NEW; f++)
 		top_rows_build(&t[f], p[f], opt->top);
-	merge_sources(&all, p);
+	rows_merge_sources(&all, p, 2);
 	strtab_init(&keys);
 	rows = match_rows(p, t, opt->top, &all, &keys, &n);
 	qsort_r(rows, n, sizeof(*rows), row_cmp, &sort);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmprof - the parser of the "heap" file, versions 1 to 5
+ * kmprof - the parser of the "heap" file, versions 1 to 6
  * (include/kmprof_heap.h).
  *
  * The input is untrusted bytes (a file copied off another machine, a
@@ -413,33 +413,30 @@ static int read_cgroup(struct parser *ps, struct cursor *c, const char *key,
 #define LABEL_KEY(key, read, b) { key, read, b, 4, false, true }
 
 /*
- * ages=: "<class>:<objs>[,<class>:<objs>...]", the record's sampled
- * objects in use by age class: classes below KMPROF_HEAP_AGE_CLASSES,
- * ascending, counts of at least one summing to at most its inuse_objs.
+ * "<class>:<objs>[,<class>:<objs>...]" ([@s, @s + @len)) into @counts,
+ * @nclasses of them (zeroed first): classes below @nclasses, ascending,
+ * each once, counts of at least one summing to at most @max, the record
+ * of line @line's objects @what ("in use", "freed").
  */
-static int read_ages(struct parser *ps, struct cursor *c, const char *key,
-		     void *dst)
+static int read_classes(struct parser *ps, const char *key, const char *s,
+			size_t len, uint64_t *counts, unsigned int nclasses,
+			uint64_t max, const char *what, unsigned int line)
 {
-	struct heap_bucket *b = dst;
-	const char *s;
-	size_t len = word(c, &s);
 	struct cursor v = { s, s + len };
 	uint64_t sum = 0;
 	int last = -1;
 
-	b->ages = arena_alloc(&ps->prof->arena,
-			      KMPROF_HEAP_AGE_CLASSES * sizeof(*b->ages));
-	memset(b->ages, 0, KMPROF_HEAP_AGE_CLASSES * sizeof(*b->ages));
+	memset(counts, 0, nclasses * sizeof(*counts));
 	do {
 		uint64_t k, n;
 
 		if (dec(&v, &k) != 1 || !eat(&v, ":") || dec(&v, &n) != 1)
 			return fail(ps, HEAP_ERR_SYNTAX, key,
 				    "expected <class>:<objs>[,<class>:<objs>...]");
-		if (k >= KMPROF_HEAP_AGE_CLASSES)
+		if (k >= nclasses)
 			return fail(ps, HEAP_ERR_SYNTAX, key,
-				    "class %" PRIu64 " out of range: the classes are 0 to %d",
-				    k, KMPROF_HEAP_AGE_CLASSES - 1);
+				    "class %" PRIu64 " out of range: the classes are 0 to %u",
+				    k, nclasses - 1);
 		if ((int)k <= last)
 			return fail(ps, HEAP_ERR_SYNTAX, key,
 				    "class %" PRIu64 " after class %d: classes ascend, each once",
@@ -447,17 +444,127 @@ static int read_ages(struct parser *ps, struct cursor *c, const char *key,
 		if (n == 0)
 			return fail(ps, HEAP_ERR_SYNTAX, key,
 				    "class %" PRIu64 " with no objects", k);
-		if (!add_ok(&sum, n) || sum > b->inuse_objs)
+		if (!add_ok(&sum, n) || sum > max)
 			return fail(ps, HEAP_ERR_SYNTAX, key,
-				    "more objects than the %" PRIu64 " in use of line %u",
-				    b->inuse_objs, b->line);
-		b->ages[k] = n;
+				    "more objects than the %" PRIu64 " %s of line %u",
+				    max, what, line);
+		counts[k] = n;
 		last = (int)k;
 	} while (eat(&v, ","));
 	if (v.p != v.end)
 		return fail(ps, HEAP_ERR_SYNTAX, key,
 			    "expected <class>:<objs>[,<class>:<objs>...]");
+	return 0;
+}
+
+/*
+ * ages=: the record's sampled objects in use by age class, at most its
+ * inuse_objs.
+ */
+static int read_ages(struct parser *ps, struct cursor *c, const char *key,
+		     void *dst)
+{
+	struct heap_bucket *b = dst;
+	const char *s;
+	size_t len = word(c, &s);
+
+	b->ages = arena_alloc(&ps->prof->arena,
+			      KMPROF_HEAP_AGE_CLASSES * sizeof(*b->ages));
+	if (read_classes(ps, key, s, len, b->ages, KMPROF_HEAP_AGE_CLASSES,
+			 b->inuse_objs, "in use", b->line))
+		return -1;
 	b->has_ages = true;
+	return 0;
+}
+
+/* A record's frees: allocations no longer in use. */
+static uint64_t bucket_frees(const struct heap_bucket *b)
+{
+	return b->alloc_objs - b->inuse_objs;	/* counts() checked the order */
+}
+
+/*
+ * lifetimes=: the record's sampled objects freed by lifetime class, at
+ * most its frees; only a record with frees has them.
+ */
+static int read_lifetimes(struct parser *ps, struct cursor *c,
+			  const char *key, void *dst)
+{
+	struct heap_bucket *b = dst;
+	const char *s;
+	size_t len = word(c, &s);
+
+	if (!bucket_frees(b))
+		return fail(ps, HEAP_ERR_SYNTAX, key,
+			    "the record of line %u has no frees: all its %" PRIu64 " allocations are in use",
+			    b->line, b->alloc_objs);
+	b->lifetimes = arena_alloc(&ps->prof->arena,
+				   KMPROF_HEAP_LIFETIME_CLASSES * sizeof(*b->lifetimes));
+	if (read_classes(ps, key, s, len, b->lifetimes,
+			 KMPROF_HEAP_LIFETIME_CLASSES, bucket_frees(b), "freed",
+			 b->line))
+		return -1;
+	b->has_lifetimes = true;
+	return 0;
+}
+
+/* Where a lifetimes= count stops: it never exceeds it, and stays there. */
+#define LIFETIME_COUNT_MAX	UINT32_MAX
+
+/*
+ * lifetimes= and lifetime_sum= (version 6) agree with the record and each
+ * other: both if it has frees, neither if not; the classes count every
+ * free unless a count stopped at LIFETIME_COUNT_MAX; the sum is one the
+ * classes' bounds allow (lifetimes are whole seconds: class 0 is 0 s,
+ * class k from 2^(k-1) to 2^k - 1 s, the last one open-ended).
+ */
+static int check_lifetimes(struct parser *ps, const struct heap_bucket *b,
+			   bool has_sum)
+{
+	uint64_t counted = 0, lo = 0, hi = 0;
+	bool stopped = false, open = false;
+
+	if (ps->prof->version < 6)
+		return 0;
+	if (!b->has_lifetimes && has_sum)
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetime_sum",
+			    "without lifetimes=");
+	if (!b->has_lifetimes && bucket_frees(b))
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetimes",
+			    "missing: the record of line %u has %" PRIu64 " frees",
+			    b->line, bucket_frees(b));
+	if (!b->has_lifetimes)
+		return 0;
+	if (!has_sum)
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetime_sum", "missing");
+	for (unsigned int k = 0; k < KMPROF_HEAP_LIFETIME_CLASSES; k++) {
+		uint64_t n = b->lifetimes[k];
+
+		if (n > LIFETIME_COUNT_MAX)
+			return fail(ps, HEAP_ERR_SYNTAX, "lifetimes",
+				    "class %u counts %" PRIu64 ": counts stop at %" PRIu64,
+				    k, n, (uint64_t)LIFETIME_COUNT_MAX);
+		stopped |= n == LIFETIME_COUNT_MAX;
+		counted += n;
+		/* n < 2^32 and class bounds < 2^15: no overflow */
+		lo += n * heap_lifetime_class_lo(k);
+		if (k + 1 < KMPROF_HEAP_LIFETIME_CLASSES)
+			hi += n * (heap_lifetime_class_lo(k + 1) - 1);
+		else
+			open = n != 0;	/* the last class has no upper bound */
+	}
+	if (counted < bucket_frees(b) && !stopped)
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetimes",
+			    "%" PRIu64 " objects but the record of line %u has %" PRIu64 " frees",
+			    counted, b->line, bucket_frees(b));
+	if (b->lifetime_sum < lo)
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetime_sum",
+			    "%" PRIu64 " s but the classes' objects lived at least %" PRIu64 " s",
+			    b->lifetime_sum, lo);
+	if (!stopped && !open && b->lifetime_sum > hi)
+		return fail(ps, HEAP_ERR_SYNTAX, "lifetime_sum",
+			    "%" PRIu64 " s but the classes' objects lived at most %" PRIu64 " s",
+			    b->lifetime_sum, hi);
 	return 0;
 }
 
@@ -615,7 +722,9 @@ static int bytes_of(struct parser *ps, const struct heap_bucket *b,
  * "# size=<size> inuse_req=<bytes> alloc_req=<bytes>" after "# size=",
  * from version 3 on " allocator=<name>", from version 4 on the labels:
  * " context=<context> comm=<comm> pid=<pid> cgroup=<id>", each optional
- * here (check_labels()), from version 5 on an optional " ages=<ages>".
+ * here (check_labels()), from version 5 on an optional " ages=<ages>",
+ * from version 6 on " lifetimes=<lifetimes> lifetime_sum=<seconds>" if
+ * the record has frees (check_lifetimes()).
  */
 static int parse_size_line(struct parser *ps, struct cursor *c)
 {
@@ -629,6 +738,9 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 		LABEL_KEY("pid", read_pid, b),
 		LABEL_KEY("cgroup", read_cgroup, b),
 		{ "ages", read_ages, b, 5, false, true },
+		{ "lifetimes", read_lifetimes, b, 6, false, true },
+		{ "lifetime_sum", read_number, b ? &b->lifetime_sum : NULL, 6,
+		  false, true },
 	};
 
 	if (!b)
@@ -642,7 +754,8 @@ static int parse_size_line(struct parser *ps, struct cursor *c)
 	    value_end(ps, c, "size"))
 		return -1;
 	if (key_values(ps, c, "size", fields, NFIELDS(fields)) ||
-	    check_labels(ps, b))
+	    check_labels(ps, b) ||
+	    check_lifetimes(ps, b, fields[NFIELDS(fields) - 1].seen))
 		return -1;
 	if (at_most(ps, "inuse_req", b->inuse_req, "in use", b->alloc_req))
 		return -1;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,9 @@ enum opt_id {
 	OPT_COMM,
 	OPT_PID,
 	OPT_MIN_AGE,
+	OPT_LIFETIMES,
+	OPT_LEAKS_INTERVAL,
+	OPT_CYCLES,
 	OPT_CGROUP_ROOT,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
@@ -105,7 +109,10 @@ enum {
 	{ OPT_SORT, 0, "sort", "KEY", "inuse (default), alloc, frees or objects", false }, \
 	{ OPT_CUMULATIVE, 0, "cumulative", NULL, \
 	  "a row per function anywhere in the stacks, not per\nallocation site", false }, \
-	O_RAW, O_TOP_FILTERS, O_MIN_AGE
+	O_RAW, O_TOP_FILTERS, O_MIN_AGE, \
+	{ OPT_LIFETIMES, 0, "lifetimes", NULL, \
+	  "the objects freed and how long they lived (heap format\n" \
+	  "6): their mean lifetime and the class of their median", false }
 /* top's and watch's, not diff's: ages are of one profile. */
 #define O_MIN_AGE \
 	{ OPT_MIN_AGE, 0, "min-age", "DURATION", \
@@ -153,12 +160,15 @@ static struct {
 	struct cgroup_names cgroups;	/* of the profile read */
 	double interval;		/* watch -i */
 	uint64_t iterations;		/* watch --iterations */
+	uint64_t leaks_interval;	/* leaks -i, seconds */
+	uint64_t cycles;		/* leaks --cycles */
 	const char *output;		/* -o, "-" for standard output */
 	bool alloc, all_frames, man;
 } cli = {
 	.top = { .limit = 20, .by = -1 },
 	.cgroup_root = CGROUP_ROOT,
 	.interval = 2,
+	.cycles = 3,
 };
 
 struct command {
@@ -273,6 +283,10 @@ static int parse_duration(const char *arg, uint64_t *seconds)
 	return 0;
 }
 
+/* The most intervals leaks takes snapshots over. */
+#define LEAKS_CYCLES_MAX	1000
+#define LEAKS_CYCLES_MAX_TEXT	"1000"
+
 /* One option's value into cli: OPTS_GO_ON, or an exit status. */
 static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 {
@@ -369,6 +383,10 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 		cli.top.has_min_age = true;
 		cli.top.min_age_class = top_min_age_class(cli.top.min_age);
 		break;
+	case OPT_LIFETIMES:
+		cli.top.lifetimes = true;
+		cli.top.classes = true;
+		break;
 	case OPT_CGROUP_ROOT:
 		cli.cgroup_root = arg;
 		break;
@@ -377,6 +395,15 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 		cli.interval = strtod(arg, &end);
 		if (errno || *end || !(cli.interval >= 0.1 && cli.interval <= 86400))
 			return bad_usage(cmd, "-i: expected seconds from 0.1 to 86400, not '%s'", arg);
+		break;
+	case OPT_LEAKS_INTERVAL:
+		if (parse_duration(arg, &cli.leaks_interval) ||
+		    !cli.leaks_interval || cli.leaks_interval > 86400)
+			return bad_usage(cmd, "-i: expected a duration from 1s to 1d (30s, 10m, 2h, 1d or seconds), not '%s'", arg);
+		break;
+	case OPT_CYCLES:
+		if (parse_u64(arg, LEAKS_CYCLES_MAX, &cli.cycles) || !cli.cycles)
+			return bad_usage(cmd, "--cycles: expected 1 to " LEAKS_CYCLES_MAX_TEXT " intervals, not '%s'", arg);
 		break;
 	case OPT_ITERATIONS:
 		if (parse_u64(arg, UINT32_MAX, &cli.iterations))
@@ -705,6 +732,11 @@ static int check_top_labels(const struct command *cmd,
 			cmd->name, who);
 		ret = EXIT_USAGE;
 	}
+	if (!ret && t->lifetimes && p->version < 6) {
+		fprintf(stderr, "kmprof %s: --lifetimes: %s has no lifetimes (heap format 6)\n",
+			cmd->name, who);
+		ret = EXIT_USAGE;
+	}
 	return ret;
 }
 
@@ -750,6 +782,8 @@ static int load_top_profile(const struct command *cmd, struct heap_profile *p)
 	if (cli.top.has_min_age &&
 	    (cli.top.sort == SORT_ALLOC || cli.top.sort == SORT_FREES))
 		return bad_usage(cmd, "%s", "--sort: allocations have no age: inuse or objects with --min-age");
+	if (cli.top.has_min_age && cli.top.lifetimes)
+		return bad_usage(cmd, "%s", "--lifetimes: frees have no age: not with --min-age");
 	ret = load_profile(p);
 	if (ret)
 		return ret;
@@ -850,6 +884,103 @@ static int cmd_diff(const struct command *cmd, int argc, char **argv)
 	}
 	heap_free(&old);
 	heap_free(&new);
+	return ret;
+}
+
+/* === leaks === */
+
+/*
+ * Snapshot @f of leaks into @p, named in @name: the file @argv[f], or
+ * the live profile, read after sleeping an interval but for the first.
+ */
+static int leaks_load(unsigned int f, unsigned int n, char **argv,
+		      struct heap_profile *p, char *name, size_t len)
+{
+	struct timespec ts = { .tv_sec = (time_t)cli.leaks_interval };
+	int ret;
+
+	if (!cli.leaks_interval) {
+		snprintf(name, len, "%s", strcmp(argv[f], "-") ? argv[f] : "standard input");
+		return load_file(argv[f], p);
+	}
+	if (f)
+		nanosleep(&ts, NULL);
+	ret = load_profile(p);
+	if (ret)
+		return ret;
+	snprintf(name, len, "the live profile at cycle %" PRIu64, p->cycle);
+	fprintf(stderr, "kmprof: snapshot %u of %u: cycle %" PRIu64 "\n",
+		f + 1, n, p->cycle);
+	return EXIT_OK;
+}
+
+/* The command line of leaks makes sense: 0, or an exit status. */
+static int leaks_args(const struct command *cmd, int argc, char **argv)
+{
+	bool live = cli.given & (1ULL << OPT_LEAKS_INTERVAL);
+	int stdin_files = 0;
+
+	if ((cli.given & (1ULL << OPT_CYCLES)) && !live)
+		return bad_usage(cmd, "%s", "--cycles: only with -i, which takes the snapshots");
+	if ((cli.given & (1ULL << OPT_DIR)) && !live)
+		return bad_usage(cmd, "%s", "-d: only with -i, which reads the live profile");
+	if (live && argc)
+		return bad_usage(cmd, "unexpected argument '%s': -i takes its own snapshots", argv[0]);
+	if (!live && argc < 2)
+		return bad_usage(cmd, "%s", "expected two heap files or more, oldest first, or -i DURATION");
+	for (int f = 0; f < argc; f++)
+		stdin_files += !strcmp(argv[f], "-");
+	if (stdin_files > 1)
+		return bad_usage(cmd, "%s", "only one FILE can be standard input (-)");
+	return EXIT_OK;
+}
+
+static int cmd_leaks(const struct command *cmd, int argc, char **argv)
+{
+	struct leaks_options lopt = { .top = &cli.top };
+	unsigned int n, loaded = 0;
+	struct heap_profile *p, **pp;
+	char (*name)[4096], why[8192 + 256];
+	const char **who;
+	int ret;
+
+	ret = leaks_args(cmd, argc, argv);
+	if (ret)
+		return ret;
+	n = cli.leaks_interval ? (unsigned int)cli.cycles + 1 : (unsigned int)argc;
+	p = xcalloc(n, sizeof(*p));
+	pp = xcalloc(n, sizeof(*pp));
+	name = xcalloc(n, sizeof(*name));
+	who = xcalloc(n, sizeof(*who));
+	for (; loaded < n && !ret; loaded++) {
+		pp[loaded] = &p[loaded];
+		who[loaded] = name[loaded];
+		ret = leaks_load(loaded, n, argv, &p[loaded], name[loaded],
+				 sizeof(name[0]));
+	}
+	if (ret)
+		loaded--;	/* the one that failed holds nothing */
+	if (!ret)
+		ret = check_top_profiles(cmd, pp, who, n);
+	if (!ret && leaks_refuse((const struct heap_profile *const *)pp, who,
+				 n, why, sizeof(why))) {
+		fprintf(stderr, "kmprof %s: %s\n", cmd->name, why);
+		ret = EXIT_USAGE;
+	}
+	if (!ret) {
+		lopt.names = who;
+		cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+		cli.top.cgroups = &cli.cgroups;
+		leaks_print(stdout, (const struct heap_profile *const *)pp, n, &lopt);
+		cgroup_names_free(&cli.cgroups);
+		ret = close_output(stdout, NULL);
+	}
+	for (unsigned int f = 0; f < loaded; f++)
+		heap_free(&p[f]);
+	free(p);
+	free(pp);
+	free(name);
+	free(who);
 	return ret;
 }
 
@@ -1039,6 +1170,15 @@ static const struct opt diff_opts[] = {
 	  "most bytes in use in NEW first", false },
 	O_RAW, O_TOP_FILTERS, O_KALLSYMS, O_CGROUP_ROOT, OPT_END,
 };
+static const struct opt leaks_opts[] = {
+	{ OPT_LEAKS_INTERVAL, 'i', "interval", "DURATION",
+	  "take the snapshots from the live profile, DURATION\n"
+	  "apart (2s, 1m, or seconds), instead of FILEs", false },
+	{ OPT_CYCLES, 0, "cycles", "N",
+	  "with -i: over N intervals, N + 1 snapshots (default 3)", false },
+	O_ROWS, O_RAW, O_TOP_FILTERS, O_DIR, O_KALLSYMS, O_NO_KALLSYMS,
+	O_CGROUP_ROOT, OPT_END,
+};
 static const struct opt snapshot_opts[] = {
 	O_DIR,
 	O_OUTPUT("save the profile to FILE (default standard output)", false),
@@ -1095,6 +1235,20 @@ static const struct command commands[] = {
 	  "names they show, so a site matches across boots. Every row of either\n"
 	  "file is listed, +0 if it did not change.",
 	  diff_opts, cmd_diff },
+	{ "leaks", "[FILE FILE...]", UINT_MAX, "sites whose bytes in use grew beyond sampling error",
+	  "The allocation sites (or label values, with --by) whose estimated bytes\n"
+	  "in use grew from the first to the last of several snapshots of one\n"
+	  "profile, more than sampling explains: saved heap files given oldest\n"
+	  "first, or with -i snapshots it takes itself, closing a cycle each time.\n"
+	  "Per row, the growth (last - first) and half its 95% interval (1.96\n"
+	  "sigma of the sampling error), the bytes in use at the first and the\n"
+	  "last, and in how many intervals it grew. Suspects, whose interval is\n"
+	  "above 0, come first, by the interval's lower bound, each with why:\n"
+	  "how often it grew, the share of its objects in use older than the\n"
+	  "window (heap format 5), and how long the objects it freed lived\n"
+	  "(heap format 6). The others follow as not significant, by growth.\n"
+	  "The snapshots must share one rate.",
+	  leaks_opts, cmd_leaks },
 	{ "pprof", "", 0, "write the profile for go tool pprof",
 	  "Write the profile in pprof's format (gzipped profile.proto) for go\n"
 	  "tool pprof, shaped like Go's heap profiles: sample types\n"

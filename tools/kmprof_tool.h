@@ -223,6 +223,15 @@ struct heap_bucket {
 	 */
 	bool has_ages;
 	uint64_t *ages;
+	/*
+	 * lifetimes= and lifetime_sum= (version 6), if has_lifetimes: the
+	 * sampled objects freed by lifetime class, KMPROF_HEAP_LIFETIME_CLASSES
+	 * of them (in the profile's arena), and the sum of the lifetimes of
+	 * all the record's frees, in seconds
+	 */
+	bool has_lifetimes;
+	uint64_t *lifetimes;
+	uint64_t lifetime_sum;
 	unsigned int depth;
 	uint64_t *pcs;		/* innermost first */
 	const char **pS;	/* the file's "%pS" per frame, or NULL */
@@ -233,6 +242,7 @@ struct heap_bucket {
 struct heap_estimate {
 	uint64_t inuse_objs, inuse_bytes, inuse_req;
 	uint64_t alloc_objs, alloc_bytes, alloc_req;
+	double inuse_bytes_var;	/* the variance of inuse_bytes' estimate */
 };
 
 struct heap_profile {
@@ -358,6 +368,45 @@ uint64_t heap_age_class_lo(unsigned int k);
 /* Age class @k's name: "<1s", "1s-2s", "2s-4s", ... (HEAP_AGE_NAME_MAX). */
 #define HEAP_AGE_NAME_MAX	32
 const char *heap_age_class_name(char *buf, size_t len, unsigned int k);
+/*
+ * The variance of the estimate of the bytes of @n sampled objects of
+ * @size bytes, sampled at @rate (0 at rate <= 1: nothing is estimated).
+ */
+double heap_inuse_variance(uint64_t n, uint64_t size, uint64_t rate);
+
+/* Objects by class, estimated: a record's or a row's (heap_classes_add()). */
+struct heap_classes {
+	double age[KMPROF_HEAP_AGE_CLASSES];	/* in use by age (ages=) */
+	double life[KMPROF_HEAP_LIFETIME_CLASSES];	/* freed by lifetime */
+	/* the frees of the records with lifetimes=, their lifetimes summed */
+	double freed, life_seconds;
+};
+
+/*
+ * Record @i's sampled counts by class added to @c, scaled as its in-use
+ * and allocation counts are, so that a row of records of several sizes
+ * weighs each as its estimate does.
+ */
+void heap_classes_add(struct heap_classes *c, const struct heap_profile *p,
+		      size_t i);
+/* True if @c counts freed objects with lifetimes. */
+bool heap_classes_have_lifetimes(const struct heap_classes *c);
+/* The mean lifetime of @c's freed objects, in seconds. */
+double heap_classes_mean_lifetime(const struct heap_classes *c);
+/*
+ * The median lifetime class of @c's freed objects: the first class by
+ * which half of those its classes count are counted.
+ */
+unsigned int heap_classes_median_lifetime(const struct heap_classes *c);
+/* The highest lifetime class @c counts. */
+unsigned int heap_classes_last_lifetime(const struct heap_classes *c);
+/* @c's objects in use of the age classes from @lo on. */
+double heap_classes_aged(const struct heap_classes *c, unsigned int lo);
+
+/* The lower bound of lifetime class @k in seconds: 0, then 2^(k-1). */
+uint64_t heap_lifetime_class_lo(unsigned int k);
+/* Lifetime class @k's name: as an age class's, the last "16384s+". */
+const char *heap_lifetime_class_name(char *buf, size_t len, unsigned int k);
 
 /* === outputs === */
 
@@ -385,6 +434,10 @@ struct top_options {
 	bool has_min_age;
 	uint64_t min_age;
 	unsigned int min_age_class;
+	/* count each row's objects by class (top_row's classes) */
+	bool classes;
+	/* --lifetimes: the lifetimes of the freed objects (heap format 6) */
+	bool lifetimes;
 };
 
 /* The first age class whose objects are all at least @seconds old. */
@@ -400,6 +453,8 @@ struct top_row {
 	size_t stamp;		/* last bucket counted, + 1 */
 	bool used;
 	struct heap_estimate e;
+	/* with the options' classes, its records' (top_rows_free() frees it) */
+	struct heap_classes *classes;
 };
 
 /* The rows of a profile as top counts them, and their totals. */
@@ -411,6 +466,7 @@ struct top_rows {
 	struct heap_estimate source[KMPROF_HEAP_SOURCES_MAX];
 	bool keep[KMPROF_HEAP_SOURCES_MAX];	/* the allocators kept */
 	struct strtab values;	/* the names of rows by a label's value */
+	bool classes;		/* rows count their classes */
 };
 
 /*
@@ -438,11 +494,54 @@ struct diff_options {
 };
 
 /*
+ * Rows of several profiles matched, as diff and leaks match them: by what
+ * they show, never by address. rows_merge_sources() lists the allocators
+ * of the @n profiles @p: the first's, then those only later ones have (at
+ * most KMPROF_HEAP_SOURCES_MAX; past that, rows show fewer).
+ * rows_merged_mask() is @mask, of @p's sources, as a mask of @all.
+ * rows_match_id() is the id in @keys of row @r of @p's rows built with
+ * @opt: a site's name and its allocator's name, or a label's value, so
+ * that rows of any profile showing the same have the same id.
+ */
+void rows_merge_sources(struct allocator_list *all,
+			const struct heap_profile *const *p, unsigned int n);
+uint32_t rows_merged_mask(const struct allocator_list *all,
+			  const struct heap_profile *p, uint32_t mask);
+uint32_t rows_match_id(struct strtab *keys, const struct heap_profile *p,
+		       const struct top_row *r, const struct top_options *opt);
+/*
+ * Why @new is no later snapshot of @old's profile (another rate, an
+ * earlier cycle, a record with fewer allocations), NULL if it is.
+ */
+const char *heap_other_profile(const struct heap_profile *old,
+			       const struct heap_profile *new);
+
+/*
  * The growth from @old to @new, two profiles symbolized and estimated:
  * their rows matched by name and allocator (or label value), see diff.c.
  */
 void diff_print(FILE *out, const struct heap_profile *old,
 		const struct heap_profile *new, const struct diff_options *opt);
+
+struct leaks_options {
+	const char *const *names;	/* of the snapshots, oldest first */
+	/* the rows (by site or --by label), filters, limit and raw of top */
+	const struct top_options *top;
+};
+
+/*
+ * Why the @n profiles @p (named @names) cannot be snapshots of one
+ * profile given oldest first, into @why: their rates differ, or one was
+ * taken before the one before it. 0 if they can, else -1.
+ */
+int leaks_refuse(const struct heap_profile *const *p, const char *const *names,
+		 unsigned int n, char *why, size_t len);
+/*
+ * The rows whose bytes in use grew from the first of the @n (at least 2)
+ * profiles @p to the last, beyond sampling error, and why; see leaks.c.
+ */
+void leaks_print(FILE *out, const struct heap_profile *const *p,
+		 unsigned int n, const struct leaks_options *opt);
 
 struct folded_options {
 	bool alloc;		/* allocated bytes instead of in-use bytes */

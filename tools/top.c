@@ -13,7 +13,9 @@
  * waste. Only the allocators and the labels asked for count, in the rows
  * and in the totals. With --min-age (heap format 5), only the objects in
  * use of the age classes old enough count, of the records with ages=;
- * the allocation columns are "-": allocations have no age.
+ * the allocation columns are "-": allocations have no age. With
+ * --lifetimes (heap format 6), the columns are of the freed objects and
+ * how long they lived.
  */
 
 #include <inttypes.h>
@@ -73,11 +75,13 @@ static void add(struct heap_estimate *to, const struct heap_estimate *e)
 	to->alloc_objs = sat_add(to->alloc_objs, e->alloc_objs);
 	to->alloc_bytes = sat_add(to->alloc_bytes, e->alloc_bytes);
 	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
+	to->inuse_bytes_var += e->inuse_bytes_var;
 }
 
-/* Bucket @i's estimates @e into row @r, named @name. */
-static void count(struct top_row *r, const struct heap_profile *p,
-		  const char *name, size_t i, const struct heap_estimate *e)
+/* Bucket @i's estimates @e into row @r of @t, named @name. */
+static void count(struct top_rows *t, struct top_row *r,
+		  const struct heap_profile *p, const char *name, size_t i,
+		  const struct heap_estimate *e)
 {
 	if (r->stamp == i + 1)
 		return;		/* recursion: once per stack */
@@ -86,15 +90,20 @@ static void count(struct top_row *r, const struct heap_profile *p,
 	r->name = name;
 	r->allocators |= 1U << p->buckets[i].allocator;
 	add(&r->e, e);
+	if (t->classes) {
+		if (!r->classes)
+			r->classes = xcalloc(1, sizeof(*r->classes));
+		heap_classes_add(r->classes, p, i);
+	}
 }
 
 /* Bucket @i's estimates into the row of @func and its allocator. */
-static void count_func(struct top_row *rows, const struct heap_profile *p,
+static void count_func(struct top_rows *t, const struct heap_profile *p,
 		       uint32_t func, size_t i, const struct heap_estimate *e)
 {
 	size_t r = (size_t)func * p->sources.nr + p->buckets[i].allocator;
 
-	count(&rows[r], p, p->funcs[func].name, i, e);
+	count(t, &t->row[r], p, p->funcs[func].name, i, e);
 }
 
 /*
@@ -125,7 +134,7 @@ static void count_label(struct top_rows *t, const struct heap_profile *p,
 	uint32_t id = strtab_intern(&t->values, name);
 
 	t->row = xgrow(t->row, &t->cap, (size_t)id + 1, sizeof(*t->row));
-	count(&t->row[id], p, t->values.str[id], i, e);
+	count(t, &t->row[id], p, t->values.str[id], i, e);
 }
 
 /* True if record @b has the labels the options ask for. */
@@ -171,6 +180,7 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 {
 	*t = (struct top_rows){ .row = NULL };
 	strtab_init(&t->values);
+	t->classes = opt->classes;
 	/* a row per function and allocator; by label, grown as values come */
 	t->cap = opt->by < 0 ? p->nfuncs * p->sources.nr : 0;
 	t->row = xcalloc(t->cap ? t->cap : 1, sizeof(*t->row));
@@ -196,9 +206,9 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 			count_label(t, p, opt, i, e);
 		} else if (opt->cumulative) {
 			for (unsigned int k = 0; k < b->depth; k++)
-				count_func(t->row, p, b->func[k], i, e);
+				count_func(t, p, b->func[k], i, e);
 		} else {
-			count_func(t->row, p, b->func[heap_site(p, b)], i, e);
+			count_func(t, p, b->func[heap_site(p, b)], i, e);
 		}
 	}
 	t->nr = opt->by < 0 ? t->cap : t->values.nr;
@@ -207,6 +217,8 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 
 void top_rows_free(struct top_rows *t)
 {
+	for (size_t r = 0; r < t->nr; r++)
+		free(t->row[r].classes);
 	free(t->row);
 	strtab_free(&t->values);
 	*t = (struct top_rows){ .row = NULL };
@@ -374,6 +386,45 @@ static void print_rows(FILE *out, const struct heap_profile *p,
 	}
 }
 
+/*
+ * --lifetimes: a row's objects freed, its in use beside them, and how long
+ * the freed ones lived: their mean and their median class, "-" if none
+ * has a lifetime (no frees, or a format before 6).
+ */
+static void print_lifetime_rows(FILE *out, const struct heap_profile *p,
+				const struct top_row *rows, size_t n,
+				const struct top_options *opt)
+{
+	char b1[32], b2[32], mean[32], median[HEAP_AGE_NAME_MAX];
+	char names[KMPROF_HEAP_SOURCES_MAX * (KMPROF_HEAP_ALLOCATOR_MAX + 1)];
+
+	fprintf(out, "\n%11s %9s %11s %9s %10s %-12s %-9s %s\n",
+		"INUSE", "OBJECTS", "ALLOC", "FREES", "MEAN LIFE",
+		"MEDIAN LIFE", "ALLOCATOR", top_row_title(opt, b1, sizeof(b1)));
+	for (size_t i = 0; i < n && (!opt->limit || i < opt->limit); i++) {
+		const struct heap_estimate *e = &rows[i].e;
+		const struct heap_classes *c = rows[i].classes;
+
+		if (c && heap_classes_have_lifetimes(c)) {
+			snprintf(mean, sizeof(mean), "%.1fs",
+				 heap_classes_mean_lifetime(c));
+			heap_lifetime_class_name(median, sizeof(median),
+						 heap_classes_median_lifetime(c));
+		} else {
+			snprintf(mean, sizeof(mean), "-");
+			snprintf(median, sizeof(median), "-");
+		}
+		fprintf(out, "%11s %9" PRIu64 " %11s %9" PRIu64 " %10s %-12s %-9s %s\n",
+			fmt_bytes(b1, sizeof(b1), e->inuse_bytes, opt->raw),
+			e->inuse_objs,
+			fmt_bytes(b2, sizeof(b2), e->alloc_bytes, opt->raw),
+			frees(e), mean, median,
+			allocator_list_names(names, sizeof(names), &p->sources,
+					     rows[i].allocators),
+			rows[i].name);
+	}
+}
+
 void top_print(FILE *out, const struct heap_profile *p,
 	       const struct top_options *opt)
 {
@@ -383,6 +434,9 @@ void top_print(FILE *out, const struct heap_profile *p,
 	print_totals(out, p, &t, opt);
 	print_sources(out, p, &t, opt);
 	print_labels(out, p, opt);
-	print_rows(out, p, t.row, t.nr, opt, t.all.inuse_bytes);
+	if (opt->lifetimes)
+		print_lifetime_rows(out, p, t.row, t.nr, opt);
+	else
+		print_rows(out, p, t.row, t.nr, opt, t.all.inuse_bytes);
 	top_rows_free(&t);
 }

@@ -79,6 +79,85 @@ void heap_age_estimate(const struct heap_profile *p, size_t i,
 	e->inuse_objs = scaled(n, s);
 	e->inuse_bytes = scaled(n * b->size, s);
 	e->inuse_req = scaled_part(b->inuse_req, n, b->inuse_objs, s);
+	e->inuse_bytes_var = heap_inuse_variance(n, b->size, p->rate);
+}
+
+void heap_classes_add(struct heap_classes *c, const struct heap_profile *p,
+		      size_t i)
+{
+	const struct heap_bucket *b = &p->buckets[i];
+	uint64_t objs, bytes;
+	double s;
+
+	/* one size class: the in-use and the allocation scales are one */
+	heap_scale(b->alloc_objs, b->alloc_bytes, p->rate, &objs, &bytes, &s);
+	for (unsigned int k = 0; b->has_ages && k < KMPROF_HEAP_AGE_CLASSES; k++)
+		c->age[k] += (double)b->ages[k] * s;
+	if (!b->has_lifetimes)
+		return;
+	for (unsigned int k = 0; k < KMPROF_HEAP_LIFETIME_CLASSES; k++)
+		c->life[k] += (double)b->lifetimes[k] * s;
+	c->freed += (double)(b->alloc_objs - b->inuse_objs) * s;
+	c->life_seconds += (double)b->lifetime_sum * s;
+}
+
+bool heap_classes_have_lifetimes(const struct heap_classes *c)
+{
+	return c->freed > 0;
+}
+
+double heap_classes_mean_lifetime(const struct heap_classes *c)
+{
+	return c->freed > 0 ? c->life_seconds / c->freed : 0;
+}
+
+unsigned int heap_classes_median_lifetime(const struct heap_classes *c)
+{
+	double all = 0, sum = 0;
+	unsigned int k;
+
+	for (k = 0; k < KMPROF_HEAP_LIFETIME_CLASSES; k++)
+		all += c->life[k];
+	for (k = 0; k + 1 < KMPROF_HEAP_LIFETIME_CLASSES; k++) {
+		sum += c->life[k];
+		if (sum > 0 && sum >= all / 2)
+			break;
+	}
+	return k;
+}
+
+unsigned int heap_classes_last_lifetime(const struct heap_classes *c)
+{
+	unsigned int k = KMPROF_HEAP_LIFETIME_CLASSES - 1;
+
+	while (k && !(c->life[k] > 0))
+		k--;
+	return k;
+}
+
+double heap_classes_aged(const struct heap_classes *c, unsigned int lo)
+{
+	double n = 0;
+
+	for (unsigned int k = lo; k < KMPROF_HEAP_AGE_CLASSES; k++)
+		n += c->age[k];
+	return n;
+}
+
+/*
+ * Of N objects of @size bytes, each is sampled with probability q = 1 -
+ * exp(-size / rate): the n sampled are Binomial(N, q), and n / q, the
+ * estimate, has the variance N (1 - q) / q, estimated by n (1 - q) / q^2.
+ */
+double heap_inuse_variance(uint64_t n, uint64_t size, uint64_t rate)
+{
+	double q, bytes;
+
+	if (rate <= 1 || !n)
+		return 0;
+	q = -expm1(-(double)size / (double)rate);
+	bytes = (double)size;
+	return bytes * bytes * (double)n * (1 - q) / (q * q);
 }
 
 void heap_estimate(struct heap_profile *p)
@@ -93,6 +172,8 @@ void heap_estimate(struct heap_profile *p)
 		heap_scale(b->inuse_objs, b->inuse_bytes, p->rate,
 			   &e->inuse_objs, &e->inuse_bytes, &s);
 		e->inuse_req = scaled(b->inuse_req, s);
+		e->inuse_bytes_var = heap_inuse_variance(b->inuse_objs, b->size,
+							 p->rate);
 		heap_scale(b->alloc_objs, b->alloc_bytes, p->rate,
 			   &e->alloc_objs, &e->alloc_bytes, &s);
 		e->alloc_req = scaled(b->alloc_req, s);
@@ -112,5 +193,19 @@ const char *heap_age_class_name(char *buf, size_t len, unsigned int k)
 		snprintf(buf, len, "%llus-%llus",
 			 (unsigned long long)heap_age_class_lo(k),
 			 (unsigned long long)heap_age_class_lo(k + 1));
+	return buf;
+}
+
+uint64_t heap_lifetime_class_lo(unsigned int k)
+{
+	return heap_age_class_lo(k);	/* the same bounds, up to the last */
+}
+
+const char *heap_lifetime_class_name(char *buf, size_t len, unsigned int k)
+{
+	if (k + 1 < KMPROF_HEAP_LIFETIME_CLASSES)
+		return heap_age_class_name(buf, len, k);
+	snprintf(buf, len, "%llus+",
+		 (unsigned long long)heap_lifetime_class_lo(k));
 	return buf;
 }

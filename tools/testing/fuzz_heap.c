@@ -2,7 +2,8 @@
 /*
  * kmprof - libFuzzer target of the heap file parser, of the kallsyms
  * parser, and of everything the tool does with what they accept: naming,
- * estimates, top, diff (of the profile with itself), folded, pprof (from
+ * estimates, top (also --lifetimes), diff (of the profile with itself), leaks (of
+ * it three times), folded, pprof (from
  * the site and with all frames), and pprof's output decoded again. Built with -fsanitize=fuzzer,address,
  * undefined by `make -C tools fuzz`.
  *
@@ -13,7 +14,8 @@
  * whose error names no line or field, or whose message is not text; on an
  * accepted one whose totals are not the sums of its records, or with a
  * record whose allocator is none of its sources or with labels line 2 does
- * not list; and on a pprof output
+ * not list, or with lifetimes where it has no frees or none where it has
+ * some (format 6); and on a pprof output
  * that does not decode, or whose samples, locations, functions, allocator
  * labels or strings do not match the profile or point nowhere.
  */
@@ -61,6 +63,23 @@ static void check_labels(const struct heap_profile *p,
 		abort();
 }
 
+/*
+ * Lifetimes only in version 6, in every record with frees and only there,
+ * counting at most its frees.
+ */
+static void check_lifetimes(const struct heap_profile *p,
+			    const struct heap_bucket *b)
+{
+	uint64_t frees = b->alloc_objs - b->inuse_objs, n = 0;
+
+	if (b->has_lifetimes != (p->version >= 6 && frees))
+		abort();
+	for (unsigned int k = 0; b->has_lifetimes && k < KMPROF_HEAP_LIFETIME_CLASSES; k++)
+		n += b->lifetimes[k];
+	if (n > frees)
+		abort();
+}
+
 static void check_totals(const struct heap_profile *p)
 {
 	uint64_t io = 0, ab = 0;
@@ -76,6 +95,7 @@ static void check_totals(const struct heap_profile *p)
 		    b->alloc_req > b->alloc_bytes)
 			abort();
 		check_labels(p, b);
+		check_lifetimes(p, b);
 	}
 	if (io != p->inuse_objs || ab != p->alloc_bytes ||
 	    p->nr != p->declared_buckets || !p->sources.nr ||
@@ -244,6 +264,21 @@ static void print_diffs(const struct heap_profile *p,
 	topt->by = -1;
 }
 
+/* leaks over the profile three times, by site and by a label. */
+static void print_leaks(const struct heap_profile *p,
+			struct top_options *topt)
+{
+	const struct heap_profile *three[3] = { p, p, p };
+	const char *names[3] = { "a", "b", "c" };
+	struct leaks_options lopt = { .names = names, .top = topt };
+
+	topt->cumulative = false;
+	leaks_print(sink, three, 3, &lopt);
+	topt->by = KMPROF_LABEL_COMM;
+	leaks_print(sink, three, 2, &lopt);
+	topt->by = -1;
+}
+
 /* top by every label, then of the records of a task, pid and cgroup. */
 static void print_by_labels(const struct heap_profile *p,
 			    struct top_options *topt)
@@ -308,6 +343,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	topt.only = &some_allocators;
 	top_print(sink, &p, &topt);
 	print_diffs(&p, &topt);
+	print_leaks(&p, &topt);
+	topt.lifetimes = topt.classes = true;
+	top_print(sink, &p, &topt);
+	topt.lifetimes = topt.classes = false;
 	print_by_labels(&p, &topt);
 	folded_print(sink, &p, &fopt);
 	fopt.all_frames = true;

@@ -11,7 +11,7 @@ data=$(cd "$(dirname "$0")/testdata" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/host_lib.sh"
-ktap_plan 168
+ktap_plan 193
 
 # refused NAME TEXT CMD...: CMD, with 2 GiB of address space and 20 s at
 # most, must exit 5 with TEXT on stderr and nothing on stdout.
@@ -84,7 +84,7 @@ mutate header_inuse_total_mismatch 1 inuse_objs '1s/ 16:/ 17:/'
 # --- the magic line ---
 mutate magic_missing 2 magic '2d' "not a kmprof heap file"
 mutate magic_version_not_number 2 version '2s/v1/vX/'
-mutate magic_unknown_version 2 version '2s/v1/v6/' "unknown heap format version 6: this kmprof reads versions 1 to 5"
+mutate magic_unknown_version 2 version '2s/v1/v7/' "unknown heap format version 7: this kmprof reads versions 1 to 6"
 mutate magic_version_0 2 version '2s/v1/v0/' "unknown heap format version 0"
 mutate magic_rate_mismatch 2 rate '2s/rate=524288/rate=4096/'
 mutate magic_cycle_missing 2 cycle '2s/ cycle=7//' missing
@@ -184,6 +184,37 @@ mutate v5_ages_count_overflow 11 ages '11s/10:1/10:18446744073709551615/' \
 mutate v5_ages_without_inuse 23 ages '23s/$/ ages=1:1/' "more objects than the 0 in use of line 22"
 mutate v5_ages_twice 4 ages '4s/$/ ages=1:1/' "given twice"
 mutate v5_ages_space 4 ages '4s/0:1,3:2/0:1, 3:2/' "$ages_syntax"
+
+# --- version 6: lifetimes= and lifetime_sum= on size lines ---
+base=lifetimes_v6.heap
+mutate v6_lifetimes_empty 4 lifetimes '4s/lifetimes=[^ ]*/lifetimes=/' "$ages_syntax"
+mutate v6_lifetimes_no_colon 4 lifetimes '4s/lifetimes=0:1,/lifetimes=0,/' "$ages_syntax"
+mutate v6_lifetimes_trailing_comma 4 lifetimes '4s/2:1 /2:1, /' "$ages_syntax"
+mutate v6_lifetimes_leading_zero 4 lifetimes '4s/2:1 /02:1 /' "$ages_syntax"
+mutate v6_lifetimes_class_out_of_range 16 lifetimes '16s/15:1/16:1/' \
+	"class 16 out of range: the classes are 0 to 15"
+mutate v6_lifetimes_not_ascending 4 lifetimes '4s/0:1,2:1/2:1,0:1/' \
+	"class 0 after class 2: classes ascend, each once"
+mutate v6_lifetimes_class_twice 4 lifetimes '4s/0:1,2:1/2:1,2:1/' \
+	"class 2 after class 2: classes ascend, each once"
+mutate v6_lifetimes_zero_count 4 lifetimes '4s/0:1,2:1/0:0,2:1/' "class 0 with no objects"
+mutate v6_lifetimes_above_frees 4 lifetimes '4s/2:1 /2:2 /' "more objects than the 2 freed of line 3"
+mutate v6_lifetimes_below_frees 4 lifetimes '4s/0:1,2:1 lifetime_sum=3/2:1 lifetime_sum=3/' \
+	"1 objects but the record of line 3 has 2 frees"
+mutate v6_lifetimes_count_above_max 16 lifetimes '16s/15:1/15:4294967296/' \
+	"more objects than the 1 freed of line 15"
+mutate v6_lifetimes_without_frees 4 lifetimes '3s/\[6: 384\]/[4: 256]/; 1s/\[15: 10048\]/[13: 9920]/; 4s/alloc_req=300/alloc_req=200/' \
+	"the record of line 3 has no frees: all its 4 allocations are in use"
+mutate v6_frees_without_lifetimes 4 lifetimes '4s/ lifetimes=[^ ]* lifetime_sum=3//' \
+	"missing: the record of line 3 has 2 frees"
+mutate v6_lifetimes_without_sum 4 lifetime_sum '4s/ lifetime_sum=3//' missing
+mutate v6_sum_without_lifetimes 23 lifetime_sum '23s/ lifetimes=3:2//' "without lifetimes="
+mutate v6_sum_below_classes 11 lifetime_sum '11s/lifetime_sum=10/lifetime_sum=8/' \
+	"8 s but the classes' objects lived at least 9 s"
+mutate v6_sum_above_classes 23 lifetime_sum '23s/lifetime_sum=11/lifetime_sum=15/' \
+	"15 s but the classes' objects lived at most 14 s"
+mutate v6_sum_not_number 4 lifetime_sum '4s/lifetime_sum=3/lifetime_sum=x/' "expected a number"
+mutate v6_lifetimes_twice 4 lifetimes '4s/$/ lifetimes=1:1/' "given twice"
 
 base=basic.heap
 
@@ -314,6 +345,32 @@ accept v4_with_ages_key labels_v4.heap
 # v4 still requires labels=.
 sed -e '2s/v5/v4/' "$data/ages_v5.heap" >"$tmp/in"
 reject v4_still_needs_labels 2 labels missing
+
+# --- what a v6 reader must accept ---
+"$tool" -f "$data/lifetimes_v6.heap" --no-kallsyms top >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v6 $?
+# Lifetimes change nothing top shows without --lifetimes.
+sed -e 's/ lifetimes=[^ ]* lifetime_sum=[0-9]*//' -e '2s/v6/v5/' "$data/lifetimes_v6.heap" >"$tmp/in"
+"$tool" -f "$data/lifetimes_v6.heap" --no-kallsyms top --raw 2>&1 | sed 1d >"$tmp/out"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw 2>&1 | sed 1d >"$tmp/want"
+cmp -s "$tmp/out" "$tmp/want"
+ktap_result accepts_v6_same_rows_as_v5 $?
+sed -e '2s/$/ later=1/' -e '4s/$/ later=7/' "$data/lifetimes_v6.heap" >"$tmp/in"
+accept v6_unknown_keys lifetimes_v6.heap
+# The last class is open-ended: any sum at least its lower bound.
+sed -e '16s/lifetime_sum=20000/lifetime_sum=18446744073709551615/' "$data/lifetimes_v6.heap" >"$tmp/in"
+accept v6_last_class_no_upper_bound lifetimes_v6.heap
+# A count stopped at 2^32 - 1 counts fewer objects than the frees.
+sed -e '1s/\[15: 10048\]/[4294967309: 1099511637312]/' \
+	-e '22s/^0: 0 \[2: 512\]/0: 0 [4294967296: 1099511627776]/' \
+	-e '23s/lifetimes=3:2 lifetime_sum=11/lifetimes=3:4294967295 lifetime_sum=17179869180/' \
+	"$data/lifetimes_v6.heap" >"$tmp/in"
+"$tool" -f "$tmp/in" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"
+ktap_result accepts_v6_stopped_count $?
+# Before v6, lifetimes= and lifetime_sum= are unknown keys: skipped, even
+# malformed, and on a record without frees.
+sed -e '4s/$/ lifetimes=x lifetime_sum=y/' -e '16s/$/ lifetime_sum=1/' "$data/ages_v5.heap" >"$tmp/in"
+accept v5_with_lifetime_keys ages_v5.heap
 
 # --- what a v2 reader must accept: the v1 records, the same numbers ---
 "$tool" -f "$data/basic_v2.heap" --no-kallsyms top --raw >"$tmp/out" 2>"$tmp/err"

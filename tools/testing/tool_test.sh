@@ -57,7 +57,7 @@ populate()
 populate
 D=$fake/d
 export D tool data
-ktap_plan 217
+ktap_plan 251
 
 # --- files printed as they are ---
 check stats_prints_file bash -c '[ "$("$tool" -d "$D" stats)" = "$(cat "$D/stats")" ]'
@@ -275,6 +275,34 @@ check top_min_age_sort_alloc_exits_2 status 2 "$tool" -f "$v5" top --min-age 1 -
 check top_min_age_sort_objects bash -c '"$tool" -f "$v5" top --min-age 4 --sort objects --raw | tail -n 1 | grep -q " alloc_inode$"'
 check diff_refuses_min_age status 2 "$tool" diff --min-age 1 "$v5" "$v5"
 check top_without_min_age_as_before bash -c '"$tool" -f "$v5" top --raw | grep -q "^ *576 .* 960 *5 *2  slab  *alloc_inode$"'
+# --- top --lifetimes (heap format 6): lifetimes_v6.heap is ages_v5.heap
+# at rate 1 with lifetimes: bar_create's 2 frees 0:1,2:1 (3 s in all),
+# alloc_inode's 2 1:1,4:1 (10 s), pgd_alloc's 1 15:1 (20000 s), d_alloc's
+# 2 3:2 (11 s). Mean: the sum over the frees; median: the class holding
+# the first half of them.
+v6=$data/lifetimes_v6.heap
+export v6
+life_rows() { "$tool" top --raw -n 0 --lifetimes "$@" 2>"$fake/err" |
+	awk 'f { print $4, $5, $6, $8 } /^ *INUSE/ { f = 1 }'; }
+expect top_lifetimes_rows "$(life_rows -f "$v6")" "1 20000.0s 16384s+ pgd_alloc
+2 5.0s 1s-2s alloc_inode
+2 1.5s <1s bar_create
+2 5.5s 4s-8s d_alloc"
+# At rate 4096, one site's two records: 2 frees of 64 bytes that lived 0 s
+# (scale 1 / (1 - exp(-64 / 4096)) = 64.5013), 1 of 4096 bytes that lived
+# 5 s (scale 1.58198): frees 129 + 3 - 1 = 131, mean lifetime
+# 5 * 1.58198 / (2 * 64.5013 + 1.58198) = 0.06 s, not 5 / 3.
+printf '%s\n' 'heap profile: 1: 4096 [4: 8320] @ heap_v2/4096' \
+	'# kmprof-heap v6 rate=4096 cycle=3 pending=0 buckets=2 time_ns=1 sources=slab' \
+	'0: 0 [2: 128] @ 0xffffffff81a3c2f1' \
+	'# size=64 inuse_req=0 alloc_req=128 allocator=slab lifetimes=0:2 lifetime_sum=0' \
+	'1: 4096 [2: 8192] @ 0xffffffff81a3c2f1' \
+	'# size=4096 inuse_req=4096 alloc_req=8192 allocator=slab lifetimes=3:1 lifetime_sum=5' >"$fake/life.heap"
+expect top_lifetimes_scaled "$(life_rows -f "$fake/life.heap")" "131 0.1s <1s 0xffffffff81a3c2f1"
+check top_lifetimes_v5_exits_2 bash -c '"$tool" -f "$v5" top --lifetimes >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof top: --lifetimes: the profile has no lifetimes (heap format 6)" "$D/err"'
+check top_lifetimes_min_age_exits_2 status 2 "$tool" -f "$v6" top --lifetimes --min-age 1
+check watch_lifetimes bash -c '"$tool" -f "$v6" watch -i 0.1 --iterations 1 --lifetimes | grep -q " 5.5s 4s-8s  *slab  *d_alloc$"'
 
 check folded_refuses_cgroup_root status 2 "$tool" -f "$v4" --cgroup-root "$cg" folded
 check watch_by_comm bash -c '"$tool" -f "$v4" watch -i 0.1 --iterations 1 --by comm | grep -q " slab,page bash$"'
@@ -298,7 +326,7 @@ check top_without_kallsyms_keeps_address bash -c '"$tool" -d "$D" --no-kallsyms 
 check folded_live bash -c '"$tool" -d "$D" --no-kallsyms folded | grep -qx "\[slab\];new_inode;alloc_inode 1048768"'
 check folded_output_file bash -c '"$tool" -d "$D" --no-kallsyms folded -o "$D/f" && [ "$(wc -l <"$D/f")" = 4 ]'
 check pprof_live bash -c '"$tool" -d "$D" pprof -o "$D/p.pb.gz" && gzip -t "$D/p.pb.gz"'
-check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 5" "$D/err"'
+check heap_unknown_version_exits_5 bash -c 'sed "2s/v1/v9/" "$data/basic.heap" >"$D/heap"; "$tool" -d "$D" top >/dev/null 2>"$D/err"; [ $? = 5 ] && grep -q "unknown heap format version 9: this kmprof reads versions 1 to 6" "$D/err"'
 populate
 
 # --- heap files without labels read as they always have: top and folded
@@ -423,6 +451,101 @@ check diff_empty_profiles bash -c 'printf "%s\n" "heap profile: 0: 0 [0: 0] @ he
 check diff_kallsyms_names_both bash -c '"$tool" diff --kallsyms "$data/kallsyms" "$data/basic.heap" "$data/basic.heap" | grep -q " baz_probe \[baz\]$" &&
 	"$tool" diff "$data/basic.heap" "$data/basic.heap" | grep -q " 0xffffffffc0b00010$"'
 
+# --- leaks: leaks_[0-3]_v6.heap are four snapshots 10 s apart at rate
+# 65536 of three sites of 4096-byte objects. Sampled objects in use:
+# leak_grow 10, 20, 30, 40, its 2 to 5 frees lived 0 s, and at the last
+# 20 of its 40 objects are of age class 6 (32 s and older: older than the
+# 30 s window); churn_once 10 throughout, 90 to 390 frees of 1 s;
+# burst_fill 5, 20, 10, 6. Each estimate is n * 4096 * s truncated, s =
+# 1 / (1 - exp(-4096 / 65536)); its variance 4096^2 n (1 - q) / q^2 with
+# q = 1 / s; the interval 1.96 sqrt(var(first) + var(last)).
+leaks_files="$data/leaks_0_v6.heap $data/leaks_1_v6.heap $data/leaks_2_v6.heap $data/leaks_3_v6.heap"
+export leaks_files
+# want_leak FIRST LAST: "+GROWTH HALF FIRST LAST" of a row of n objects at
+# the first snapshot and m at the last, computed here.
+want_leak()
+{
+	python3 -c 'import math, sys
+q = 1 - math.exp(-4096 / 65536)
+est = lambda n: int(n * 4096 / q)
+var = lambda n: 4096 ** 2 * n * (1 - q) / q ** 2
+a, b = int(sys.argv[1]), int(sys.argv[2])
+g = est(b) - est(a)
+print("%s%d %d %d %d" % ("+" if g >= 0 else "-", abs(g), round(1.96 * math.sqrt(var(a) + var(b))), est(a), est(b)))' "$1" "$2"
+}
+# leak_rows SECTION ARGS...: the rows of "suspects" or "not significant".
+leak_rows()
+{
+	local section=$1
+	shift
+	"$tool" leaks --raw "$@" 2>"$fake/err" | awk -v s="$section" '
+		/^suspects:/ { f = s == "suspects"; next }
+		/^not significant:/ { f = s == "not"; next }
+		f && $1 ~ /^[+-]/ { print }'
+}
+expect leaks_steady_first "$(leak_rows suspects $leaks_files | awk 'NR == 1 { print $7, $8 }')" "leak_grow [leaky]"
+expect leaks_one_suspect "$("$tool" leaks $leaks_files | grep '^suspects:')" \
+	"suspects: 1 row whose bytes in use grew beyond sampling error"
+expect leaks_steady_numbers "$(leak_rows suspects $leaks_files | awk '$7 == "leak_grow" { print $1, $2, $3, $4, $5 }')" \
+	"$(want_leak 10 40) 3/3"
+expect leaks_steady_why "$("$tool" leaks $leaks_files | grep -A1 ' leak_grow \[leaky\]$' | sed -n 2p)" \
+	"    why: grew in 3 of 3 intervals; 50% of its objects in use are older than the window (at least 32 s); 100% of them older than any it freed; its frees lived 0.0 s on average, the median one <1s"
+expect leaks_churn_not_significant "$(leak_rows not $leaks_files | awk '$7 == "churn_once" { print $1, $2, $3, $4, $5 }')" \
+	"$(want_leak 10 10) 0/3"
+expect leaks_burst_not_significant "$(leak_rows not $leaks_files | awk '$7 == "burst_fill" { print $1, $2, $3, $4, $5 }')" \
+	"$(want_leak 5 6) 1/3"
+expect leaks_not_significant_by_growth "$(leak_rows not $leaks_files | awk '{ print $7 }' | tr '\n' ' ')" "burst_fill churn_once "
+check leaks_no_why_when_not_significant bash -c '! "$tool" leaks $leaks_files | sed -n "/^not significant:/,\$p" | grep -q "why:"'
+expect leaks_header "$("$tool" leaks $leaks_files | sed -n 1p)" \
+	"kmprof leaks: 4 snapshots, cycles 10 to 13, rate 64.0 KiB, over 30.000 s"
+# Two snapshots: the first and the last, one interval.
+expect leaks_two_files "$(leak_rows suspects "$data/leaks_0_v6.heap" "$data/leaks_3_v6.heap" | awk '{ print $1, $2, $5, $7 }')" \
+	"$(want_leak 10 40 | awk '{ print $1, $2 }') 1/1 leak_grow"
+# Heap format 5: ages, but no lifetimes to compare with.
+for i in 0 1 2 3; do
+	sed -e '2s/v6/v5/' -e 's/ lifetimes=[^ ]* lifetime_sum=[0-9]*//' "$data/leaks_${i}_v6.heap" >"$fake/leaks_${i}_v5.heap"
+done
+v5_leaks="$fake/leaks_0_v5.heap $fake/leaks_1_v5.heap $fake/leaks_2_v5.heap $fake/leaks_3_v5.heap"
+export v5_leaks
+expect leaks_v5_why "$("$tool" leaks $v5_leaks | grep '^    why:')" \
+	"    why: grew in 3 of 3 intervals; 50% of its objects in use are older than the window (at least 32 s)"
+expect leaks_v5_same_rows "$(leak_rows suspects $v5_leaks; leak_rows not $v5_leaks)" \
+	"$(leak_rows suspects $leaks_files; leak_rows not $leaks_files)"
+# At rate 1 every allocation is sampled: no error, burst_fill's one more
+# object is a suspect, churn_once's +0 is not.
+for i in 0 1 2 3; do
+	sed -e '1s|heap_v2/65536|heap_v2/1|' -e '2s/rate=65536/rate=1/' "$data/leaks_${i}_v6.heap" >"$fake/leaks_${i}_r1.heap"
+done
+expect leaks_rate_1_exact "$(leak_rows suspects "$fake"/leaks_{0,1,2,3}_r1.heap | awk '{ print $1, $2, $7 }')" \
+	"+122880 0 leak_grow
++4096 0 burst_fill"
+expect leaks_rate_1_churn "$(leak_rows not "$fake"/leaks_{0,1,2,3}_r1.heap | awk '{ print $1, $2, $7 }')" "+0 0 churn_once"
+expect leaks_allocator_filter "$("$tool" leaks --allocator page $leaks_files | grep -e '^suspects:' -e '^not significant:')" \
+	"suspects: 0 rows whose bytes in use grew beyond sampling error
+not significant: 0 rows whose growth's interval reaches 0 or below"
+expect leaks_limit "$(leak_rows not -n 1 $leaks_files | awk '{ print $7 }')" burst_fill
+# Input that is no series of snapshots of one profile.
+check leaks_one_file_exits_2 bash -c '"$tool" leaks "$data/leaks_0_v6.heap" >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -q "^kmprof leaks: expected two heap files or more, oldest first, or -i DURATION$" "$D/err"'
+check leaks_no_file_exits_2 status 2 "$tool" leaks
+sed -e '1s|heap_v2/65536|heap_v2/4096|' -e '2s/rate=65536/rate=4096/' "$data/leaks_1_v6.heap" >"$fake/leaks_rate.heap"
+check leaks_rates_differ_exits_2 bash -c '"$tool" leaks "$data/leaks_0_v6.heap" "$0" >"$D/out" 2>"$D/err"; [ $? = 2 ] && [ ! -s "$D/out" ] &&
+	grep -qx "kmprof leaks: $0 is sampled at rate 4096 but $data/leaks_0_v6.heap at 65536: snapshots of one profile have one rate" "$D/err"' "$fake/leaks_rate.heap"
+check leaks_not_a_heap_exits_5 bash -c '"$tool" leaks "$data/leaks_0_v6.heap" "$data/kallsyms" >"$D/out" 2>"$D/err"; [ $? = 5 ] && [ ! -s "$D/out" ] &&
+	grep -q "^kmprof: $data/kallsyms:1: header: not a heap profile" "$D/err"'
+check leaks_missing_file_exits_1 status 1 "$tool" leaks "$data/leaks_0_v6.heap" "$fake/absent.heap"
+check leaks_out_of_order_exits_2 bash -c '"$tool" leaks "$data/leaks_1_v6.heap" "$data/leaks_0_v6.heap" 2>&1 >/dev/null |
+	grep -q "was taken before .*: give the snapshots oldest first$"; [ ${PIPESTATUS[0]} = 2 ]'
+check leaks_cycles_without_interval_exits_2 status 2 "$tool" leaks --cycles 2 $leaks_files
+check leaks_interval_with_files_exits_2 status 2 "$tool" -d "$D" leaks -i 1 $leaks_files
+check leaks_bad_interval_exits_2 status 2 "$tool" -d "$D" leaks -i 0
+check leaks_lifetimes_not_an_option status 2 "$tool" leaks --lifetimes $leaks_files
+# Live: -i takes the snapshots itself, each after closing a cycle.
+check leaks_live bash -c 'printf "cycle 6 pending 0\n" >"$D/cycle"; "$tool" -d "$D" --no-kallsyms leaks -i 1 --cycles 1 >"$D/out" 2>"$D/err" &&
+	grep -q "^kmprof leaks: 2 snapshots, cycles 7 to 7" "$D/out" && [ "$(grep -c "^kmprof: snapshot [12] of 2: cycle 7$" "$D/err")" = 2 ] &&
+	[ "$(cat "$D/cycle")" = 1 ]'
+populate
+
 # --- watch: bounded by --iterations; a pipe gets no escape codes ---
 check watch_iterations bash -c '[ "$("$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 3 | grep -c "^kmprof watch: every 0.1 s")" = 3 ]'
 check watch_no_escapes_in_pipe bash -c '! "$tool" -d "$D" --no-kallsyms watch -i 0.1 --iterations 2 | grep -q $'"'"'\e'"'"''
@@ -451,7 +574,7 @@ check no_command_exits_2 status 2 "$tool"
 check bad_option_exits_2 status 2 "$tool" top --frobnicate
 check extra_argument_exits_2 status 2 "$tool" -d "$D" top extra
 check help_exits_0 "$tool" -h
-commands="top watch snapshot diff pprof folded stats probes rate enable disable reset help"
+commands="top watch snapshot diff leaks pprof folded stats probes rate enable disable reset help"
 export commands
 check help_lists_commands bash -c 'for c in $commands; do "$tool" --help | grep -q "^  $c " || exit 1; done'
 check command_help bash -c 'for c in $commands; do "$tool" $c --help | grep -q "^usage: kmprof $c\b" || exit 1; done'
@@ -463,7 +586,7 @@ check long_option_error_names_command bash -c '"$tool" folded --frobnicate 2>&1 
 check missing_argument_names_command bash -c '"$tool" top -n 2>&1 >/dev/null | grep -q "^kmprof top: option requires an argument -- .n.$"'
 export version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$(dirname "$0")/../../dkms.conf")
 check version_prints_tool_and_formats bash -c '[ "$("$tool" --version)" = "kmprof $version
-reads heap format versions 1 to 5" ]'
+reads heap format versions 1 to 6" ]'
 check help_command bash -c '"$tool" help | grep -q "^  pprof " && [ "$("$tool" help top)" = "$("$tool" top --help)" ]'
 check help_unknown_command_exits_2 status 2 "$tool" help frobnicate
 check snapshot_refuses_no_advance bash -c 'printf "cycle 6 pending 0\n" >"$D/cycle"; "$tool" -d "$D" snapshot --no-advance; [ $? = 2 ] && [ "$(cat "$D/cycle")" = "cycle 6 pending 0" ]'
@@ -509,5 +632,7 @@ check completion_diff_sort_keys bash -c '. "$completion"; COMP_WORDS=(kmprof dif
 check completion_diff_options bash -c '. "$completion"; COMP_WORDS=(kmprof diff --so); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --sort ]'
 check completion_by bash -c '. "$completion"; COMP_WORDS=(kmprof top --by c); COMP_CWORD=3; _kmprof; [ "${COMPREPLY[*]}" = "comm cgroup context" ]'
 check completion_cgroup_paths bash -c '. "$completion"; COMP_WORDS=(kmprof top --cgroup-root "$cg" --cgroup /); COMP_CWORD=5; _kmprof; [ "$(printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " ")" = "/a /b " ]'
+check completion_top_lifetimes bash -c '. "$completion"; COMP_WORDS=(kmprof top --life); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --lifetimes ]'
+check completion_leaks_options bash -c '. "$completion"; COMP_WORDS=(kmprof leaks --cy); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --cycles ]'
 check completion_command_options bash -c '. "$completion"; COMP_WORDS=(kmprof folded --al); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--alloc --all-frames" ]'
 ktap_finish

@@ -175,7 +175,7 @@ static void test_parse_version(void)
 {
 	static const char text[] =
 		"heap profile: 0: 0 [0: 0] @ heap_v2/524288\n"
-		"# kmprof-heap v6 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1 sources=slab labels=pid\n";
+		"# kmprof-heap v7 rate=524288 cycle=0 pending=0 buckets=0 time_ns=1 sources=slab labels=pid\n";
 	struct heap_profile p;
 	struct heap_error err;
 	size_t len;
@@ -185,7 +185,7 @@ static void test_parse_version(void)
 	CHECK("parse_unknown_version",
 	      heap_parse(text, sizeof(text) - 1, &p, &err) == -1 &&
 	      err.kind == HEAP_ERR_VERSION && err.line == 2 &&
-	      !strcmp(err.field, "version") && strstr(err.msg, "version 6"));
+	      !strcmp(err.field, "version") && strstr(err.msg, "version 7"));
 
 	buf = slurp("basic_v2.heap", &len);
 	r = heap_parse(buf, len, &p, &err);

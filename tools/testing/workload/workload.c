@@ -22,6 +22,9 @@
  *                             site "reuse", until the addresses of the
  *                             last <count> cache objects freed are all
  *                             handed out again, or 4 * <count> objects
+ *   churn <count> <size>      kmalloc(<size>) and kfree() it at once,
+ *                             <count> times: allocations that hold
+ *                             nothing, as a cache in steady state
  *
  * and reads back one line per site: "<function> <allocs> <req_bytes>
  * <alloc_bytes> <frees>", where <function> is the noinline function that
@@ -80,6 +83,7 @@ enum workload_site {
 	SITE_PERCPU,		/* __alloc_percpu(size, 8) */
 	SITE_SOFTIRQ,		/* kmalloc(size, GFP_ATOMIC) in a timer */
 	SITE_HARDIRQ,		/* kmalloc(size, GFP_ATOMIC) in a hard hrtimer */
+	SITE_CHURN,		/* kmalloc(size), kfree()d at once */
 	SITE_COUNT
 };
 
@@ -102,6 +106,7 @@ static const char *const workload_site_names[SITE_COUNT] = {
 	[SITE_PERCPU]		= "percpu",
 	[SITE_SOFTIRQ]		= "softirq",
 	[SITE_HARDIRQ]		= "hardirq",
+	[SITE_CHURN]		= "churn",
 };
 
 /* The function whose frame the site's allocations carry. */
@@ -124,6 +129,7 @@ static const char *const workload_site_functions[SITE_COUNT] = {
 	[SITE_PERCPU]		= "workload_percpu",
 	[SITE_SOFTIRQ]		= "workload_softirq_kmalloc",
 	[SITE_HARDIRQ]		= "workload_hardirq_kmalloc",
+	[SITE_CHURN]		= "workload_churn_kmalloc",
 };
 
 struct workload_object {
@@ -279,6 +285,20 @@ static noinline void *workload_softirq_kmalloc(size_t size)
 static noinline void *workload_hardirq_kmalloc(size_t size)
 {
 	return workload_keep_frame(kmalloc(size, GFP_ATOMIC | __GFP_NOWARN));
+}
+
+/*
+ * An object allocated and freed here: false if none could be. Its body is
+ * unlike workload_kmalloc()'s, which the compiler would otherwise fold
+ * into one function (-fipa-icf), one frame for both sites.
+ */
+static noinline bool workload_churn_kmalloc(size_t size)
+{
+	void *p = kmalloc(size, GFP_KERNEL);
+	bool allocated = p;
+
+	kfree(p);
+	return allocated;
 }
 
 static void workload_softirq_fn(struct timer_list *timer)
@@ -572,6 +592,23 @@ static int workload_reuse(unsigned int count)
 	return 0;
 }
 
+/* @count objects of @size allocated and freed at once: none is held. */
+static int workload_churn(unsigned int count, size_t size)
+{
+	struct workload_truth *t = &workload_truth[SITE_CHURN];
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if (!workload_churn_kmalloc(size))
+			return -ENOMEM;
+		t->allocs++;
+		t->req_bytes += size;
+		t->alloc_bytes += kmalloc_size_roundup(size);
+		t->frees++;
+	}
+	return 0;
+}
+
 /* The largest vmalloc area a site asks for. */
 #define WORKLOAD_VMALLOC_MAX	(64UL << 20)
 
@@ -584,6 +621,7 @@ static bool workload_size_ok(enum workload_site site, unsigned long size)
 	case SITE_KREALLOC:
 	case SITE_SOFTIRQ:
 	case SITE_HARDIRQ:
+	case SITE_CHURN:
 		/* kfree_rcu() needs room for its head. */
 		return size >= sizeof(struct rcu_head) && size <= PAGE_SIZE * 8;
 	case SITE_KVMALLOC:
@@ -633,6 +671,8 @@ static int workload_run(char *cmd)
 		return -EINVAL;
 	if (!workload_size_ok(site, size))
 		return -EINVAL;
+	if (site == SITE_CHURN)
+		return workload_churn(count, size);
 	/* krealloc() must move the object: grow it out of its size class. */
 	if (site == SITE_KREALLOC &&
 	    kmalloc_size_roundup(size) == kmalloc_size_roundup(WORKLOAD_REALLOC_FROM))
