@@ -84,12 +84,12 @@ static void kmprof_oom_test_rank(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sites[1].stack[0], stack[0]);
 
 	/* Room for two: the two largest, whatever order they came in. */
-	kmprof_test_alloc(prof, OBJ(8), 2048, 5);
+	kmprof_test_alloc(prof, OBJ(8), 3072, 5);
 	nr = kmprof_oom_rank(prof, sites, 2, &info);
 	KUNIT_EXPECT_EQ(test, info.cycle, 2);
 	KUNIT_ASSERT_EQ(test, nr, 2);
 	KUNIT_EXPECT_EQ(test, sites[0].bytes, 4096);
-	KUNIT_EXPECT_EQ(test, sites[1].bytes, 2048);
+	KUNIT_EXPECT_EQ(test, sites[1].bytes, 3072);
 	kmprof_test_stack(5, stack);
 	KUNIT_EXPECT_EQ(test, sites[1].stack[0], stack[0]);
 }
