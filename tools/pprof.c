@@ -184,6 +184,7 @@ static void add_time_and_comment(struct builder *b)
 
 	if (p->has_time)
 		prof->time_nanos = clamp(p->time_ns);
+	prof->duration_nanos = clamp(p->duration_ns);
 	snprintf(comment, sizeof(comment),
 		 "kmprof heap v%u rate=%llu cycle=%llu buckets=%zu", p->version,
 		 (unsigned long long)p->rate, (unsigned long long)p->cycle, p->nr);

@@ -65,16 +65,6 @@ static int row_cmp(const void *a, const void *b, void *arg)
 	return x->allocators < y->allocators ? -1 : x->allocators > y->allocators;
 }
 
-static void add(struct heap_estimate *to, const struct heap_estimate *e)
-{
-	to->inuse_objs = sat_add(to->inuse_objs, e->inuse_objs);
-	to->inuse_bytes = sat_add(to->inuse_bytes, e->inuse_bytes);
-	to->inuse_req = sat_add(to->inuse_req, e->inuse_req);
-	to->alloc_objs = sat_add(to->alloc_objs, e->alloc_objs);
-	to->alloc_bytes = sat_add(to->alloc_bytes, e->alloc_bytes);
-	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
-}
-
 /* Bucket @i's estimates @e into row @r, named @name. */
 static void count(struct top_row *r, const struct heap_profile *p,
 		  const char *name, size_t i, const struct heap_estimate *e)
@@ -85,7 +75,7 @@ static void count(struct top_row *r, const struct heap_profile *p,
 	r->used = true;
 	r->name = name;
 	r->allocators |= 1U << p->buckets[i].allocator;
-	add(&r->e, e);
+	heap_estimate_add(&r->e, e);
 }
 
 /* Bucket @i's estimates into the row of @func and its allocator. */
@@ -190,8 +180,8 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 				continue;
 			e = &aged;
 		}
-		add(&t->all, e);
-		add(&t->source[b->allocator], e);
+		heap_estimate_add(&t->all, e);
+		heap_estimate_add(&t->source[b->allocator], e);
 		if (opt->by >= 0) {
 			count_label(t, p, opt, i, e);
 		} else if (opt->cumulative) {
