@@ -97,7 +97,7 @@ sed -e "s/cgroup=11\$/cgroup=$(stat -c %i "$cg/a")/" \
 	"$data/labels_v4.heap" >"$tmp/cg.heap"
 export tool D tmp cg
 
-ktap_plan 48
+ktap_plan 52
 
 # --- kmprof metrics: the format ---
 "$tool" -d "$D" --no-kallsyms metrics >"$tmp/m" 2>"$tmp/m.err"
@@ -340,4 +340,15 @@ ktap_result record_sigint_ends_cleanly $?
 expect record_keep "$(ls -A "$R2" | grep -c '^kmprof-.*Z\.pb\.gz$') $(ls -A "$R2" | wc -l)" "2 2"
 check record_needs_dir bash -c '"$tool" -d "$D" record --interval 1s; [ $? -eq 2 ]'
 check record_bad_interval bash -c '"$tool" -d "$D" record --interval 0 --dir "$tmp/x"; [ $? -eq 2 ] && [ ! -e "$tmp/x" ]'
+# The unit's command line: the options it gives are record's (--help
+# after them, so that nothing runs).
+unit=$testing/../kmprof-record.service
+check unit_command_line bash -c 'set -- $(sed -n "s|^ExecStart=/usr/local/sbin/kmprof ||p" "$0");
+	[ "$1" = record ] && "$tool" "$@" --help >/dev/null' "$unit"
+check unit_loads_tracepoint_backend grep -qx 'ExecStartPre=/sbin/modprobe kmprof backend=tracepoint' "$unit"
+# bash completion of the two commands
+completion=$testing/../kmprof.bash-completion
+export completion
+check completion_record_options bash -c '. "$completion"; COMP_WORDS=(kmprof record --ke); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = --keep ]'
+check completion_metrics_options bash -c '. "$completion"; COMP_WORDS=(kmprof metrics --t); COMP_CWORD=2; _kmprof; [ "${COMPREPLY[*]}" = "--top --textfile" ]'
 ktap_finish
