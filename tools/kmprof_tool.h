@@ -5,7 +5,7 @@
  *
  * The pipeline is: read the heap text (debugfs.c) -> heap_parse() ->
  * heap_symbolize() (symbols.c) -> heap_estimate() (unbias.c) -> one of
- * the outputs (top.c, folded.c, pprof.c).
+ * the outputs (top.c, folded.c, pprof.c, metrics.c).
  */
 #ifndef KMPROF_TOOL_H
 #define KMPROF_TOOL_H
