@@ -43,6 +43,8 @@ cleanup()
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# interrupted, still stop what it started
+trap 'exit 1' INT TERM HUP
 . "$testing/host_lib.sh"
 . "$testing/pprof_lib.sh"
 
