@@ -120,7 +120,7 @@ static struct metrics_row *build_rows(const struct heap_profile *p,
 			if (cgroup)
 				r->cgroup = names->str[strtab_intern(names, cgroup)];
 		}
-		heap_estimate_add(&rows[id].e, &p->est[i]);
+		heap_estimate_add(&r->e, &p->est[i]);
 	}
 	free(key);
 	for (size_t id = 0; id < names->nr && id < cap; id++)
