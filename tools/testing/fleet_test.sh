@@ -220,10 +220,13 @@ pids+=($!)
 prometheus --config.file="$tmp/prom/prometheus.yml" \
 	--storage.tsdb.path="$tmp/prom/data" \
 	--web.listen-address="127.0.0.1:$prom_port" >"$tmp/prom.log" 2>&1 &
-pids+=($!)
-# Up to 30 s for the first scrape to reach the database.
+prom=$!
+pids+=($prom)
+# Up to 30 s for the first scrape to reach the database, while
+# Prometheus runs.
 got=
-for _ in $(seq 60); do
+deadline=$((SECONDS + 30))
+while [ $SECONDS -lt $deadline ] && kill -0 $prom 2>/dev/null; do
 	got=$(query 'sum by (site, allocator) (kmprof_inuse_bytes{site!="other"})' site allocator 2>/dev/null)
 	[ -n "$got" ] && break
 	sleep 0.5
