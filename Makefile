@@ -58,6 +58,8 @@ docs:
 	KMPROF_LINUX_SRC=$$src KDOC_WERROR=1 \
 		sphinx-build -W -q -b html Documentation build/docs
 
+# The module, and the tool with its man page, bash completion and the unit
+# of kmprof record (tools/Makefile: PREFIX, UNITDIR, DESTDIR).
 install: all
 	$(Q)$(MAKE) $(KBUILD_ARGS) modules_install
 	$(Q)$(MAKE) -C tools install

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmprof - the module's debugfs directory: reading and writing its files,
- * and saying why that failed in words a person can act on; and reading
- * any other file whole (a saved heap file, a kallsyms file).
+ * and saying why that failed in words a person can act on; reading any
+ * other file whole (a saved heap file, a kallsyms file); and replacing a
+ * file whole, so that its readers never see a part of it.
  */
 
 #include <errno.h>
@@ -189,6 +190,51 @@ int debugfs_write(const char *name, const char *token)
 	if (close(fd)) {
 		fprintf(stderr, "kmprof: writing %s: %s\n", path,
 			strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int write_atomic(const char *dir, const char *name, const void *buf,
+		 size_t len)
+{
+	char tmp[4096], path[4096];
+	const char *b = buf;
+	int fd, err;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "kmprof: cannot create %s: %s\n", tmp,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	while (len) {
+		ssize_t r = write(fd, b, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		b += r;
+		len -= (size_t)r;
+	}
+	/* a short write leaves errno set, and so does fsync() */
+	ok = !len && !fsync(fd);
+	err = errno;
+	if (close(fd) && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (ok && rename(tmp, path)) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		fprintf(stderr, "kmprof: writing %s: %s\n", path, strerror(err));
+		unlink(tmp);
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

@@ -197,10 +197,12 @@ static struct diff_row *match_rows(const struct heap_profile *p[2],
 
 /*
  * Record @b's key: its allocator, size class, labels and frames, as
- * shown, so that it is the same in both files.
+ * shown, so that it is the same in both files; or with @by_address its
+ * frames' addresses, which tell apart the records of one profile that
+ * the names alone do not (two calls in one function).
  */
 static const char *record_key(struct text *key, const struct heap_profile *p,
-			      const struct heap_bucket *b)
+			      const struct heap_bucket *b, bool by_address)
 {
 	char head[256], comm[HEAP_COMM_ESCAPED_MAX];
 
@@ -214,8 +216,15 @@ static const char *record_key(struct text *key, const struct heap_profile *p,
 	key->len = 0;
 	text_add(key, head);
 	for (unsigned int k = 0; k < b->depth; k++) {
+		char pc[24];
+
 		text_add(key, "\n");
-		text_add(key, p->funcs[b->func[k]].name);
+		if (by_address) {
+			snprintf(pc, sizeof(pc), "%" PRIx64, b->pcs[k]);
+			text_add(key, pc);
+		} else {
+			text_add(key, p->funcs[b->func[k]].name);
+		}
 	}
 	return key->s;
 }
@@ -236,7 +245,7 @@ static bool allocs_decrease(const struct heap_profile *old,
 	for (int f = OLD; f <= NEW; f++) {
 		for (size_t i = 0; i < p[f]->nr; i++) {
 			const struct heap_bucket *b = &p[f]->buckets[i];
-			uint32_t id = strtab_intern(&keys, record_key(&key, p[f], b));
+			uint32_t id = strtab_intern(&keys, record_key(&key, p[f], b, false));
 
 			sum = xgrow(sum, &cap, (size_t)id + 1, sizeof(*sum));
 			sum[id][f][0] = sat_add(sum[id][f][0], b->alloc_objs);
@@ -261,6 +270,52 @@ const char *heap_other_profile(const struct heap_profile *old,
 		return "NEW's cycle is before OLD's";
 	if (allocs_decrease(old, new))
 		return "a record has fewer allocations in NEW than in OLD";
+	return NULL;
+}
+
+const char *heap_alloc_delta(struct heap_profile *new,
+			     const struct heap_profile *old)
+{
+	const char *other = heap_other_profile(old, new);
+	struct text key = { .s = NULL };
+	/* per key (id 0 is "", no record's): OLD's objects, bytes, requested */
+	uint64_t (*was)[3] = xcalloc(1, sizeof(*was));
+	struct strtab keys;
+	size_t cap = 1;
+
+	if (other) {
+		free(was);
+		return other;
+	}
+	strtab_init(&keys);
+	for (size_t i = 0; i < old->nr; i++) {
+		const struct heap_bucket *b = &old->buckets[i];
+		uint32_t id = strtab_intern(&keys, record_key(&key, old, b, true));
+
+		was = xgrow(was, &cap, (size_t)id + 1, sizeof(*was));
+		was[id][0] = sat_add(was[id][0], b->alloc_objs);
+		was[id][1] = sat_add(was[id][1], b->alloc_bytes);
+		was[id][2] = sat_add(was[id][2], b->alloc_req);
+	}
+	new->alloc_objs = 0;
+	new->alloc_bytes = 0;
+	for (size_t i = 0; i < new->nr; i++) {
+		struct heap_bucket *b = &new->buckets[i];
+		uint32_t id = strtab_intern(&keys, record_key(&key, new, b, true));
+		uint64_t *v[3] = { &b->alloc_objs, &b->alloc_bytes, &b->alloc_req };
+
+		was = xgrow(was, &cap, (size_t)id + 1, sizeof(*was));
+		for (int f = 0; f < 3; f++) {
+			/* a key twice in NEW: OLD's counts are taken once */
+			*v[f] = *v[f] > was[id][f] ? *v[f] - was[id][f] : 0;
+			was[id][f] = 0;
+		}
+		new->alloc_objs = sat_add(new->alloc_objs, b->alloc_objs);
+		new->alloc_bytes = sat_add(new->alloc_bytes, b->alloc_bytes);
+	}
+	free(was);
+	free(key.s);
+	strtab_free(&keys);
 	return NULL;
 }
 

@@ -8,13 +8,16 @@
  * by the file that owns it (top.c, folded.c, pprof.c, debugfs.c).
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +62,11 @@ enum opt_id {
 	OPT_ALLOC,
 	OPT_ALL_FRAMES,
 	OPT_MAN,
+	OPT_PERIOD,
+	OPT_RECORD_DIR,
+	OPT_KEEP,
+	OPT_METRICS_TOP,
+	OPT_TEXTFILE,
 	OPT_COUNT
 };
 
@@ -164,8 +172,14 @@ static struct {
 	uint64_t cycles;		/* leaks --cycles */
 	const char *output;		/* -o, "-" for standard output */
 	bool alloc, all_frames, man;
+	uint64_t period;		/* record --interval, seconds */
+	const char *record_dir;		/* record --dir */
+	uint64_t keep;			/* record --keep, 0: all */
+	uint64_t metrics_top;		/* metrics --top */
+	const char *textfile;		/* metrics --textfile */
 } cli = {
 	.top = { .limit = 20, .by = -1 },
+	.metrics_top = 50,
 	.cgroup_root = CGROUP_ROOT,
 	.interval = 2,
 	.cycles = 3,
@@ -215,8 +229,9 @@ static void print_usage(FILE *out, const struct command *cmd)
 				o->shortname, o->arg ? " " : "",
 				o->arg ? o->arg : "", o->required ? "" : "]");
 		else
-			fprintf(out, " [--%s%s%s]", o->longname,
-				o->arg ? " " : "", o->arg ? o->arg : "");
+			fprintf(out, " %s--%s%s%s%s", o->required ? "" : "[",
+				o->longname, o->arg ? " " : "",
+				o->arg ? o->arg : "", o->required ? "" : "]");
 	}
 	fprintf(out, "%s%s\n", *cmd->args ? " " : "", cmd->args);
 }
@@ -420,6 +435,25 @@ static int apply(const struct command *cmd, enum opt_id id, const char *arg)
 		break;
 	case OPT_MAN:
 		cli.man = true;
+		break;
+	case OPT_PERIOD:
+		if (parse_duration(arg, &cli.period) || !cli.period ||
+		    cli.period > 7 * 86400)
+			return bad_usage(cmd, "--interval: expected a duration from 1s to 7d (30s, 10m, 2h, 1d or seconds), not '%s'", arg);
+		break;
+	case OPT_RECORD_DIR:
+		cli.record_dir = arg;
+		break;
+	case OPT_KEEP:
+		if (parse_u64(arg, UINT32_MAX, &cli.keep))
+			return bad_usage(cmd, "--keep: expected a count of files, not '%s'", arg);
+		break;
+	case OPT_METRICS_TOP:
+		if (parse_u64(arg, 100000, &cli.metrics_top))
+			return bad_usage(cmd, "--top: expected a count of sites up to 100000, not '%s'", arg);
+		break;
+	case OPT_TEXTFILE:
+		cli.textfile = arg;
 		break;
 	default:
 		break;
@@ -1106,6 +1140,264 @@ static int cmd_folded(const struct command *cmd, int argc, char **argv)
 	return r;
 }
 
+/* === record === */
+
+/* The files record writes, named by when their interval ended. */
+#define RECORD_PREFIX	"kmprof-"
+#define RECORD_SUFFIX	".pb.gz"
+
+/* Wait until @deadline (CLOCK_MONOTONIC): false, or true if @sigs came. */
+static bool wait_until(const struct timespec *deadline, const sigset_t *sigs)
+{
+	for (;;) {
+		struct timespec now, left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline->tv_sec - now.tv_sec;
+		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0)
+			return false;
+		/* a signal already pending ends it at once */
+		if (sigtimedwait(sigs, NULL, &left) > 0)
+			return true;
+	}
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+static int is_record_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name), s = strlen(RECORD_SUFFIX);
+
+	return !strncmp(d->d_name, RECORD_PREFIX, strlen(RECORD_PREFIX)) &&
+	       n > s && !strcmp(d->d_name + n - s, RECORD_SUFFIX);
+}
+
+/* Remove all but the newest @keep files of record in @dir. */
+static void prune(const char *dir, uint64_t keep)
+{
+	struct dirent **names;
+	char path[4096];
+	int n;
+
+	n = scandir(dir, &names, is_record_file, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "kmprof record: cannot list %s: %s\n", dir,
+			strerror(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if ((uint64_t)(n - i) > keep && unlink(path) && errno != ENOENT)
+			fprintf(stderr, "kmprof record: cannot remove %s: %s\n",
+				path, strerror(errno));
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * The file of one interval: @cur as it is in use, its allocations those
+ * since @prev (@elapsed_ns after it by this machine's clock), named by
+ * @end. @cur's counts are as read again when it returns.
+ */
+static int write_interval(struct heap_profile *cur,
+			  const struct heap_profile *prev,
+			  uint64_t elapsed_ns, const struct timespec *end)
+{
+	struct { uint64_t objs, bytes, req; } *was;
+	uint64_t total_objs = cur->alloc_objs, total_bytes = cur->alloc_bytes;
+	char name[64], stamp[32];
+	const char *other;
+	unsigned char *gz;
+	struct tm tm;
+	size_t len;
+	int r;
+
+	was = xcalloc(cur->nr + 1, sizeof(*was));
+	for (size_t i = 0; i < cur->nr; i++) {
+		was[i].objs = cur->buckets[i].alloc_objs;
+		was[i].bytes = cur->buckets[i].alloc_bytes;
+		was[i].req = cur->buckets[i].alloc_req;
+	}
+	other = heap_alloc_delta(cur, prev);
+	if (other)
+		fprintf(stderr, "kmprof record: a new profile began in this interval (%s): its allocations are counted from its start\n",
+			other);
+	cur->duration_ns = cur->has_time && prev->has_time &&
+			   cur->time_ns > prev->time_ns ?
+			   cur->time_ns - prev->time_ns : elapsed_ns;
+	heap_estimate(cur);
+	cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+	r = pprof_encode(cur, cli.all_frames, &cli.cgroups, &gz, &len);
+	cgroup_names_free(&cli.cgroups);
+	/* back to the cumulative counts, which the next interval subtracts */
+	for (size_t i = 0; i < cur->nr; i++) {
+		cur->buckets[i].alloc_objs = was[i].objs;
+		cur->buckets[i].alloc_bytes = was[i].bytes;
+		cur->buckets[i].alloc_req = was[i].req;
+	}
+	cur->alloc_objs = total_objs;
+	cur->alloc_bytes = total_bytes;
+	cur->duration_ns = 0;
+	free(was);
+	if (r) {
+		fprintf(stderr, "kmprof record: cannot compress the profile\n");
+		return EXIT_FAIL;
+	}
+	gmtime_r(&end->tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	snprintf(name, sizeof(name), RECORD_PREFIX "%s.%03ldZ" RECORD_SUFFIX,
+		 stamp, end->tv_nsec / 1000000);
+	r = write_atomic(cli.record_dir, name, gz, len);
+	free(gz);
+	return r;
+}
+
+static int cmd_record(const struct command *cmd, int argc, char **argv)
+{
+	struct heap_profile prev, cur;
+	struct timespec next, end;
+	uint64_t files = 0, prev_mono;
+	sigset_t sigs;
+	int r;
+
+	(void)argc, (void)argv;
+	if (!cli.period)
+		return bad_usage(cmd, "%s", "--interval DURATION is required");
+	if (!cli.record_dir)
+		return bad_usage(cmd, "%s", "--dir DIR is required");
+	if (mkdir(cli.record_dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "kmprof record: cannot create %s: %s\n",
+			cli.record_dir, strerror(errno));
+		return EXIT_FAIL;
+	}
+	/* SIGTERM and SIGINT wait, pending, for the next wait_until() */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+
+	r = load_profile(&prev);
+	if (r)
+		return r;
+	prev_mono = mono_ns();
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	fprintf(stderr, "kmprof record: a profile every %" PRIu64 " s into %s",
+		cli.period, cli.record_dir);
+	if (cli.keep)
+		fprintf(stderr, ", the newest %" PRIu64 " kept", cli.keep);
+	fprintf(stderr, "\n");
+	for (;;) {
+		struct timespec now;
+
+		next.tv_sec += (time_t)cli.period;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (next.tv_sec < now.tv_sec)
+			next = now;	/* late: no burst of files to catch up */
+		if (wait_until(&next, &sigs))
+			break;
+		r = load_profile(&cur);
+		clock_gettime(CLOCK_REALTIME, &end);
+		if (r) {
+			fprintf(stderr, "kmprof record: no profile for this interval; the next file covers it too\n");
+			continue;
+		}
+		r = write_interval(&cur, &prev, mono_ns() - prev_mono, &end);
+		if (r) {
+			/* the next file covers this interval too */
+			heap_free(&cur);
+			continue;
+		}
+		prev_mono = mono_ns();
+		heap_free(&prev);
+		prev = cur;
+		files++;
+		if (cli.keep)
+			prune(cli.record_dir, cli.keep);
+	}
+	heap_free(&prev);
+	fprintf(stderr, "kmprof record: stopped, %" PRIu64 " %s written\n",
+		files, plural(files, "file", "files"));
+	return EXIT_OK;
+}
+
+/* === metrics === */
+
+/* The stats file's text in *@stats, or NULL if it is of another version. */
+static int read_stats(char **stats)
+{
+	char header[32];
+	size_t len;
+	int r;
+
+	*stats = NULL;
+	r = debugfs_read("stats", stats, &len);
+	if (r)
+		return r;
+	snprintf(header, sizeof(header), "kmprof stats v%d\n",
+		 KMPROF_STATS_VERSION);
+	if (strncmp(*stats, header, strlen(header))) {
+		fprintf(stderr, "kmprof: %s/stats: not \"kmprof stats v%d\": the module's counters are left out\n",
+			debugfs_dir, KMPROF_STATS_VERSION);
+		free(*stats);
+		*stats = NULL;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_metrics(const struct command *cmd, int argc, char **argv)
+{
+	struct metrics_options mopt = { .top = (size_t)cli.metrics_top };
+	struct heap_profile p;
+	char *stats = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int r;
+
+	(void)cmd, (void)argc, (void)argv;
+	r = load_profile(&p);
+	if (r)
+		return r;
+	/* the counters of the live profile's module; with -f, of -d DIR's */
+	if (!cli.heap_file || (cli.given & (1ULL << OPT_DIR))) {
+		r = read_stats(&stats);
+		if (r) {
+			heap_free(&p);
+			return r;
+		}
+	}
+	cgroup_names_init(&cli.cgroups, cli.cgroup_root);
+	mopt.cgroups = &cli.cgroups;
+	mopt.stats = stats;
+	out = open_memstream(&text, &len);
+	if (!out) {
+		fprintf(stderr, "kmprof: out of memory\n");
+		exit(EXIT_FAIL);
+	}
+	metrics_print(out, &p, &mopt);
+	fclose(out);
+	cgroup_names_free(&cli.cgroups);
+	heap_free(&p);
+	free(stats);
+	if (cli.textfile)
+		r = write_atomic(cli.textfile, "kmprof.prom", text, len);
+	else
+		r = write_output(NULL, text, len);
+	free(text);
+	return r;
+}
+
 /* === Control files === */
 
 static int print_file(const char *name)
@@ -1195,6 +1487,27 @@ static const struct opt folded_opts[] = {
 	O_OUTPUT("the output file (default standard output)", false),
 	O_READ, OPT_END,
 };
+static const struct opt record_opts[] = {
+	{ OPT_PERIOD, 0, "interval", "DURATION",
+	  "write a file every DURATION (30s, 10m, 2h, 1d, or\n"
+	  "seconds; at least 1s)", true },
+	{ OPT_RECORD_DIR, 0, "dir", "DIR",
+	  "write the files into DIR (created if missing)", true },
+	{ OPT_KEEP, 0, "keep", "N",
+	  "keep the newest N files of DIR, remove the older\n"
+	  "(default 0: keep them all)", false },
+	O_ALL_FRAMES, O_DIR, O_KALLSYMS, O_NO_KALLSYMS, O_CGROUP_ROOT, OPT_END,
+};
+static const struct opt metrics_opts[] = {
+	{ OPT_METRICS_TOP, 0, "top", "N",
+	  "a series per site for the N sites with the most bytes\n"
+	  "in use (default 50), the rest as site=\"other\"", false },
+	{ OPT_TEXTFILE, 0, "textfile", "DIR",
+	  "write DIR/kmprof.prom at once (a temporary file\n"
+	  "renamed) for node_exporter's textfile collector,\n"
+	  "instead of standard output", false },
+	O_READ, O_CGROUP_ROOT, OPT_END,
+};
 static const struct opt control_opts[] = { O_DIR, OPT_END };
 static const struct opt help_opts[] = {
 	{ OPT_MAN, 0, "man", NULL,
@@ -1269,6 +1582,31 @@ static const struct command commands[] = {
 	  "allocator ([slab], [page], [user], [vmalloc], [percpu]; [slab] before\n"
 	  "heap format 3) is the root frame: the graph splits by allocator.",
 	  folded_opts, cmd_folded },
+	{ "record", "", 0, "write a pprof file every interval, unattended",
+	  "Run until SIGTERM or SIGINT, and write a pprof file (as pprof writes\n"
+	  "it) into DIR every DURATION: the bytes and objects in use as at the\n"
+	  "interval's end, the allocations as those made during the interval\n"
+	  "(the profile's cumulative counts minus the last interval's, record by\n"
+	  "record), time_nanos its end and duration_nanos its length. Files are\n"
+	  "named kmprof-YYYYMMDDTHHMMSS.mmmZ.pb.gz by the interval's end (UTC),\n"
+	  "written under a temporary name and renamed, so that a reader never\n"
+	  "sees a part of one. A signal ends it once the current file is\n"
+	  "written. If a new profile begins during an interval (reset, a new\n"
+	  "rate, a reload of the module), that interval's file counts the\n"
+	  "allocations since it began; if the profile cannot be read at the\n"
+	  "end of an interval, the next file covers that interval too.",
+	  record_opts, cmd_record },
+	{ "metrics", "", 0, "print the profile for Prometheus",
+	  "The profile in Prometheus's text exposition format:\n"
+	  "kmprof_inuse_bytes, kmprof_inuse_objects, kmprof_alloc_bytes_total and\n"
+	  "kmprof_alloc_objects_total of the N allocation sites with the most\n"
+	  "bytes in use and one row of the rest (site=\"other\"), labeled by\n"
+	  "site, allocator (heap format 3 and later) and cgroup (when the\n"
+	  "profile has the label), estimated as top estimates them; the\n"
+	  "sampling rate; and the module's counters from its stats file\n"
+	  "(samples, drops, lost frees, skipped advances, flush times), for a\n"
+	  "saved profile (-f) only those of -d DIR if given.",
+	  metrics_opts, cmd_metrics },
 	{ "stats", "", 0, "print the profiler's counters",
 	  "Print the module's counters.",
 	  control_opts, cmd_cat },

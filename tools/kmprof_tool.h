@@ -5,7 +5,7 @@
  *
  * The pipeline is: read the heap text (debugfs.c) -> heap_parse() ->
  * heap_symbolize() (symbols.c) -> heap_estimate() (unbias.c) -> one of
- * the outputs (top.c, folded.c, pprof.c).
+ * the outputs (top.c, folded.c, pprof.c, metrics.c).
  */
 #ifndef KMPROF_TOOL_H
 #define KMPROF_TOOL_H
@@ -250,6 +250,11 @@ struct heap_profile {
 	uint64_t rate, cycle, pending, declared_buckets;
 	uint64_t time_ns;	/* when the snapshot was taken, if has_time */
 	bool has_time;		/* from version 2 on */
+	/*
+	 * the time the allocation counts cover, when they are those of an
+	 * interval (heap_alloc_delta(), record); 0: since the profile began
+	 */
+	uint64_t duration_ns;
 	/* sources=: the allocators recorded; "slab" before version 3 */
 	struct allocator_list sources;
 	/* labels=: 1 << enum kmprof_label of each, 0 before version 4 */
@@ -351,6 +356,8 @@ void heap_scale(uint64_t count, uint64_t bytes, uint64_t rate,
 		uint64_t *est_count, uint64_t *est_bytes, double *scale);
 /* Fill p->est for every bucket. */
 void heap_estimate(struct heap_profile *p);
+/* @e added to @to, field by field, saturating (variances summed). */
+void heap_estimate_add(struct heap_estimate *to, const struct heap_estimate *e);
 /*
  * The estimate of bucket @i's objects in use of the age classes [@lo,
  * @hi) (ages=, heap format 5): their sampled count scaled by the
@@ -543,6 +550,18 @@ int leaks_refuse(const struct heap_profile *const *p, const char *const *names,
 void leaks_print(FILE *out, const struct heap_profile *const *p,
 		 unsigned int n, const struct leaks_options *opt);
 
+/*
+ * @new's allocation counts made those since @old, an earlier snapshot of
+ * the same profile, both symbolized: each record's (and the header's)
+ * minus those of @old's record with the same frames (by address), size
+ * class, allocator and labels; a record new since @old keeps its counts.
+ * In-use counts are left as they are. heap_estimate() after it. NULL, or
+ * why @new is not a later snapshot of @old's profile (a reset, a new
+ * rate, a reload: the reasons diff gives), @new then unchanged.
+ */
+const char *heap_alloc_delta(struct heap_profile *new,
+			     const struct heap_profile *old);
+
 struct folded_options {
 	bool alloc;		/* allocated bytes instead of in-use bytes */
 	bool all_frames;	/* keep the allocator's frames, see heap_site() */
@@ -554,12 +573,25 @@ void folded_print(FILE *out, const struct heap_profile *p,
 /*
  * The profile as a gzipped profile.proto in *@out (malloc'ed, *@len
  * bytes). time_nanos is when the snapshot was taken, unset if the file
- * does not say. Stacks start at the allocation site unless @all_frames.
+ * does not say; duration_nanos p->duration_ns, unset if 0. Stacks start at the allocation site unless @all_frames.
  * @cgroups names the cgroup labels. 0, or -1 on failure.
  */
 int pprof_encode(const struct heap_profile *p, bool all_frames,
 		 struct cgroup_names *cgroups, unsigned char **out,
 		 size_t *len);
+
+struct metrics_options {
+	size_t top;			/* rows besides site="other" */
+	struct cgroup_names *cgroups;	/* names the cgroup labels */
+	const char *stats;		/* the stats file's text, NULL: none */
+};
+
+/*
+ * The profile, and the module's counters if @opt has them, in
+ * Prometheus's text exposition format, see metrics.c.
+ */
+void metrics_print(FILE *out, const struct heap_profile *p,
+		   const struct metrics_options *opt);
 
 /* === debugfs.c: the debugfs directory, and files read whole === */
 
@@ -587,5 +619,12 @@ int debugfs_write(const char *name, const char *token);
  * header or is larger than HEAP_MAX_BYTES. An exit status.
  */
 int read_path(const char *path, bool heap, char **buf, size_t *len);
+/*
+ * Replace DIR/NAME with @len bytes of @buf at once: written to a hidden
+ * temporary name in DIR, synced, then renamed, so that a reader sees the
+ * old file or the new one whole. An exit status.
+ */
+int write_atomic(const char *dir, const char *name, const void *buf,
+		 size_t len);
 
 #endif /* KMPROF_TOOL_H */

@@ -17,6 +17,9 @@
  * estimated (unbiased) values, and stacks that start at the allocation
  * site: as Go hides the runtime's malloc frames, the allocators' are
  * left out (heap_site()) unless all_frames is asked for.
+ * time_nanos is when the snapshot was taken; duration_nanos, set only for
+ * the allocations of an interval (kmprof record), its length, as Go's
+ * net/http/pprof marks its delta profiles.
  * Every distinct address is one Location, at the call: the return
  * address - 1, as Go and pprof's reader of the heap text place it. Every
  * function one Function, whose name keeps its module ("sym [mod]", as in
@@ -184,6 +187,7 @@ static void add_time_and_comment(struct builder *b)
 
 	if (p->has_time)
 		prof->time_nanos = clamp(p->time_ns);
+	prof->duration_nanos = clamp(p->duration_ns);
 	snprintf(comment, sizeof(comment),
 		 "kmprof heap v%u rate=%llu cycle=%llu buckets=%zu", p->version,
 		 (unsigned long long)p->rate, (unsigned long long)p->cycle, p->nr);

@@ -67,17 +67,6 @@ static int row_cmp(const void *a, const void *b, void *arg)
 	return x->allocators < y->allocators ? -1 : x->allocators > y->allocators;
 }
 
-static void add(struct heap_estimate *to, const struct heap_estimate *e)
-{
-	to->inuse_objs = sat_add(to->inuse_objs, e->inuse_objs);
-	to->inuse_bytes = sat_add(to->inuse_bytes, e->inuse_bytes);
-	to->inuse_req = sat_add(to->inuse_req, e->inuse_req);
-	to->alloc_objs = sat_add(to->alloc_objs, e->alloc_objs);
-	to->alloc_bytes = sat_add(to->alloc_bytes, e->alloc_bytes);
-	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
-	to->inuse_bytes_var += e->inuse_bytes_var;
-}
-
 /* Bucket @i's estimates @e into row @r of @t, named @name. */
 static void count(struct top_rows *t, struct top_row *r,
 		  const struct heap_profile *p, const char *name, size_t i,
@@ -89,7 +78,7 @@ static void count(struct top_rows *t, struct top_row *r,
 	r->used = true;
 	r->name = name;
 	r->allocators |= 1U << p->buckets[i].allocator;
-	add(&r->e, e);
+	heap_estimate_add(&r->e, e);
 	if (t->classes) {
 		if (!r->classes)
 			r->classes = xcalloc(1, sizeof(*r->classes));
@@ -200,8 +189,8 @@ void top_rows_build(struct top_rows *t, const struct heap_profile *p,
 				continue;
 			e = &aged;
 		}
-		add(&t->all, e);
-		add(&t->source[b->allocator], e);
+		heap_estimate_add(&t->all, e);
+		heap_estimate_add(&t->source[b->allocator], e);
 		if (opt->by >= 0) {
 			count_label(t, p, opt, i, e);
 		} else if (opt->cumulative) {

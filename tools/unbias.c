@@ -180,6 +180,17 @@ void heap_estimate(struct heap_profile *p)
 	}
 }
 
+void heap_estimate_add(struct heap_estimate *to, const struct heap_estimate *e)
+{
+	to->inuse_objs = sat_add(to->inuse_objs, e->inuse_objs);
+	to->inuse_bytes = sat_add(to->inuse_bytes, e->inuse_bytes);
+	to->inuse_req = sat_add(to->inuse_req, e->inuse_req);
+	to->alloc_objs = sat_add(to->alloc_objs, e->alloc_objs);
+	to->alloc_bytes = sat_add(to->alloc_bytes, e->alloc_bytes);
+	to->alloc_req = sat_add(to->alloc_req, e->alloc_req);
+	to->inuse_bytes_var += e->inuse_bytes_var;
+}
+
 uint64_t heap_age_class_lo(unsigned int k)
 {
 	return k ? 1ULL << (k - 1) : 0;

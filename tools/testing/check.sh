@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make check`: every test tier of kmprof on every kernel it applies to.
 #
-#   host    the tool's tests and the VM judge's own test
+#   host    the tool's tests (with node_exporter, Prometheus and promtool
+#           for kmprof metrics) and the VM judge's own test
 #   kunit   the KUnit suites, in the debug kernel
 #   vm      the guest selftests, on each stock kernel and the debug kernel,
 #           and go tool pprof on the host reading the profile they wrote
@@ -86,6 +87,7 @@ tier host-tool "$KMPROF_ROOT/tools/testing/tool_test.sh" "$KMPROF_ROOT/tools/kmp
 tier host-unit make -s -C "$KMPROF_ROOT/tools" unit-test
 tier host-parse "$KMPROF_ROOT/tools/testing/parse_test.sh" "$KMPROF_ROOT/tools/kmprof"
 tier host-pprof "$KMPROF_ROOT/tools/testing/pprof_test.sh" "$KMPROF_ROOT/tools/kmprof"
+tier host-fleet "$KMPROF_ROOT/tools/testing/fleet_test.sh" "$KMPROF_ROOT/tools/kmprof"
 tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 tier host-dkms "$KMPROF_ROOT/tools/testing/dkms_test.sh"

@@ -4,7 +4,8 @@
  * parser, and of everything the tool does with what they accept: naming,
  * estimates, top (also --lifetimes), diff (of the profile with itself), leaks (of
  * it three times), folded, pprof (from
- * the site and with all frames), and pprof's output decoded again. Built with -fsanitize=fuzzer,address,
+ * the site and with all frames), and pprof's output decoded again,
+ * metrics, and the allocations since itself (record's). Built with -fsanitize=fuzzer,address,
  * undefined by `make -C tools fuzz`.
  *
  * An input is heap text, optionally followed by a NUL byte and kallsyms
@@ -295,12 +296,41 @@ static void print_by_labels(const struct heap_profile *p,
 	top_print(sink, p, topt);
 }
 
+/*
+ * The allocations of @p since itself: none but what a record of the same
+ * key counted before it has (the parser lets a file repeat a record), so
+ * no record more than it had; then estimated and written as record does.
+ */
+static void check_self_delta(struct heap_profile *p)
+{
+	uint64_t *before = xcalloc(p->nr + 1, sizeof(*before));
+	unsigned char *gz;
+	size_t len;
+
+	for (size_t i = 0; i < p->nr; i++)
+		before[i] = p->buckets[i].alloc_objs;
+	if (heap_alloc_delta(p, p))
+		abort();
+	for (size_t i = 0; i < p->nr; i++)
+		if (p->buckets[i].alloc_objs > before[i])
+			abort();
+	free(before);
+	p->duration_ns = 1;
+	heap_estimate(p);
+	if (!pprof_encode(p, false, &cgroups, &gz, &len))
+		free(gz);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t heap_len = nul ? (size_t)(nul - data) : size;
 	struct top_options topt = { .limit = 5, .by = -1, .cgroups = &cgroups };
 	struct folded_options fopt = { 0 };
+	struct metrics_options mopt = {
+		.top = 3, .cgroups = &cgroups,
+		.stats = "kmprof stats v1\nsamples 1\ndrops_no_stack 2\nflush_last_ns 3\nbackend x\"\n",
+	};
 	struct kallsyms ks;
 	bool have_ks = false;
 	struct heap_profile p;
@@ -353,6 +383,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	folded_print(sink, &p, &fopt);
 	check_pprof(&p, false);
 	check_pprof(&p, true);
+	metrics_print(sink, &p, &mopt);
+	check_self_delta(&p);
 	heap_free(&p);
 	return 0;
 }

@@ -574,7 +574,7 @@ check no_command_exits_2 status 2 "$tool"
 check bad_option_exits_2 status 2 "$tool" top --frobnicate
 check extra_argument_exits_2 status 2 "$tool" -d "$D" top extra
 check help_exits_0 "$tool" -h
-commands="top watch snapshot diff leaks pprof folded stats probes rate enable disable reset help"
+commands="top watch snapshot diff leaks pprof folded record metrics stats probes rate enable disable reset help"
 export commands
 check help_lists_commands bash -c 'for c in $commands; do "$tool" --help | grep -q "^  $c " || exit 1; done'
 check command_help bash -c 'for c in $commands; do "$tool" $c --help | grep -q "^usage: kmprof $c\b" || exit 1; done'

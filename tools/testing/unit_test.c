@@ -483,6 +483,76 @@ static void test_labels(void)
 	      !strcmp(comm_escape(esc, 6, "ab cd"), "ab"));
 }
 
+/* === Allocations of an interval: heap_alloc_delta() === */
+
+/*
+ * basic_v3.heap, parsed and named; with @more, 10 more allocations of its
+ * first record; with @rate (six digits), at that rate.
+ */
+static int parse_v3_variant(struct heap_profile *p, bool more,
+			    const char *rate)
+{
+	struct heap_error err;
+	size_t len;
+	char *buf = slurp("basic_v3.heap", &len), *text = NULL;
+	int r;
+
+	if (asprintf(&text, "%s", buf) < 0)
+		exit(1);
+	free(buf);
+	if (more) {
+		memcpy(strstr(text, "[38: 92736]"), "[48: 93376]", 11);
+		memcpy(strstr(text, "10: 640 [20: 1280]"), "10: 640 [30: 1920]", 18);
+		memcpy(strstr(text, "alloc_req=1120"), "alloc_req=1760", 14);
+	}
+	if (rate) {	/* another of the same length */
+		memcpy(strstr(text, "heap_v2/524288") + 8, rate, 6);
+		memcpy(strstr(text, "rate=524288") + 5, rate, 6);
+	}
+	r = heap_parse(text, strlen(text), p, &err);
+	if (r)
+		fprintf(stderr, "  %u: %s: %s\n", err.line, err.field, err.msg);
+	else
+		heap_symbolize(p, NULL);
+	free(text);
+	return r;
+}
+
+static void test_alloc_delta(void)
+{
+	struct heap_profile old, new, reset, rate;
+	bool others_zero = true;
+	const char *why;
+
+	if (parse_v3_variant(&old, false, NULL) || parse_v3_variant(&new, true, NULL) ||
+	    parse_v3_variant(&reset, false, NULL) || parse_v3_variant(&rate, true, "524289")) {
+		CHECK("alloc_delta_parses", false);
+		return;
+	}
+	why = heap_alloc_delta(&new, &old);
+	for (size_t i = 1; i < new.nr; i++)
+		others_zero &= !new.buckets[i].alloc_objs && !new.buckets[i].alloc_bytes &&
+			       !new.buckets[i].alloc_req;
+	CHECK("alloc_delta_record", !why && new.buckets[0].alloc_objs == 10 &&
+	      new.buckets[0].alloc_bytes == 640 && new.buckets[0].alloc_req == 640 &&
+	      others_zero && new.alloc_objs == 10 && new.alloc_bytes == 640);
+	CHECK("alloc_delta_keeps_inuse", new.buckets[0].inuse_objs == 10 &&
+	      new.buckets[0].inuse_bytes == 640 && new.inuse_objs == 22);
+	/* NEW before its delta: MORE's counts; BASIC after it is a new profile */
+	heap_free(&new);
+	parse_v3_variant(&new, true, NULL);
+	why = heap_alloc_delta(&reset, &new);
+	CHECK("alloc_delta_fewer_is_new_profile", why && strstr(why, "fewer allocations") &&
+	      reset.buckets[0].alloc_objs == 20 && reset.alloc_objs == 38);
+	why = heap_alloc_delta(&rate, &old);
+	CHECK("alloc_delta_other_rate", why && strstr(why, "rates differ") &&
+	      rate.buckets[0].alloc_objs == 30);
+	heap_free(&old);
+	heap_free(&new);
+	heap_free(&reset);
+	heap_free(&rate);
+}
+
 /* Each group of cases, and how many CHECK()s it has: the plan. */
 static const struct {
 	void (*run)(void);
@@ -500,6 +570,7 @@ static const struct {
 	{ test_kallsyms, 8 },
 	{ test_allocator, 8 },
 	{ test_units, 16 },
+	{ test_alloc_delta, 4 },
 };
 
 int main(int argc, char **argv)

@@ -7,7 +7,11 @@
 # selftest hands over, per backend, a profile of two processes in cgroups
 # /a and /b and the bytes each allocated at workload_kmalloc
 # (labels.BACKEND.pb.gz and .want): -tagfocus on a cgroup selects exactly
-# that process's, and -tags lists both cgroups.
+# that process's, and -tags lists both cgroups. The record selftest hands
+# over, per backend, the three files kmprof record wrote at rate 1 and the
+# totals of one snapshot over the same time (record.BACKEND.N.pb.gz and
+# record.BACKEND.want): the files' allocations add up to the snapshot's,
+# and the last file's bytes in use are the snapshot's.
 # Prints KTAP (host_lib.sh).
 set -uo pipefail
 
@@ -17,7 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/host_lib.sh"
 . "$(dirname "$0")/pprof_lib.sh"
-ktap_plan 12
+ktap_plan 20
 
 pb=$dir/tool.pb.gz
 top=$dir/tool.top
@@ -59,5 +63,24 @@ for backend in kprobe tracepoint; do
 	status=$?
 	[ $status = 0 ] || sed 's/^/# /' "$tmp/tags" "$tmp/tags.err"
 	ktap_result "labels_${backend}_tags" $status
+done
+
+for backend in kprobe tracepoint; do
+	want=$dir/record.$backend.want
+	n=$(ls "$dir" 2>/dev/null | grep -c "^record\.$backend\.[0-9]*\.pb\.gz\$")
+	expect "record_${backend}_three_files" "$n $([ -s "$want" ] && echo want)" "3 want"
+	objs=0 bytes=0 inuse=
+	for i in $(seq "$n"); do
+		pb=$dir/record.$backend.$i.pb.gz
+		read -r t _ <<<"$(top_line "$pb" alloc_objects)"
+		objs=$((objs + ${t:-0}))
+		read -r t _ <<<"$(top_line "$pb" alloc_space)"
+		bytes=$((bytes + ${t:-0}))
+		read -r inuse _ <<<"$(top_line "$pb" inuse_space)"
+	done
+	read -r want_objs want_bytes want_inuse <"$want" 2>/dev/null
+	expect "record_${backend}_alloc_objects_add_up" "$objs" "${want_objs:-none}"
+	expect "record_${backend}_alloc_space_add_up" "$bytes" "${want_bytes:-none}"
+	expect "record_${backend}_inuse_at_end" "${inuse:-none}" "${want_inuse:-none}"
 done
 ktap_finish

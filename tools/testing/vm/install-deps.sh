@@ -14,6 +14,9 @@ PACKAGES=(
 	# the kmprof tool and its tests
 	protobuf-c-compiler libprotobuf-c-dev zlib1g-dev clang libclang-rt-14-dev
 	golang-go
+	# kmprof metrics and the alert rules, against the real things (their
+	# services are never used: the test runs the binaries itself)
+	prometheus prometheus-node-exporter
 	# the judge (kunit.py parse), and the documentation (Sphinx, and perl
 	# for the kernel's kernel-doc that linux-source-6.12 provides)
 	python3 python3-sphinx perl
@@ -36,3 +39,13 @@ say "host packages: installing ${missing[*]} (a minute or two)"
 $SUDO apt-get update -q >&2
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
 	--no-install-recommends "${missing[@]}" >&2
+
+# Their postinst starts prometheus and prometheus-node-exporter as
+# services where systemd runs: nothing of kmprof uses them (the host test
+# runs its own, on free ports), so those this run installed are stopped
+# and left disabled.
+for s in prometheus prometheus-node-exporter; do
+	[[ " ${missing[*]} " == *" $s "* ]] || continue
+	[ -d /run/systemd/system ] || continue
+	$SUDO systemctl disable --now "$s.service" >&2 || true
+done

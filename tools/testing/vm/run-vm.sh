@@ -127,13 +127,16 @@ say "$name: $mode run took $(( $(date +%s) - start )) s"
 # Files the guest printed between "kmprof-vm: artifact-begin NAME" and
 # "...-end NAME", base64 encoded, land in build/NAME/artifacts/. A name
 # handed over twice (a selftest run once per backend) keeps the last copy.
+# Lines of the kernel's own between them (a clocksource watchdog's, in the
+# slow debug kernel) are no base64, and left out.
 rm -rf "$work/artifacts"
 mkdir -p "$work/artifacts"
 awk -v dir="$work/artifacts" '
 	/kmprof-vm: artifact-begin / { name = $NF; sub(/\r$/, "", name); next }
 	/kmprof-vm: artifact-end / { close(dir "/" name ".b64"); name = ""; next }
 	name != "" { line = $0; sub(/^\[[ 0-9.]*\] /, "", line); sub(/\r$/, "", line)
-		print line > (dir "/" name ".b64") }' "$log"
+		if (line ~ /^[A-Za-z0-9+\/=]+$/)
+			print line > (dir "/" name ".b64") }' "$log"
 for b64 in "$work"/artifacts/*.b64; do
 	[ -e "$b64" ] || continue
 	base64 -d "$b64" >"${b64%.b64}" && rm "$b64"
