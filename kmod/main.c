@@ -150,18 +150,23 @@ static int __init kmprof_init(void)
 				  source_mask);
 	if (ret)
 		return ret;
+	/*
+	 * Before the backend is armed: kmprof's own allocations are not
+	 * sampled, and no record keeps a frame of this __init function,
+	 * whose text is freed after the load.
+	 */
+	ret = kmprof_oom_init(oom_report);
+	if (ret)
+		goto err_control;
 	if (hits)
 		static_branch_enable(&kmprof_hits_counted);
 	/* Arms the backend: its handlers record from here on. */
 	ret = kmprof_control_start();
 	if (ret)
-		goto err_control;
-	ret = kmprof_oom_init(oom_report);
-	if (ret)
-		goto err_stop;
+		goto err_oom;
 	ret = kmprof_debugfs_init();
 	if (ret)
-		goto err_oom;
+		goto err_stop;
 	if (floor)
 		pr_info("loaded with floor=1: the %s backend records nothing\n",
 			feed->name);
@@ -170,10 +175,10 @@ static int __init kmprof_init(void)
 			feed->name, rate, sources, *labels ? labels : "none");
 	return 0;
 
-err_oom:
-	kmprof_oom_exit();
 err_stop:
 	kmprof_control_stop();
+err_oom:
+	kmprof_oom_exit();
 err_control:
 	kmprof_control_exit();
 	return ret;
