@@ -11,8 +11,12 @@
 # cost with 1k, 16k and 64k buckets, and how close the default rate's
 # estimates come to the workload module's truth. Then boot the debug
 # kernel once to set those estimates beside the exact numbers of
-# /proc/allocinfo. tools/testing/bench_report.py prints the tables and
-# writes build/bench/results.json.
+# /proc/allocinfo. Last, boot the alloctag kernel (Debian's config with
+# the kernel's own allocation profiling built in) twice, counting and
+# timing: the microbenchmark with that profiling on, with kmprof, and with
+# both; in the timed boot, what reading each profile takes, and the
+# estimates beside /proc/allocinfo there. tools/testing/bench_report.py
+# prints the tables and writes build/bench/results.json.
 #
 #   bench.sh           the full run
 #   bench.sh --smoke   a tiny run for make check, a KTAP document with one
@@ -48,6 +52,9 @@ for name in $(kernel_names stock); do
 done
 for name in $(kernel_names debug); do
 	boots+=("$name bench")
+done
+for name in $(kernel_names alloctag); do
+	boots+=("$name count" "$name bench")
 done
 [ "$smoke" -eq 0 ] || ktap_plan ${#boots[@]}
 results=()

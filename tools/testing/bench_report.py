@@ -29,6 +29,17 @@ CONFIGS = ["notloaded", "disabled", "floor", "default", "rate1",
            "tp-floor", "tp-default", "tp-rate1"] + LABEL_CONFIGS
 # Every slab event traced with its stack (tracefs), for comparison.
 EXTRA = ["tracefs"]
+# The alloctag kernel: the kernel's own allocation profiling (alloc_tag,
+# /proc/allocinfo) on, and with kmprof on either backend at the default
+# rate; beside not loaded, default and tp-default. Its cases: the slab's
+# pairs, the page pair and vmalloc.
+ALLOCTAG_CONFIGS = ["alloctag", "alloctag-default", "alloctag-tp-default"]
+ALLOCTAG_SHOWN = ["notloaded", "alloctag", "default", "tp-default",
+                  "alloctag-default", "alloctag-tp-default"]
+ALLOCTAG_CASES = ["kmalloc-64", "cache-64", "kmalloc-4096", "bulk-64",
+                  "page-0", "vmalloc-64k"]
+# The profiles read on the alloctag kernel after the demo's work.
+READS = ["allocinfo", "heap", "top"]
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
          "kmalloc-4096", "cache-64", "bulk-64", "page-0", "page-3",
          "vmalloc-64k", "percpu-64"]
@@ -40,6 +51,9 @@ WORKLOAD = "workload"
 FLOORED = {"default": "floor", "rate1": "floor",
            "tp-default": "tp-floor", "tp-rate1": "tp-floor"}
 FLOORED.update({c: "floor" for c in LABEL_CONFIGS})
+# kmprof's cost on top of alloc_tag: the ratio to alloc_tag alone.
+ON_ALLOCTAG = {"alloctag-default": "alloctag",
+               "alloctag-tp-default": "alloctag"}
 # The label sets whose buckets the demo's work is counted with ("-": none).
 LABEL_SETS = ["-", "context", "context,cgroup", "comm", "pid",
               "context,comm,pid,cgroup"]
@@ -109,7 +123,8 @@ def parse(path):
     """One bench.txt: its lines by kind, and the lines it could not read."""
     r = {"passes": {}, "reserved": {}, "flush": {}, "heapread": {},
          "rate": None, "truth": {}, "sampled": {}, "allocinfo": {},
-         "labelbuckets": {}, "problems": []}
+         "labelbuckets": {}, "readtime": {}, "readbuckets": None,
+         "problems": []}
     for line in open(path):
         f = line.split()
         try:
@@ -136,10 +151,18 @@ def parse(path):
             elif len(f) == 4 and f[0] == "allocinfo":
                 r["allocinfo"][f[1]] = {"bytes": int(f[2]),
                                         "calls": int(f[3])}
+            elif len(f) == 6 and f[0] == "readtime":
+                reads, ms, nbytes, lines = num(f[2:])
+                r["readtime"][f[1]] = {"reads": reads, "ms": ms,
+                                       "bytes": nbytes, "lines": lines}
+            elif len(f) == 3 and f[0] == "readbuckets":
+                buckets, lines = num(f[1:])
+                r["readbuckets"] = {"buckets": buckets,
+                                    "allocinfo_lines": lines}
             elif len(f) == 4 and f[0] == "labelbuckets":
                 r["labelbuckets"][f[1]] = {"buckets": int(f[2]),
                                            "drops": int(f[3])}
-            elif len(f) >= 3 and f[0] in CONFIGS + EXTRA:
+            elif len(f) >= 3 and f[0] in CONFIGS + EXTRA + ALLOCTAG_CONFIGS:
                 # The CPUs' medians, averaged (the workload: one figure in
                 # ms); one line per pass, in pass order.
                 v = [float(x) for x in f[2:]]
@@ -175,6 +198,8 @@ def summary(passes, cases):
                 cell["x_notloaded"] = ratio(passes, c, "notloaded", k)
             if c in FLOORED and FLOORED[c] in passes:
                 cell["x_floor"] = ratio(passes, c, FLOORED[c], k)
+            if c in ON_ALLOCTAG and k in passes.get(ON_ALLOCTAG[c], {}):
+                cell["x_alloctag"] = ratio(passes, c, ON_ALLOCTAG[c], k)
             out.setdefault(c, {})[k] = cell
     return out
 
@@ -203,6 +228,8 @@ def print_table(title, table, cases, shown_configs=None):
                 text += " " + fmt_ratio(cell["x_notloaded"], "x")
             if "x_floor" in cell:
                 text += " " + fmt_ratio(cell["x_floor"], "f")
+            if "x_alloctag" in cell:
+                text += " " + fmt_ratio(cell["x_alloctag"], "a")
             row += " %35s" % text
         print(row)
     print()
@@ -270,6 +297,39 @@ def check_stock(name, kver, mode, r, smoke, problems):
                             % (n, r["heapread"][n]["records"]))
 
 
+def check_alloctag(mode, r, problems):
+    for c in ALLOCTAG_SHOWN:
+        for k in ALLOCTAG_CASES:
+            if k not in r["passes"].get(c, {}):
+                problems.append("%s: no result for %s %s" % (mode, c, k))
+    if mode == "count":
+        return
+    for p in READS:
+        if p not in r["readtime"]:
+            problems.append("no read time of %s" % p)
+    if r["readbuckets"] is None:
+        problems.append("no bucket count of the read times")
+
+
+def print_reads(name, kver, r):
+    rb = r["readbuckets"] or {}
+    print("%s (%s): reading each profile after the demo's work (%s kmprof "
+          "buckets at rate 4096, %s lines of /proc/allocinfo); mean of %d "
+          "reads" % (name, kver, rb.get("buckets", "?"),
+                     rb.get("allocinfo_lines", "?"),
+                     max([t["reads"] for t in r["readtime"].values()] or [0])))
+    print("%-22s %8s %10s %8s" % ("profile", "ms/read", "bytes", "lines"))
+    names = {"allocinfo": "/proc/allocinfo", "heap": "kmprof heap file",
+             "top": "kmprof top"}
+    for p in READS:
+        t = r["readtime"].get(p)
+        if t:
+            print("%-22s %8.1f %10d %8d" % (
+                names[p], t["ms"] / t["reads"] if t["reads"] else 0,
+                t["bytes"], t["lines"]))
+    print()
+
+
 def sites_of(kind, r, problems):
     if r["rate"] is None:
         problems.append("no estimates")
@@ -281,7 +341,7 @@ def sites_of(kind, r, problems):
             continue
         sites[s] = estimate(r["rate"] or 1, s, r["truth"][fn],
                             r["sampled"].get(fn, []))
-        if kind == "debug":
+        if kind in ("debug", "alloctag"):
             if fn not in r["allocinfo"]:
                 problems.append("no /proc/allocinfo line of %s" % fn)
             else:
@@ -318,13 +378,13 @@ def print_sites(name, kver, kind, rate, sites):
     print("%s (%s): in-use bytes of the workload's sites, estimated at rate "
           "%d against the truth; error in sigma (s) and in %%" %
           (name, kver, rate))
-    if kind == "debug":
+    if kind in ("debug", "alloctag"):
         print("ai = /proc/allocinfo, exact (its bytes at the slab's full "
               "object size); est objs = kmprof's estimated objects")
     head = "%-16s %8s %10s %8s %10s %9s %8s %8s" % (
         "site", "objects", "bytes", "samples", "estimate", "sigma",
         "error", "error%")
-    if kind == "debug":
+    if kind in ("debug", "alloctag"):
         head += " %8s %8s %10s" % ("ai calls", "est objs", "ai bytes")
     print(head)
     for s in SITES:
@@ -336,7 +396,7 @@ def print_sites(name, kver, kind, rate, sites):
             e["sigma_bytes"],
             "-" if e["error_sigma"] is None else "%+.2fs" % e["error_sigma"],
             "-" if e["error_pct"] is None else "%+.1f%%" % e["error_pct"])
-        if kind == "debug" and "allocinfo" in e:
+        if kind in ("debug", "alloctag") and "allocinfo" in e:
             row += " %8d %8d %10d" % (e["allocinfo"]["calls"],
                                       e["est_objects"],
                                       e["allocinfo"]["bytes"])
@@ -358,9 +418,32 @@ def report_kernel(name, kind, runs, smoke, verdicts):
         problems = list(r["problems"])
         if kind == "stock":
             check_stock(name, kver, mode, r, smoke, problems)
+        elif kind == "alloctag":
+            check_alloctag(mode, r, problems)
         cases = CASES + ([] if mode == "count" else [WORKLOAD])
         table = summary(r["passes"], cases) if r["passes"] else {}
-        if mode == "count":
+        if kind == "alloctag":
+            unit = ("instructions per op, QEMU counting (-icount)"
+                    if mode == "count" else "ns/op, wall time")
+            kern["count" if mode == "count" else "bench"] = table
+            if not smoke and table:
+                print_table("%s (%s): %s; the kernel's allocation profiling "
+                            "(alloctag) beside kmprof's backends at the "
+                            "default rate; median of %d passes; x = ratio "
+                            "to not loaded, a = to alloctag alone, [range "
+                            "over passes]" % (name, kver, unit, len(
+                                r["passes"]["notloaded"]["kmalloc-64"])),
+                            table, ALLOCTAG_CASES, ALLOCTAG_SHOWN)
+            if mode == "bench":
+                kern["read_times"] = {"profiles": r["readtime"],
+                                      "read": r["readbuckets"]}
+                if not smoke:
+                    print_reads(name, kver, r)
+                sites = sites_of(kind, r, problems)
+                kern["estimates"] = {"rate": r["rate"], "sites": sites}
+                if not smoke and r["rate"] is not None:
+                    print_sites(name, kver, kind, r["rate"], sites)
+        elif mode == "count":
             kern["instructions_per_op"] = table
             if not smoke and table:
                 print_table("%s (%s): instructions per op, QEMU counting "

@@ -7,6 +7,8 @@
 #   kunit   the KUnit suites, in the debug kernel
 #   vm      the guest selftests, on each stock kernel and the debug kernel,
 #           and go tool pprof on the host reading the profile they wrote
+#   bench   a tiny make bench on every kernel it boots, so that it cannot
+#           rot (it never judges a number)
 #
 # Every tier prints one KTAP document (see count below). Installs what it
 # needs, fetches and builds the kernels (cached under $KMPROF_CACHE), and
@@ -82,6 +84,17 @@ tier()
 "$VM_DIR/install-deps.sh" || die "cannot install the host packages"
 src=$(linux_source_dir) || die "no kernel source"
 
+# The kernels built here (the debug kernel, then the alloctag kernel of
+# make bench) build in the background, at a lower priority, while the
+# host tiers and the stock kernels' VMs (one busy host thread each) run;
+# a tier that boots one waits on its cache lock (build-kernel.sh).
+(
+	for name in $(kernel_names debug) $(kernel_names alloctag); do
+		nice -n 10 "$VM_DIR/build-kernel.sh" "$name" >/dev/null || exit 1
+	done
+) >"$out/kernels.log" 2>&1 &
+builder=$!
+
 make -s -C "$KMPROF_ROOT/tools" >&2 || die "the tool does not build"
 tier host-tool "$KMPROF_ROOT/tools/testing/tool_test.sh" "$KMPROF_ROOT/tools/kmprof"
 tier host-unit make -s -C "$KMPROF_ROOT/tools" unit-test
@@ -92,9 +105,6 @@ tier host-fuzz make -s -C "$KMPROF_ROOT/tools" fuzz FUZZ_TIME=20
 tier host-judge "$VM_DIR/judge_test.py" "$src/tools/testing/kunit/kunit.py"
 tier host-dkms "$KMPROF_ROOT/tools/testing/dkms_test.sh"
 tier host-docs "$KMPROF_ROOT/tools/testing/docs_test.sh"
-# A tiny make bench on each stock kernel, so that it cannot rot: it fails
-# only when the benchmark machinery breaks, never on a number.
-tier bench-smoke "$KMPROF_ROOT/tools/testing/bench.sh" --smoke
 
 # The selftests hand the host a profile the tool wrote in the VM: go tool
 # pprof reads it here.
@@ -107,7 +117,16 @@ for name in $(kernel_names debug); do
 	tier "$name-selftest" "$VM_DIR/run-vm.sh" "$name" selftest
 	tier "$name-pprof" "$KMPROF_ROOT/tools/testing/vm_pprof_test.sh" "$name"
 done
+# A tiny make bench on every kernel it boots: it fails only when the
+# benchmark machinery breaks, never on a number.
+tier bench-smoke "$KMPROF_ROOT/tools/testing/bench.sh" --smoke
 
+if ! wait "$builder"; then
+	cat "$out/kernels.log" >&2
+	say "check: a kernel build failed"
+	failed=$((failed + 1))
+fi
+grep 'built in\|cached' "$out/kernels.log" >&2
 say "check: done in $(( ($(date +%s) - t0) / 60 )) min $(( ($(date +%s) - t0) % 60 )) s; logs in ${out#"$KMPROF_ROOT"/}"
 [ "$skipped" -eq 0 ] || say "check: $skipped cases skipped (counted in neither)"
 echo "$passed passed, $failed failed"

@@ -8,7 +8,7 @@ set -uo pipefail
 
 "$VM_DIR/install-deps.sh" || die "cannot install the host packages"
 src=$(linux_source_dir) || die "no kernel source"
-kdir=$("$VM_DIR/build-debug-kernel.sh") || die "no debug kernel"
+kdir=$("$VM_DIR/build-kernel.sh" debug) || die "no debug kernel"
 status=0
 
 cd "$KMPROF_ROOT" || exit 1

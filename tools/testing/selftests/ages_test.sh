@@ -5,6 +5,8 @@
 # in the first classes, and kmprof top --min-age shows the old site but not
 # a younger one of the same size; frees take objects out of the classes,
 # and put them in their lifetime classes (lifetimes=, lifetime_sum=).
+# Backend: either, ages and lifetimes are kept by the object map, after the
+# event arrives.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

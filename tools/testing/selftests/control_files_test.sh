@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every control file refuses bad input with EINVAL and keeps its state;
 # good input takes effect; bad module parameters refuse the load.
+# Backend: either, what the control files and parameters accept is the
+# backends' common code.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

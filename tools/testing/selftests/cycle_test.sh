@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # A published cycle holds exactly the events before its advance: events
 # after it wait for the next advance, whatever reads happen meanwhile.
+# Backend: either, publication is the cycle ring's, after the event arrives.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

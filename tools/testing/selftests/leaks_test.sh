@@ -7,6 +7,8 @@
 # the leak first, grown in every interval, and find the churn not
 # significant; top --min-age must show the leak's old objects and none of
 # the churn's.
+# Backend: either, the ranking is the tool's, on what either backend samples
+# alike.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

@@ -4,6 +4,8 @@
 # new profile, as reset does, and the heap file states the rate its counts
 # were sampled at. After rate 0 then rate 1 every CPU samples every
 # allocation again.
+# Backend: either, a rate change starts a new profile in the backends'
+# common code.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

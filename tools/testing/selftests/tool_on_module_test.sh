@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kmprof tool against the real module: snapshot, top, folded and the
 # control commands read and drive what the module offers.
+# Backend: either, the tool reads what the module publishes, whichever
+# backend fed it.
 . "$(dirname "$0")/ktap.sh"
 . "$(dirname "$0")/kmprof_lib.sh"
 

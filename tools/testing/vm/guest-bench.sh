@@ -9,7 +9,11 @@
 # cost with 1k to 64k buckets; and how close the estimates are to the
 # workload module's truth. On the debug kernel only the last, beside the
 # exact numbers of /proc/allocinfo (its slab costs would mean nothing);
-# on 6.12, one read of the heap file at the largest bucket pool. The
+# on 6.12, one read of the heap file at the largest bucket pool. On the
+# alloctag kernel (Debian's config with the kernel's own allocation
+# profiling built in, off until sysctl vm.mem_profiling=1): the
+# microbenchmark with that profiling, kmprof and both, what reading each
+# profile takes, and the estimates beside /proc/allocinfo. The
 # sequence of configurations is repeated in passes, so that a slow spell of
 # the host falls on one pass, not on one configuration. The raw results go
 # to the host as the artifact bench.txt, one line each (a configuration has
@@ -26,6 +30,8 @@
 #   sampled <function> <inuse objs> <inuse bytes> <alloc objs> <alloc bytes>
 #                                                      one heap bucket
 #   allocinfo <function> <bytes> <calls>               /proc/allocinfo
+#   readtime <profile> <reads> <ms> <bytes> <lines>    reads of a profile
+#   readbuckets <buckets> <allocinfo lines>            what was read
 #
 # KMPROF_BENCH="ITERS,ROUNDS,PASSES[,smoke]" sizes the microbenchmark; the
 # workload is scaled with ITERS; "smoke" shrinks the flush and estimate
@@ -282,7 +288,99 @@ estimates()
 	kmprof_unload
 }
 
+mem_profiling() { echo "$1" >/proc/sys/vm/mem_profiling; }
+
+# alloctag_passes: the microbenchmark not loaded, with the kernel's
+# allocation profiling (alloc_tag), kmprof on each backend at the default
+# rate, and alloc_tag and kmprof together, in passes.
+alloctag_passes()
+{
+	local pass=0
+
+	while [ $pass -lt "${passes:-1}" ]; do
+		pass=$((pass + 1))
+		measure notloaded
+		mem_profiling 1 && measure alloctag
+		mem_profiling 0
+		kmprof_load && measure default
+		kmprof_unload
+		KMPROF_BACKEND=tracepoint kmprof_load && measure tp-default
+		kmprof_unload
+		mem_profiling 1
+		kmprof_load && measure alloctag-default
+		kmprof_unload
+		KMPROF_BACKEND=tracepoint kmprof_load &&
+			measure alloctag-tp-default
+		kmprof_unload
+		mem_profiling 0
+	done
+}
+
+# time_reads NAME COMMAND...: COMMAND's output once (its bytes and lines),
+# then how long $reads runs of it take together (/proc/uptime counts
+# 10 ms).
+time_reads()
+{
+	local name=$1 t0 i=0
+
+	shift
+	if ! "$@" >/tmp/read.out; then
+		echo "readtime $name failed" >>$out
+		return
+	fi
+	t0=$(ms)
+	while [ $i -lt $reads ]; do
+		"$@" >/dev/null
+		i=$((i + 1))
+	done
+	echo "readtime $name $reads $(($(ms) - t0)) $(wc -c </tmp/read.out)" \
+		"$(wc -l </tmp/read.out)" >>$out
+}
+
+# read_times: the demo's work with both profilers on, kmprof at the
+# demo's rate; then reads of /proc/allocinfo, of kmprof's heap file and of
+# kmprof top (which reads the heap file and names its frames).
+read_times()
+{
+	echo "kmprof-bench: read times" >/dev/kmsg
+	mem_profiling 1
+	if ! kmprof_load rate=4096; then
+		echo "readtime failed to load" >>$out
+		mem_profiling 0
+		return
+	fi
+	services_work
+	if advance && wait_flush; then
+		time_reads allocinfo cat /proc/allocinfo
+		time_reads heap cat "$D/heap"
+		time_reads top kmprof top
+		echo "readbuckets $(stat_value buckets_in_use)" \
+			"$(wc -l </proc/allocinfo)" >>$out
+	else
+		echo "readtime failed" >>$out
+	fi
+	kmprof_unload
+	mem_profiling 0
+}
+
 : >$out
+# The alloctag kernel: /proc/allocinfo, and not the debug kernel.
+if [ -e /proc/sys/vm/mem_profiling ] && [ "$SCALE" != 1 ]; then
+	reads=20
+	[ "$size" = smoke ] && reads=2
+	insmod "$BENCH_KO" iters="$iters" rounds="$rounds" || exit 1
+	alloctag_passes
+	rmmod kmprof_bench
+	if [ "$KMPROF_MODE" != count ]; then
+		read_times
+		mem_profiling 1
+		estimates
+		mem_profiling 0
+	fi
+	cat $out
+	artifact bench.txt $out
+	exit 0
+fi
 if [ "$SCALE" = 1 ]; then
 	estimates
 	cat $out

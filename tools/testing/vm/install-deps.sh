@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
 	# module and kernel builds
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
-	ccache sparse linux-source-6.12 rsync xz-utils zstd dkms
+	ccache sparse linux-source-6.12 linux-config-6.12 rsync xz-utils zstd dkms
 	# the VM: emulator, guest userspace, initramfs packing
 	qemu-system-x86 busybox-static cpio
 	# the kmprof tool and its tests

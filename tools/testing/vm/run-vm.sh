@@ -29,6 +29,7 @@ kunit | selftest | demo | bench | count) ;;
 *) die "unknown mode '$mode'" ;;
 esac
 
+append=
 case "$(kernel_field "$name" 2)" in
 stock)
 	root=$("$VM_DIR/fetch-stock-kernel.sh" "$name")
@@ -42,11 +43,20 @@ stock)
 	esac
 	;;
 debug)
-	kdir=$("$VM_DIR/build-debug-kernel.sh")
+	kdir=$("$VM_DIR/build-kernel.sh" "$name")
 	image=$kdir/arch/x86/boot/bzImage
 	kver=$(cat "$kdir/include/config/kernel.release")
 	# KASAN, lockdep and kmemleak under TCG: everything is slow.
 	timeout=${KMPROF_VM_TIMEOUT:-1800}
+	;;
+alloctag)
+	kdir=$("$VM_DIR/build-kernel.sh" "$name")
+	image=$kdir/arch/x86/boot/bzImage
+	kver=$(cat "$kdir/include/config/kernel.release")
+	timeout=${KMPROF_VM_TIMEOUT:-1800}
+	# Allocation profiling off, and switchable at run time: without the
+	# parameter a kernel that does not enable it by default never can.
+	append=sysctl.vm.mem_profiling=0
 	;;
 *)
 	die "$name: not in kernels.conf"
@@ -120,7 +130,7 @@ clock=()
 timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max,la57=off -m 2G -smp 2 \
 	"${clock[@]}" -nographic -no-reboot -kernel "$image" \
 	-initrd "$work/initramfs.cpio.gz" \
-	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-$KMPROF_BENCH_DEFAULT}" \
+	-append "console=ttyS0 loglevel=7 panic=-1 printk.devkmsg=on KMPROF_MODE=$mode KMPROF_TESTS=${KMPROF_TESTS:-all} KMPROF_BACKENDS=${KMPROF_BACKENDS:-kprobe,tracepoint} KMPROF_BENCH=${KMPROF_BENCH:-$KMPROF_BENCH_DEFAULT} $append" \
 	</dev/null >"$log" 2>&1 || status=$?
 say "$name: $mode run took $(( $(date +%s) - start )) s"
 
