@@ -24,7 +24,8 @@ if [ "$SCALE" = 1 ]; then
 	ktap_skip leaks_at_default_rate "stock kernels only: too few samples in the debug kernel"
 	ktap_finish
 fi
-# The most steps: WORKLOAD_MAX_OBJECTS (65536) held at most.
+# The most steps: 65536 objects held at most (half of what the workload
+# can hold, WORKLOAD_MAX_OBJECTS).
 MAX_STEPS=$((65536 / STEP - 1))
 LEAK=workload_kmalloc
 CHURN=workload_churn_kmalloc

@@ -53,7 +53,7 @@ hog()
 ktap_plan 9
 ktap_check load_workload workload_load
 avail_mb=$(awk '$1 == "MemAvailable:" { print int($2 / 1024) }' /proc/meminfo)
-# 32 KiB blocks (order 3), fewer than the workload's 65536 objects.
+# 32 KiB blocks (order 3), fewer than the workload's 131072 objects.
 blocks=$(( (avail_mb - FREE_MB) * 32 ))
 [ "$blocks" -gt 0 ] && workload "pages $blocks 3"
 ktap_diag "$avail_mb MiB available; the workload took $blocks blocks of 32 KiB"

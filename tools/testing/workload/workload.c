@@ -56,7 +56,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#define WORKLOAD_MAX_OBJECTS	65536
+#define WORKLOAD_MAX_OBJECTS	131072
 #define WORKLOAD_CACHE_SIZE	200
 #define WORKLOAD_CONST_SIZE	96
 #define WORKLOAD_REALLOC_FROM	64
