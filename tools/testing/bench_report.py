@@ -40,6 +40,8 @@ ALLOCTAG_CASES = ["kmalloc-64", "cache-64", "kmalloc-4096", "bulk-64",
                   "page-0", "vmalloc-64k"]
 # The profiles read on the alloctag kernel after the demo's work.
 READS = ["allocinfo", "heap", "top"]
+# The kernels with /proc/allocinfo, whose estimates are set beside it.
+ALLOCINFO_KINDS = ("debug", "alloctag")
 CASES = ["kmalloc-16", "kmalloc-64", "kmalloc-256", "kmalloc-1024",
          "kmalloc-4096", "cache-64", "bulk-64", "page-0", "page-3",
          "vmalloc-64k", "percpu-64"]
@@ -267,12 +269,17 @@ def judge(table):
     return out
 
 
-def check_stock(name, kver, mode, r, smoke, problems):
-    cases = CASES + ([] if mode == "count" else [WORKLOAD])
-    for c in CONFIGS:
+def check_results(mode, r, configs, cases, problems):
+    """Every configuration measured every case."""
+    for c in configs:
         for k in cases:
             if k not in r["passes"].get(c, {}):
                 problems.append("%s: no result for %s %s" % (mode, c, k))
+
+
+def check_stock(name, kver, mode, r, smoke, problems):
+    check_results(mode, r, CONFIGS,
+                  CASES + ([] if mode == "count" else [WORKLOAD]), problems)
     if mode == "count":
         return
     for p in ("default", "max"):
@@ -298,10 +305,7 @@ def check_stock(name, kver, mode, r, smoke, problems):
 
 
 def check_alloctag(mode, r, problems):
-    for c in ALLOCTAG_SHOWN:
-        for k in ALLOCTAG_CASES:
-            if k not in r["passes"].get(c, {}):
-                problems.append("%s: no result for %s %s" % (mode, c, k))
+    check_results(mode, r, ALLOCTAG_SHOWN, ALLOCTAG_CASES, problems)
     if mode == "count":
         return
     for p in READS:
@@ -341,7 +345,7 @@ def sites_of(kind, r, problems):
             continue
         sites[s] = estimate(r["rate"] or 1, s, r["truth"][fn],
                             r["sampled"].get(fn, []))
-        if kind in ("debug", "alloctag"):
+        if kind in ALLOCINFO_KINDS:
             if fn not in r["allocinfo"]:
                 problems.append("no /proc/allocinfo line of %s" % fn)
             else:
@@ -378,13 +382,13 @@ def print_sites(name, kver, kind, rate, sites):
     print("%s (%s): in-use bytes of the workload's sites, estimated at rate "
           "%d against the truth; error in sigma (s) and in %%" %
           (name, kver, rate))
-    if kind in ("debug", "alloctag"):
+    if kind in ALLOCINFO_KINDS:
         print("ai = /proc/allocinfo, exact (its bytes at the slab's full "
               "object size); est objs = kmprof's estimated objects")
     head = "%-16s %8s %10s %8s %10s %9s %8s %8s" % (
         "site", "objects", "bytes", "samples", "estimate", "sigma",
         "error", "error%")
-    if kind in ("debug", "alloctag"):
+    if kind in ALLOCINFO_KINDS:
         head += " %8s %8s %10s" % ("ai calls", "est objs", "ai bytes")
     print(head)
     for s in SITES:
@@ -396,7 +400,7 @@ def print_sites(name, kver, kind, rate, sites):
             e["sigma_bytes"],
             "-" if e["error_sigma"] is None else "%+.2fs" % e["error_sigma"],
             "-" if e["error_pct"] is None else "%+.1f%%" % e["error_pct"])
-        if kind in ("debug", "alloctag") and "allocinfo" in e:
+        if kind in ALLOCINFO_KINDS and "allocinfo" in e:
             row += " %8d %8d %10d" % (e["allocinfo"]["calls"],
                                       e["est_objects"],
                                       e["allocinfo"]["bytes"])

@@ -27,34 +27,34 @@ first=${backends%% *}
 # the first backend only.
 one_backend() { grep -q '^# Backend: either' "$1"; }
 
-plan=0
+# The runs, "BACKEND:TEST" each, in order: every backend's pass.
+runs=
 for backend in $backends; do
 	for test in "$@"; do
 		[ "$backend" = "$first" ] || ! one_backend "$test" || continue
-		plan=$((plan + 1))
+		runs="$runs $backend:$test"
 	done
 done
-ktap_plan $plan
-for backend in $backends; do
-	for test in "$@"; do
-		[ "$backend" = "$first" ] || ! one_backend "$test" || continue
-		index=$((ktap_cases + 1))
-		name=$(basename "$test" .sh).$backend
-		KMPROF_BACKEND=$backend KTAP_SUITE_INDEX=$index \
-			KTAP_SUITE_NAME=$name sh "$test"
-		status=$?
-		if [ ! -e "/tmp/ktap-finished-$index" ]; then
-			ktap_line "    # $name exited with status $status"
-			ktap_fail "$name"
-			continue
-		fi
-		# The suite printed its own result line: count it.
-		ktap_cases=$index
-		if [ "$status" -eq 0 ]; then
-			ktap_passed=$((ktap_passed + 1))
-		else
-			ktap_failed=$((ktap_failed + 1))
-		fi
-	done
+ktap_plan $(echo $runs | wc -w)
+for run in $runs; do
+	backend=${run%%:*}
+	test=${run#*:}
+	index=$((ktap_cases + 1))
+	name=$(basename "$test" .sh).$backend
+	KMPROF_BACKEND=$backend KTAP_SUITE_INDEX=$index \
+		KTAP_SUITE_NAME=$name sh "$test"
+	status=$?
+	if [ ! -e "/tmp/ktap-finished-$index" ]; then
+		ktap_line "    # $name exited with status $status"
+		ktap_fail "$name"
+		continue
+	fi
+	# The suite printed its own result line: count it.
+	ktap_cases=$index
+	if [ "$status" -eq 0 ]; then
+		ktap_passed=$((ktap_passed + 1))
+	else
+		ktap_failed=$((ktap_failed + 1))
+	fi
 done
 ktap_finish

@@ -42,21 +42,18 @@ stock)
 	bench | count) timeout=${KMPROF_VM_TIMEOUT:-1800} ;;
 	esac
 	;;
-debug)
+debug | alloctag)
 	kdir=$("$VM_DIR/build-kernel.sh" "$name")
 	image=$kdir/arch/x86/boot/bzImage
 	kver=$(cat "$kdir/include/config/kernel.release")
-	# KASAN, lockdep and kmemleak under TCG: everything is slow.
+	# The debug kernel: KASAN, lockdep and kmemleak under TCG, everything
+	# is slow; the alloctag kernel runs make bench's longest boots.
 	timeout=${KMPROF_VM_TIMEOUT:-1800}
-	;;
-alloctag)
-	kdir=$("$VM_DIR/build-kernel.sh" "$name")
-	image=$kdir/arch/x86/boot/bzImage
-	kver=$(cat "$kdir/include/config/kernel.release")
-	timeout=${KMPROF_VM_TIMEOUT:-1800}
-	# Allocation profiling off, and switchable at run time: without the
-	# parameter a kernel that does not enable it by default never can.
-	append=sysctl.vm.mem_profiling=0
+	# The alloctag kernel's allocation profiling off, and switchable at
+	# run time: without the parameter a kernel that does not enable it by
+	# default never can.
+	[ "$(kernel_field "$name" 2)" = debug ] ||
+		append=sysctl.vm.mem_profiling=0
 	;;
 *)
 	die "$name: not in kernels.conf"
